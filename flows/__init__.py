@@ -1,0 +1,1 @@
+"""Prefect flows, the catalog writer and the `gazette` command line."""

@@ -1,0 +1,1 @@
+"""The catalog contract: record types, closed vocabularies, DDL migrations and analysts' views."""

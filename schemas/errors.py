@@ -1,0 +1,17 @@
+"""Errors whose messages tell the user what went wrong and how to fix it."""
+
+
+class GazetteError(Exception):
+    """Base of every error the pipeline reports to a user."""
+
+
+class BadInputError(GazetteError):
+    """A source cannot be read or parsed; it is quarantined with this message."""
+
+
+class CatalogBusyError(GazetteError):
+    """Another process holds the catalog; retry later or raise --lock-timeout."""
+
+
+class CatalogVersionError(GazetteError):
+    """The catalog was written by a newer schema than this code knows."""
