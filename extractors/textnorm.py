@@ -1,0 +1,43 @@
+"""Length-preserving character folds shared by the reader, the cleaner and the extractors.
+
+Offsets computed on a folded copy stay valid on the original: every fold maps one code point
+to exactly one code point (unlike NFKC, which turns `㈠` into `(一)`).
+"""
+from __future__ import annotations
+
+import re
+
+FULLWIDTH_FIRST, FULLWIDTH_LAST = 0xFF01, 0xFF5E
+FULLWIDTH_OFFSET = 0xFEE0
+IDEOGRAPHIC_SPACE = "\u3000"
+
+WIDTH_FOLD = {cp: cp - FULLWIDTH_OFFSET for cp in range(FULLWIDTH_FIRST, FULLWIDTH_LAST + 1)}
+WIDTH_FOLD[ord(IDEOGRAPHIC_SPACE)] = ord(" ")
+
+# Han ideographs (BMP, extension A, compatibility) and the full-width punctuation that sets with them.
+CJK_RANGES = (
+    (0x3000, 0x303F),  # CJK symbols and punctuation: 。、〔〕《》「」
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),  # full-width forms: （），：；
+    (0x20000, 0x3134F),
+)
+
+WHITESPACE = re.compile(r"\s+")
+
+
+def fold_width(text: str) -> str:
+    """Fold full-width ASCII forms (U+FF01–FF5E) to ASCII and U+3000 to a space, 1 char → 1 char."""
+    return text.translate(WIDTH_FOLD)
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a Han ideograph or a CJK / full-width punctuation mark (one character)."""
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in CJK_RANGES)
+
+
+def normalize_for_compare(text: str) -> str:
+    """Drop all whitespace and fold width: the form in which two renditions of a text must agree."""
+    return WHITESPACE.sub("", fold_width(text))
