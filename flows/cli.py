@@ -1,0 +1,140 @@
+"""The `gazette` command line: each command calls the function its flow calls, nothing more.
+
+Commands that only read the catalog never import Prefect, so they start in well under a second.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from schemas.errors import GazetteError
+
+DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
+EXIT_PARTIAL = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except (GazetteError, FileNotFoundError) as exc:
+        print(f"gazette: {exc}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gazette", description="Chinese gazettes and policy documents → a DuckDB catalog of facts.")
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB,
+                        help=f"catalog file (default {DEFAULT_DB})")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="ingest PDF and text files (default: data/raw/)",
+                            description="Read, split, segment and extract each file into the catalog. "
+                                        "Files whose bytes the catalog holds are skipped.")
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default data/raw)")
+    ingest.add_argument("--force", action="store_true", help="parse known files again")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.set_defaults(run=run_ingest)
+
+    query = sub.add_parser("query", help="run SQL on the catalog (read-only)",
+                           description="Run one SQL statement on a read-only connection.")
+    query.add_argument("sql", help='e.g. "select doc_number, title from documents"')
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(run=run_query)
+
+    summary = sub.add_parser("summary", help="row counts of the catalog, and quarantined sources",
+                             description="Print what the catalog holds: sources, issues, documents, "
+                                         "articles and facts by kind, and why any source failed.")
+    summary.set_defaults(run=run_summary)
+    return parser
+
+
+def run_ingest(args) -> int:
+    from flows.ingest import RAW_DIR, ingest_flow
+
+    paths = args.paths or [RAW_DIR]
+    report = ingest_flow(paths, db_path=args.db, force=args.force, progress=not args.no_progress)
+    print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "
+          f"skipped {len(report.skipped)} already in the catalog")
+    for path, error in report.quarantined.items():
+        print(f"quarantined {path}: {error}", file=sys.stderr)
+    if not report.ok:
+        print(f"partial: {len(report.quarantined)} source(s) quarantined", file=sys.stderr)
+        return EXIT_PARTIAL
+    return 0
+
+
+def run_query(args) -> int:
+    from flows import catalog
+
+    con = catalog.connect(args.db, read_only=True)
+    try:
+        columns, rows = catalog.query(con, args.sql)
+        write_rows(columns, list(rows), args.format, sys.stdout)
+    finally:
+        con.close()
+    return 0
+
+
+def run_summary(args) -> int:
+    from flows import catalog
+
+    con = catalog.connect(args.db, read_only=True)
+    try:
+        for title, sql in catalog.SUMMARY_QUERIES:
+            columns, rows = catalog.query(con, sql)
+            print(f"\n{title}")
+            write_rows(columns, list(rows), "table", sys.stdout)
+    finally:
+        con.close()
+    return 0
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return value
+
+
+def write_rows(columns: list[str], rows: list[tuple], fmt: str, out) -> None:
+    """Print query results as an aligned table, CSV or a JSON array of objects."""
+    if fmt == "json":
+        json.dump([{c: _plain(v) for c, v in zip(columns, row)} for row in rows], out,
+                  ensure_ascii=False, indent=1, default=str)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows([[_plain(v) for v in row] for row in rows])
+        return
+    cells = [["" if v is None else str(_plain(v)).replace("\n", " ")[:60] for v in row] for row in rows]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = lambda vals: "  ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths))  # noqa: E731
+    out.write(line(columns).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write(line(row).rstrip() + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+def _width(text: str) -> int:
+    """Display width: CJK and full-width characters take two columns in a terminal."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
