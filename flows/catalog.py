@@ -13,6 +13,7 @@ from typing import Iterator, Optional
 
 import duckdb
 
+from extractors.sentences import sentence_around
 from extractors.textnorm import normalize_for_compare
 from schemas.ddl import latest_version, migrations
 from schemas.errors import CatalogBusyError, CatalogVersionError
@@ -283,10 +284,11 @@ def _insert_facts(con, doc_id: str, doc: ParsedDocument, article_ids: dict[int, 
         rows.append([
             f"{doc_id}/f{i}", doc_id, article_ids.get(seq) if seq is not None else None, fact.kind,
             fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
-            fact.basis, fact.inferred, fact.char_start, fact.char_end,
+            fact.basis, fact.inferred, sentence_around(doc.span.text, fact.char_start, fact.char_end),
+            fact.char_start, fact.char_end,
         ])
     if rows:
-        con.executemany("insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _insert_relations(con, doc_id: str, doc: ParsedDocument) -> None:

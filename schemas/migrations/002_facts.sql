@@ -12,7 +12,8 @@ CREATE TABLE facts (
     scope        VARCHAR,
     condition    VARCHAR,
     basis        VARCHAR,
-    inferred     BOOLEAN NOT NULL DEFAULT false,
+    inferred     BOOLEAN NOT NULL DEFAULT false,  -- a date whose year was inferred
+    sentence     VARCHAR,                      -- the sentence that states the fact, for analysts
     char_start   INTEGER NOT NULL,
     char_end     INTEGER NOT NULL
 );
