@@ -16,7 +16,7 @@ import duckdb
 from extractors.sentences import sentence_around
 from extractors.textnorm import normalize_for_compare
 from schemas.ddl import latest_version, migrations
-from schemas.errors import CatalogBusyError, CatalogVersionError
+from schemas.errors import CatalogBusyError, CatalogVersionError, QueryError
 from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
@@ -352,7 +352,10 @@ def _quote_matches(con, doc_id: str, label: str, quoted: str) -> Optional[bool]:
 
 def query(con, sql: str) -> tuple[list[str], Iterator[tuple]]:
     """Run an analyst's SQL; returns column names and rows."""
-    rel = con.execute(sql)
+    try:
+        rel = con.execute(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {exc}") from exc
     columns = [d[0] for d in rel.description] if rel.description else []
     return columns, iter(rel.fetchall())
 

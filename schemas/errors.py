@@ -15,3 +15,7 @@ class CatalogBusyError(GazetteError):
 
 class CatalogVersionError(GazetteError):
     """The catalog was written by a newer schema than this code knows."""
+
+
+class QueryError(GazetteError):
+    """An analyst's SQL failed; the message is DuckDB's, which names the cause."""

@@ -1,0 +1,65 @@
+"""The command line: help for every command, query formats, read-only access, exit codes."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.cli import build_parser, main
+from schemas.ddl import migrations
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def commands() -> list[str]:
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert len(capsys.readouterr().out) > 80
+
+
+def test_readme_describes_every_command_table_and_view():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ddl = "\n".join(m.sql for m in migrations())
+    names = re.findall(r"CREATE (?:TABLE|VIEW|MACRO) (\w+)", ddl)
+    assert names, "no tables found in the migrations"
+    missing = [n for n in names + [f"gazette {c}" for c in commands()] if f"`{n}" not in readme]
+    assert missing == []
+
+
+def test_query_formats(corpus_catalog, capsys):
+    db = str(corpus_catalog[0])
+    sql = "select doc_number, issue_id is not null as in_issue from v_documents where doc_number like '京技管发%' order by doc_number"
+    assert main(["--db", db, "query", sql, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0] == {"doc_number": "京技管发〔2025〕1号", "in_issue": True}
+    assert main(["--db", db, "query", sql, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["doc_number,in_issue", "京技管发〔2025〕1号,True"]
+    assert main(["--db", db, "query", sql]) == 0
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].split() == ["doc_number", "in_issue"] and "(7 rows)" in table
+
+
+def test_query_connection_is_read_only(corpus_catalog, capsys):
+    assert main(["--db", str(corpus_catalog[0]), "query", "delete from facts"]) == 2
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_query_without_catalog_says_what_to_do(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.duckdb"), "query", "select 1"]) == 2
+    assert "gazette ingest" in capsys.readouterr().err
+
+
+def test_ingest_exit_code_is_partial_when_a_source_fails(prefect_harness, tmp_path, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["--db", str(tmp_path / "c.duckdb"), "ingest", str(tmp_path), "--no-progress"]) == 3
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "partial" in err
