@@ -1,0 +1,281 @@
+"""Stage 4: a document's text → its article tree (章 / 第X条 / 一、 / （一） / 1. / （1）, 附件, tables).
+
+Label convention: the label is the numbering as printed without its trailing delimiter and
+without inner whitespace — 第一章, 第十五条, 一, （二） or (二) (bracket width as printed), 10,
+（1）; attachments are 附件 / 附件1; tables are 表1, 表2 … in document order (tables carry no
+printed number). A leading list marker "- " is not part of the label. This matches the gold
+`article` convention (../shared/gold/CONVENTIONS.md).
+
+Levels follow the document's own nesting order: a numbering scheme that is already open closes
+everything below it and becomes a sibling; a scheme that is not open nests under the innermost
+open node. Numbering is checked per sibling run: a run starts at 1 or continues the previous
+run of the same kind (jjgf-2025-9 numbers its 20 measures across the （一）…（五） groups), and
+every later number is its predecessor + 1; anything else becomes a NumberingWarning.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+from extractors.numerals import chinese_to_int
+from schemas.records import ArticleKind, ArticleNode, ArticleTree, NumberingWarning
+
+_CN = "零〇一二两三四五六七八九十百"
+NUMBERED_LINE_PATTERNS: tuple[tuple[ArticleKind, regex.Pattern], ...] = (
+    ("chapter", regex.compile(rf"第(?P<num>[{_CN}]+)章(?P<rest>.*)")),
+    ("article", regex.compile(rf"第(?P<num>[{_CN}]+)条(?P<rest>.*)")),
+    ("section", regex.compile(rf"(?P<num>[{_CN}]+)、(?P<rest>.*)")),
+    ("item", regex.compile(rf"[（(](?P<num>[{_CN}]+)[）)](?P<rest>.*)")),
+    # 1. 1、 1． — but not 1.5亿元 nor the year in "2025." (at most two digits, no digit after).
+    ("subitem", regex.compile(r"(?P<num>[1-9]\d?)(?P<delim>[.．、])(?!\d)(?P<rest>.*)")),
+    ("point", regex.compile(r"[（(](?P<num>[1-9]\d?)[）)](?P<rest>.*)")),
+)
+LIST_MARKER = regex.compile(r"-\s+")
+ATTACHMENT_HEAD = regex.compile(r"附件\s*(?P<num>\d{0,2})\s*")
+ATTACHMENT_LIST = regex.compile(r"附件\s*[:：].*")
+ATTACHMENT_LIST_MORE = regex.compile(r"(?P<num>[1-9]\d?)[.．、]\s*\S.*")
+CLOSING_DATE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+CLOSING_FORMULA = regex.compile(r"特此(?:公告|通知|函告)[。.]?")
+CLOSING_NOTE = regex.compile(r"[（(]注[:：].*")
+SIGNATURE = regex.compile(r"[\p{Han}（）()]{2,40}(?:局|委员会|政府|办公室|办公厅|厅|委|部|中心|院)")
+HEADING_MAX = 30
+SENTENCE_PUNCT = regex.compile(r"[。；;：:！？]")
+CJK_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Node:
+    kind: ArticleKind
+    label: str
+    number: Optional[int]
+    heading: Optional[str]
+    start: int
+    end: int
+    parent: Optional[int]
+    container: Optional[int]
+
+
+def article_tree(doc_text: str) -> ArticleTree:
+    """The article tree of one document; nodes in document order with offsets into `doc_text`.
+
+    Never raises on any text; a document without numbering gives an empty tree. The closing
+    block (特此公告。, signature, date, (注:…)) is left outside every node.
+    """
+    lines = _lines(doc_text)
+    builder = _TreeBuilder(lines[:_closing_block_start(lines)])
+    builder.run()
+    nodes = builder.nodes
+    warnings = builder.warnings + _numbering_warnings(nodes)
+    return ArticleTree(nodes=_freeze(nodes, doc_text), warnings=tuple(warnings))
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            out.append(_Line(pos, pos + len(raw.rstrip()), raw.strip()))
+        pos += len(raw) + 1
+    return out
+
+
+def _closing_block_start(lines: list[_Line]) -> int:
+    """Index of the first line of the trailing 特此公告 / signature / date / (注) block."""
+    end = len(lines)
+    while end and CLOSING_NOTE.fullmatch(lines[end - 1].text):
+        end -= 1
+    if not (end and CLOSING_DATE.fullmatch(lines[end - 1].text)):
+        return len(lines)
+    end -= 1
+    while end and SIGNATURE.fullmatch(lines[end - 1].text):
+        end -= 1
+    if end and CLOSING_FORMULA.fullmatch(lines[end - 1].text):
+        end -= 1
+    return end
+
+
+class _TreeBuilder:
+    """One pass over the lines with a stack of open nodes (indices into `nodes`)."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        self.lines = lines
+        self.nodes: list[_Node] = []
+        self.warnings: list[NumberingWarning] = []
+        self.stack: list[int] = []
+        self.container: Optional[int] = None
+        self.tables = 0
+
+    def run(self) -> None:
+        i = 0
+        while i < len(self.lines):
+            i = self._step(i)
+        self._close_to(0, self.lines[-1].end if self.lines else 0)
+        if self.container is not None:
+            self.nodes[self.container].end = self.lines[-1].end
+
+    def _step(self, i: int) -> int:
+        line = self.lines[i]
+        if "\t" in line.text:
+            return self._table_run(i)
+        body = LIST_MARKER.sub("", line.text, count=1) if line.text.startswith("-") else line.text
+        started = bool(self.nodes)
+        if started and ATTACHMENT_HEAD.fullmatch(body):
+            self._attachment(i, ATTACHMENT_HEAD.fullmatch(body)["num"])
+            return i + 1
+        if started and ATTACHMENT_LIST.fullmatch(body):
+            return self._attachment_list(i)
+        found = _numbered(body)
+        if found:
+            self._open(i, *self._misprint_check(*found, line))
+        return i + 1
+
+    def _open(self, i: int, kind: ArticleKind, label: str, number: int, rest: str) -> None:
+        line = self.lines[i]
+        open_kinds = [self.nodes[k].kind for k in self.stack]
+        if kind in open_kinds:
+            self._close_to(open_kinds.index(kind), self.lines[i - 1].end)
+        parent = self.stack[-1] if self.stack else self.container
+        self.nodes.append(_Node(kind, label, number, _heading(kind, rest), line.start, line.end,
+                                parent, self.container))
+        self.stack.append(len(self.nodes) - 1)
+
+    def _close_to(self, depth: int, end: int) -> None:
+        """Close the open nodes from stack position `depth` upward, ending them at `end`."""
+        for k in self.stack[depth:]:
+            self.nodes[k].end = max(self.nodes[k].end, end)
+        del self.stack[depth:]
+
+    def _misprint_check(self, kind, label, number, rest, line):
+        """yizhuang-pharma-service-guide-2026 prints section 四 as "4、": a 1、 that cannot
+        continue the open 1. run but continues the open 一、 run is that section, with a warning."""
+        if kind != "subitem" or not label.endswith("、"):
+            return kind, label.rstrip(".．、"), number, rest
+        open_last = {self.nodes[k].kind: self.nodes[k].number for k in self.stack}
+        if open_last.get("section") == number - 1 and open_last.get("subitem") != number - 1:
+            self.warnings.append(NumberingWarning(
+                article_label=label.rstrip("、"),
+                message=f"section {number} is printed with an Arabic numeral ({label}) "
+                        f"between Chinese-numbered sections"))
+            return "section", label.rstrip("、"), number, rest
+        return kind, label.rstrip("、"), number, rest
+
+    def _attachment(self, i: int, num: str) -> None:
+        line = self.lines[i]
+        self._close_to(0, self.lines[i - 1].end)
+        if self.container is not None:
+            self.nodes[self.container].end = self.lines[i - 1].end
+        self.nodes.append(_Node("attachment", f"附件{num}", int(num) if num else None, None,
+                                line.start, line.end, None, None))
+        self.container = len(self.nodes) - 1
+
+    def _attachment_list(self, i: int) -> int:
+        """附件：1.… / 2.… — the list of attachments at the end of a notice, one node."""
+        self._close_to(0, self.lines[i - 1].end)
+        j, expected = i + 1, 2
+        while j < len(self.lines):
+            more = ATTACHMENT_LIST_MORE.fullmatch(self.lines[j].text)
+            if not more or int(more["num"]) != expected:
+                break
+            j, expected = j + 1, expected + 1
+        self.nodes.append(_Node("attachment", "附件", None, None, self.lines[i].start,
+                                self.lines[j - 1].end, self.container, self.container))
+        return j
+
+    def _table_run(self, i: int) -> int:
+        """Consecutive tab-separated lines; a repeated header row starts a new table."""
+        j = i
+        while j < len(self.lines) and "\t" in self.lines[j].text:
+            j += 1
+        header, first = self.lines[i].text, i
+        for k in range(i + 1, j + 1):
+            if k == j or self.lines[k].text == header:
+                self.tables += 1
+                parent = self.stack[-1] if self.stack else self.container
+                self.nodes.append(_Node("table", f"表{self.tables}", self.tables, None,
+                                        self.lines[first].start, self.lines[k - 1].end,
+                                        parent, self.container))
+                first = k
+        return j
+
+
+def _numbered(body: str) -> Optional[tuple[ArticleKind, str, int, str]]:
+    """(kind, printed label, number, rest of line) for a numbered line, else None."""
+    for kind, pattern in NUMBERED_LINE_PATTERNS:
+        m = pattern.fullmatch(body)
+        if not m:
+            continue
+        try:
+            number = chinese_to_int(m["num"])
+        except ValueError:
+            continue
+        return kind, regex.sub(r"\s+", "", body[: m.start("rest")]), number, m["rest"]
+    return None
+
+
+def _heading(kind: ArticleKind, rest: str) -> Optional[str]:
+    """The short title printed with the number: the whole rest of a heading line, or the
+    first sentence up to 。 when more text follows and it is short and plain."""
+    rest = rest.strip()
+    if not rest:
+        return None
+    if kind == "chapter":
+        return CJK_GAP.sub("", rest)
+    head, stop, after = rest.partition("。")
+    if stop and after.strip():
+        return head if _plain(head) else None
+    if not stop and len(rest) <= HEADING_MAX and not SENTENCE_PUNCT.search(rest) \
+            and not rest.endswith(("，", ",", "、")):
+        return CJK_GAP.sub("", rest)
+    return None
+
+
+def _plain(sentence: str) -> bool:
+    # (二)所有项目资金支持比例不超过项目审定实际投资额的50%。… is a rule, not a title.
+    return (len(sentence) <= HEADING_MAX and not SENTENCE_PUNCT.search(sentence)
+            and not regex.search(r"[0-9%％]", sentence))
+
+
+def _numbering_warnings(nodes: list[_Node]) -> list[NumberingWarning]:
+    warnings: list[NumberingWarning] = []
+    last_run_end: dict[tuple[Optional[int], str], int] = {}
+    previous: dict[tuple[Optional[int], Optional[int], str], _Node] = {}
+    for node in nodes:
+        if node.number is None or node.kind == "table":
+            continue
+        run = (node.container, node.parent, node.kind)
+        before = previous.get(run)
+        if before is None:
+            carried = last_run_end.get((node.container, node.kind))
+            if node.number != 1 and (carried is None or node.number != carried + 1):
+                warnings.append(NumberingWarning(node.label, _start_message(node, carried)))
+        elif node.number != before.number + 1:
+            what = "repeats" if node.number == before.number else "does not follow"
+            warnings.append(NumberingWarning(
+                node.label, f"{node.kind} {node.label} {what} {before.label}"))
+        previous[run] = node
+        last_run_end[(node.container, node.kind)] = node.number
+    return warnings
+
+
+def _start_message(node: _Node, carried: Optional[int]) -> str:
+    also = f" nor continues from {carried}" if carried is not None else ""
+    return f"{node.kind} run starts at {node.label}: neither 1{also}"
+
+
+def _freeze(nodes: list[_Node], text: str) -> tuple[ArticleNode, ...]:
+    levels: list[int] = []
+    for node in nodes:
+        levels.append(1 if node.parent is None else levels[node.parent] + 1)
+    return tuple(
+        ArticleNode(seq=i, parent_seq=n.parent, level=levels[i], kind=n.kind, label=n.label,
+                    number=n.number, heading=n.heading, char_start=n.start, char_end=n.end,
+                    text=text[n.start:n.end])
+        for i, n in enumerate(nodes))
