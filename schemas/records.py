@@ -73,6 +73,9 @@ class IssueMeta:
     total_no: Optional[int]
     issue_date: Optional[date]
     toc: tuple[TocEntry, ...] = ()
+    # TOC problems: entries with no document in the issue, documents with no entry, unmatched
+    # English entries (filled by extractors.issue and extractors.split).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
