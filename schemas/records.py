@@ -32,6 +32,41 @@ class Page:
 
 
 @dataclass(frozen=True)
+class PdfLine:
+    """One visual line of a PDF page, outside tables: its characters as printed (real spaces
+    only) and its box in points from the page's top-left; `size` and `font` (subset prefix
+    removed) are those of the line's first character."""
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+
+
+@dataclass(frozen=True)
+class PdfTable:
+    """A ruled table of a PDF page read row by row; a cell's own line breaks are kept as
+    '\\n', an empty or vertically merged cell is ''."""
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page of a PDF as read: its 1-based number, size in points, lines and tables."""
+    number: int
+    width: float
+    height: float
+    lines: tuple[PdfLine, ...]
+    tables: tuple[PdfTable, ...] = ()
+
+
+@dataclass(frozen=True)
 class CleanText:
     """A source's text after cleaning: one paragraph per line, joined with '\\n'.
 
