@@ -42,6 +42,9 @@ CLOSING_NOTE = regex.compile(r"[（(]注[:：].*")
 SIGNATURE = regex.compile(r"[\p{Han}（）()]{2,40}(?:局|委员会|政府|办公室|办公厅|厅|委|部|中心|院)")
 HEADING_MAX = 30
 SENTENCE_PUNCT = regex.compile(r"[。；;：:！？]")
+# A first sentence that states a rule is not a title: 京技管发〔2025〕1号 "6. 本措施由…负责解释。",
+# 京技管发〔2025〕5号 "第二十条 科技企业孵化器应严格按照…。" and "第十六条 …负责组织考核评价工作。".
+NORMATIVE = regex.compile(r"本(?:措施|办法|意见|细则|政策|通知|规定|指南)|负责|应当|应严格|应按|不得|须|予以|给予")
 CJK_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
 
 
@@ -62,6 +65,7 @@ class _Node:
     end: int
     parent: Optional[int]
     container: Optional[int]
+    rest: str = ""
 
 
 def article_tree(doc_text: str) -> ArticleTree:
@@ -74,6 +78,7 @@ def article_tree(doc_text: str) -> ArticleTree:
     builder = _TreeBuilder(lines[:_closing_block_start(lines)])
     builder.run()
     nodes = builder.nodes
+    _lead_in_headings(nodes)
     warnings = builder.warnings + _numbering_warnings(nodes)
     return ArticleTree(nodes=_freeze(nodes, doc_text), warnings=tuple(warnings))
 
@@ -144,7 +149,7 @@ class _TreeBuilder:
             self._close_to(open_kinds.index(kind), self.lines[i - 1].end)
         parent = self.stack[-1] if self.stack else self.container
         self.nodes.append(_Node(kind, label, number, _heading(kind, rest), line.start, line.end,
-                                parent, self.container))
+                                parent, self.container, rest))
         self.stack.append(len(self.nodes) - 1)
 
     def _close_to(self, depth: int, end: int) -> None:
@@ -240,7 +245,18 @@ def _heading(kind: ArticleKind, rest: str) -> Optional[str]:
 def _plain(sentence: str) -> bool:
     # (二)所有项目资金支持比例不超过项目审定实际投资额的50%。… is a rule, not a title.
     return (len(sentence) <= HEADING_MAX and not SENTENCE_PUNCT.search(sentence)
-            and not regex.search(r"[0-9%％]", sentence))
+            and not regex.search(r"[0-9%％]", sentence) and not NORMATIVE.search(sentence))
+
+
+def _lead_in_headings(nodes: list[_Node]) -> None:
+    """A line that is one short sentence and has numbered children is their heading:
+    京技管发〔2025〕1号 "5.大力支持建筑业企业企稳向好。" over (1) (2)."""
+    parents = {n.parent for n in nodes if n.kind != "table"}
+    for i, node in enumerate(nodes):
+        rest = node.rest.strip()
+        if node.heading is None and i in parents and rest.count("。") == 1 \
+                and rest.endswith("。") and _plain(rest[:-1]):
+            node.heading = rest[:-1]
 
 
 def _numbering_warnings(nodes: list[_Node]) -> list[NumberingWarning]:

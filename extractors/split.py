@@ -1,0 +1,198 @@
+"""Stage 3: clean text → its documents (文号, title, issuer, type, dates) with char offsets.
+
+A gazette issue (see `extractors.issue`) is cut at each document's title: the title lines just
+above a line that is only a 文号 (京技管发〔2025〕1号). The cover, masthead and TOC before the first
+title and the back matter (政府公报查询方式, 《…公报》简介) are in no document. Any other text is
+one standalone document spanning the whole text.
+
+Titles have all whitespace removed (the spaces in printed titles are line-wrap residue). For a
+notice that issues a policy (…印发《X》的通知) `title` is X and `notice_title` the notice's own
+title; `doc_type` is the last word of that title (措施, 意见, 办法, 细则, 公告, 通知, …).
+TOC entries without a document and documents without a TOC entry are added to
+`IssueMeta.warnings`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Optional
+
+import regex
+
+from extractors.issue import DOC_NUMBER, normalize_doc_number, parse_cn_date, parse_issue
+from schemas.records import CleanText, DocumentSpan, IssueMeta, TocEntry
+
+BACK_MATTER = regex.compile(r"政府公报查询方式|《[^》]{2,30}公报》简介|政府公报网络版")
+ISSUING_NOTICE = regex.compile(
+    r"(?P<issuer>.*?)(?:关于)?(?:印发|转发|发布|颁布)《(?P<policy>[^》]+)》的(?:通知|通告|公告|决定)")
+TITLE_ISSUER = regex.compile(
+    r"(?P<issuer>\p{Han}{2,30}?(?:委员会|人民政府|办公厅|办公室|局|厅|委|部|院|中心))关于")
+DATE_LINE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+SIGNATURE_LINE = regex.compile(r"[\p{Han}（）()、]{2,40}")
+DRAFT_MARK = regex.compile(r"[（(]?\s*征求意见稿\s*[）)]?")
+ATTACHMENT_MARK = regex.compile(r"附件\s*\d*\s*[:：]?")
+# Title lines carry no sentence punctuation; a line ending a sentence is body text.
+BODY_PUNCT = regex.compile(r"[。，,；;：:！？]")
+TITLE_MAX_CHARS = 80
+TITLE_MAX_LINES = 5
+# A title continues upward when it starts mid-phrase: 关于…/印发…, or a 》 whose 《 is above.
+TITLE_CONTINUES = regex.compile(r"(?:关于|印发|转发|批转|的)")
+QUALIFIER = regex.compile(r"[（(][^（）()]*[）)]$")
+DOC_TYPES = ("办事指南", "细则", "办法", "措施", "意见", "方案", "规划", "计划", "公告", "通告",
+             "通知", "决定", "规定", "条例", "指南", "批复", "函")
+WHITESPACE = regex.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[DocumentSpan]]:
+    """(issue, documents) of a clean text; issue is None for a standalone document.
+
+    Every span satisfies `span.text == clean.text[span.char_start:span.char_end]`.
+    """
+    lines = _lines(clean.text)
+    issue = parse_issue(clean)
+    if issue is None:
+        return None, [_standalone(clean.text, lines)] if lines else []
+    starts = _document_starts(lines)
+    spans = []
+    for k, (first, number_at) in enumerate(starts):
+        stop = starts[k + 1][0] if k + 1 < len(starts) else _back_matter(lines, first)
+        doc_lines = lines[first:stop]
+        toc = _toc_entry(issue.toc, lines[number_at].text)
+        spans.append(_describe(clean.text, k + 1, doc_lines, number_at - first, toc))
+    return _with_toc_warnings(issue, spans), spans
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            lead = len(raw) - len(raw.lstrip())
+            out.append(_Line(pos + lead, pos + len(raw.rstrip()), raw.strip()))
+        pos += len(raw) + 1
+    return out
+
+
+def _document_starts(lines: list[_Line]) -> list[tuple[int, int]]:
+    """(first title line, 文号 line) of each document, in order."""
+    starts = []
+    for i, line in enumerate(lines):
+        if i and DOC_NUMBER.fullmatch(line.text):
+            first = _title_start(lines, i)
+            if first < i:
+                starts.append((first, i))
+    return starts
+
+
+def _title_start(lines: list[_Line], number_at: int) -> int:
+    """Walk up from the 文号 line over the title's lines."""
+    first = number_at
+    title = ""
+    while first > 0 and number_at - first < TITLE_MAX_LINES:
+        above = lines[first - 1].text
+        if not _title_like(above):
+            break
+        if title and not (TITLE_CONTINUES.match(title) or title.count("》") > title.count("《")):
+            break
+        title = above + title
+        first -= 1
+    return first
+
+
+def _title_like(text: str) -> bool:
+    return ("\t" not in text and len(text) <= TITLE_MAX_CHARS and not BODY_PUNCT.search(text)
+            and not DATE_LINE.fullmatch(text) and not DOC_NUMBER.fullmatch(text)
+            and not text.startswith(("(", "（", "-")))
+
+
+def _back_matter(lines: list[_Line], first: int) -> int:
+    for i in range(first + 1, len(lines)):
+        if BACK_MATTER.fullmatch(lines[i].text):
+            return i
+    return len(lines)
+
+
+def _standalone(text: str, lines: list[_Line]) -> DocumentSpan:
+    """The whole text as one document; its title is the leading title-like lines."""
+    first = 1 if ATTACHMENT_MARK.fullmatch(lines[0].text) and len(lines) > 1 else 0
+    end = first
+    while end < len(lines) and end - first < TITLE_MAX_LINES and _title_like(lines[end].text) \
+            and not DRAFT_MARK.fullmatch(lines[end].text) and not _numbered(lines[end].text):
+        end += 1
+    number_at = end if end < len(lines) and DOC_NUMBER.fullmatch(lines[end].text) else None
+    span = _describe(text, 1, lines, number_at, None, title_lines=(first, max(end, first + 1)))
+    return replace(span, char_start=0, char_end=len(text), text=text)
+
+
+def _numbered(text: str) -> bool:
+    return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[章条]|[一二三四五六七八九十]+、)", text))
+
+
+def _describe(text: str, seq: int, lines: list[_Line], number_at: Optional[int],
+              toc: Optional[TocEntry], title_lines: Optional[tuple[int, int]] = None) -> DocumentSpan:
+    """A DocumentSpan from a document's lines; the title is lines[:number_at] by default."""
+    head_from, head_to = title_lines or (0, number_at)
+    own_title = WHITESPACE.sub("", "".join(ln.text for ln in lines[head_from:head_to]))
+    after_head = (number_at if number_at is not None else head_to - 1) + 1
+    is_draft = bool(DRAFT_MARK.search(own_title)) or (
+        after_head < len(lines) and bool(DRAFT_MARK.fullmatch(lines[after_head].text)))
+    own_title = DRAFT_MARK.sub("", own_title) if "征求意见稿" in own_title else own_title
+    notice = ISSUING_NOTICE.fullmatch(own_title)
+    title = notice["policy"] if notice else own_title
+    issuer, issued = _signature(lines, after_head)
+    start, end = lines[0].start, lines[-1].end
+    return DocumentSpan(
+        seq=seq, char_start=start, char_end=end, text=text[start:end], title=title,
+        doc_number=normalize_doc_number(lines[number_at].text) if number_at is not None else None,
+        notice_title=own_title if notice else None,
+        issuer=issuer or _title_issuer(own_title),
+        doc_type=doc_type(title), is_draft=is_draft, issued_date=issued, toc_entry=toc)
+
+
+def _signature(lines: list[_Line], body_from: int) -> tuple[Optional[str], Optional[date]]:
+    """(signing body, date) from the first date line of the body and the line above it."""
+    for i in range(body_from, len(lines)):
+        if DATE_LINE.fullmatch(lines[i].text):
+            above = lines[i - 1].text if i > body_from else ""
+            issuer = WHITESPACE.sub("", above) if SIGNATURE_LINE.fullmatch(above) else None
+            return issuer, parse_cn_date(lines[i].text)
+    return None, None
+
+
+def _title_issuer(title: str) -> Optional[str]:
+    """北京市商务局关于… → 北京市商务局; …管理委员会印发《…》 → …管理委员会."""
+    notice = ISSUING_NOTICE.fullmatch(title)
+    if notice and notice["issuer"]:
+        return notice["issuer"]
+    m = TITLE_ISSUER.match(title)
+    return m["issuer"] if m else None
+
+
+def doc_type(title: str) -> Optional[str]:
+    """The document type named by a title's last word: …若干措施 → 措施, …支持办法（修订稿） → 办法."""
+    bare = title
+    while QUALIFIER.search(bare):
+        bare = QUALIFIER.sub("", bare)
+    return next((t for t in DOC_TYPES if bare.endswith(t)), None)
+
+
+def _toc_entry(toc: tuple[TocEntry, ...], number_line: str) -> Optional[TocEntry]:
+    number = normalize_doc_number(number_line)
+    return next((e for e in toc if e.doc_number == number), None)
+
+
+def _with_toc_warnings(issue: IssueMeta, spans: list[DocumentSpan]) -> IssueMeta:
+    found = {s.doc_number for s in spans}
+    listed = {e.doc_number for e in issue.toc}
+    warnings = list(issue.warnings)
+    warnings += [f"TOC entry {e.seq} ({e.doc_number}) {e.title_zh}: no document in the issue"
+                 for e in issue.toc if e.doc_number not in found]
+    warnings += [f"document {s.seq} ({s.doc_number}) {s.title}: not in the TOC"
+                 for s in spans if issue.toc and s.doc_number not in listed]
+    return replace(issue, warnings=tuple(warnings))
