@@ -1,0 +1,202 @@
+"""Stage 3 on the real corpus: the gazette issue's masthead, TOC and 8 documents; standalone files."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractors.clean import clean_text_source
+from extractors.issue import normalize_doc_number, parse_issue
+from extractors.split import doc_type, split_documents
+from schemas.records import CleanText
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+def clean(name: str) -> CleanText:
+    return clean_text_source((SAMPLES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def gazette():
+    text = clean("beijing-gazette-2025-27.txt")
+    issue, spans = split_documents(text)
+    return text, issue, spans
+
+
+def test_masthead(gazette):
+    _, issue, _ = gazette
+    assert (issue.publication, issue.year, issue.issue_no, issue.total_no, issue.issue_date) == (
+        "北京市人民政府公报", 2025, 27, 903, date(2025, 7, 24))
+    assert issue.warnings == ()
+
+
+def test_toc_entries(gazette):
+    _, issue, _ = gazette
+    assert [(e.seq, e.doc_number, e.printed_page, e.section) for e in issue.toc] == [
+        (1, "京商消二字〔2025〕16号", 6, "部门文件"),
+        (2, "京商流通字〔2025〕6号", 8, "部门文件"),
+        (3, "京技管发〔2025〕1号", 15, "部门文件"),
+        (4, "京技管发〔2025〕3号", 23, "部门文件"),
+        (5, "京技管发〔2025〕4号", 31, "部门文件"),
+        (6, "京技管发〔2025〕5号", 45, "部门文件"),
+        (7, "京技管发〔2025〕8号", 60, "部门文件"),
+        (8, "京技管发〔2025〕9号", 74, "部门文件"),
+    ]
+    assert issue.toc[0].title_zh == "北京市商务局关于进一步扩围2025年消费品以旧换新补贴商品的公告"
+    assert issue.toc[5].title_zh == "北京经济技术开发区管理委员会关于印发《亦庄新城科技企业孵化器认定管理办法》的通知"
+    assert issue.toc[0].title_en == ("Announcement of Beijing Municipal Commerce Bureau on Further Expanding "
+                                     "the Scope of Subsidized Commodities in Trade-in of Consumer Goods in 2025")
+    assert issue.toc[7].title_en == (
+        "Circular of Administrative Committee of Beijing Economic–Technological Development Area on "
+        "Issuing the “Opinions of Beijing Economic–Technological Development Area on Promoting the "
+        "High–Quality Development of the Pharmaceutical and Healthcare Industry”")
+    assert all(e.title_en.startswith(("Announcement of", "Circular of")) for e in issue.toc)
+
+
+EXPECTED_DOCUMENTS = [
+    # 文号, title, notice title (印发 notices only), issuer, issued, type
+    ("京商消二字〔2025〕16号", "北京市商务局关于进一步扩围2025年消费品以旧换新补贴商品的公告", None,
+     "北京市商务局", date(2025, 6, 19), "公告"),
+    ("京商流通字〔2025〕6号", "北京市商务局关于申报2025年北京市县域商业体系建设项目的通知", None,
+     "北京市商务局", date(2025, 6, 27), "通知"),
+    ("京技管发〔2025〕1号", "北京经济技术开发区关于推动经济持续回升向好的若干措施",
+     "北京经济技术开发区管理委员会印发《北京经济技术开发区关于推动经济持续回升向好的若干措施》的通知",
+     "北京经济技术开发区管理委员会", date(2025, 1, 14), "措施"),
+    ("京技管发〔2025〕3号", "北京经济技术开发区关于加快建设开源开放信创产业高地的若干措施",
+     "北京经济技术开发区管理委员会印发《北京经济技术开发区关于加快建设开源开放信创产业高地的若干措施》的通知",
+     "北京经济技术开发区管理委员会", date(2025, 3, 28), "措施"),
+    ("京技管发〔2025〕4号", "北京经济技术开发区关于进一步激发创新活力打造高精尖产业主阵地的若干意见",
+     "北京经济技术开发区管理委员会印发《北京经济技术开发区关于进一步激发创新活力打造高精尖产业主阵地的若干意见》的通知",
+     "北京经济技术开发区管理委员会", date(2025, 4, 11), "意见"),
+    ("京技管发〔2025〕5号", "亦庄新城科技企业孵化器认定管理办法",
+     "北京经济技术开发区管理委员会关于印发《亦庄新城科技企业孵化器认定管理办法》的通知",
+     "北京经济技术开发区管理委员会", date(2025, 4, 12), "办法"),
+    ("京技管发〔2025〕8号", "北京经济技术开发区声环境功能区划实施细则",
+     "北京经济技术开发区管理委员会关于印发《北京经济技术开发区声环境功能区划实施细则》的通知",
+     "北京经济技术开发区管理委员会", date(2025, 4, 29), "细则"),
+    ("京技管发〔2025〕9号", "北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
+     "北京经济技术开发区管理委员会印发《北京经济技术开发区关于促进医药健康产业高质量发展的若干意见》的通知",
+     "北京经济技术开发区管理委员会", date(2025, 4, 30), "意见"),
+]
+
+
+def test_documents_in_order(gazette):
+    _, _, spans = gazette
+    assert [(s.seq, s.doc_number) for s in spans] == [
+        (i + 1, row[0]) for i, row in enumerate(EXPECTED_DOCUMENTS)]
+
+
+@pytest.mark.parametrize("row", EXPECTED_DOCUMENTS, ids=[r[0] for r in EXPECTED_DOCUMENTS])
+def test_document_fields(gazette, row):
+    _, _, spans = gazette
+    span = next(s for s in spans if s.doc_number == row[0])
+    assert (span.doc_number, span.title, span.notice_title, span.issuer, span.issued_date,
+            span.doc_type) == row
+    assert span.is_draft is False
+    assert span.toc_entry is not None and span.toc_entry.doc_number == row[0]
+
+
+def test_every_toc_entry_has_its_document(gazette):
+    _, issue, spans = gazette
+    assert [s.toc_entry.seq for s in spans] == [e.seq for e in issue.toc]
+
+
+def test_spans_are_exact_and_exclude_front_and_back_matter(gazette):
+    text, _, spans = gazette
+    for span in spans:
+        assert span.text == text.text[span.char_start:span.char_end]
+    for before, after in zip(spans, spans[1:]):
+        assert before.char_end < after.char_start
+    # The cover, masthead and both TOCs come before the first document …
+    assert "目 录" not in spans[0].text and "CONTENTS" in text.text[:spans[0].char_start]
+    assert spans[0].text.startswith("北京市商务局关于进一步扩围 2025 年消费品以旧换新补贴商品的公告\n京商消二字〔2025〕16 号")
+    assert spans[0].text.endswith("特此公告。\n北京市商务局\n2025 年 6 月 19 日")
+    # … a document ends where the next one's title starts …
+    assert spans[5].text.endswith("支持周期内是否对 2000 平方米内进行房租全免。")
+    assert spans[6].text.startswith("北京经济技术开发区管理委员会\n关于印发《北京经济技术开发区声环境 功能区划实施细则》的通知")
+    assert spans[6].text.endswith("附件 3\n北京经济技术开发区声环境功能区划示意图")
+    # … and the back matter (政府公报查询方式, 简介) is in no document.
+    assert spans[7].text.endswith("具体解释工作由生物技术和大健康产业局承担。")
+    assert "政府公报查询方式" in text.text[spans[7].char_end:]
+
+
+def test_standalone_jjgf():
+    text = clean("jjgf-2025-9.txt")
+    issue, spans = split_documents(text)
+    assert issue is None and parse_issue(text) is None
+    [span] = spans
+    assert (span.char_start, span.char_end, span.text) == (0, len(text.text), text.text)
+    assert (span.doc_number, span.title, span.issuer, span.issued_date, span.doc_type, span.is_draft) == (
+        "京技管发〔2025〕9号", "北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
+        "北京经济技术开发区管理委员会", date(2025, 4, 30), "意见", False)
+    assert span.notice_title == EXPECTED_DOCUMENTS[7][2]
+    assert span.toc_entry is None
+
+
+@pytest.mark.parametrize("name,title,doc_kind,is_draft", [
+    ("changping-pharma-2025-draft.txt",
+     "中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法（修订稿）", "办法", True),
+    ("yizhuang-pharma-service-guide-2026.txt", "2026年经开区医药科技服务机构认定办事指南", "办事指南", False),
+    ("beijing-tech-services-2025-draft.txt", "北京市支持科技服务业高质量发展若干措施", "措施", True),
+])
+def test_standalone_drafts_and_guides(name, title, doc_kind, is_draft):
+    text = clean(name)
+    issue, spans = split_documents(text)
+    assert issue is None
+    [span] = spans
+    assert (span.char_start, span.char_end) == (0, len(text.text))
+    assert (span.title, span.doc_type, span.is_draft, span.doc_number, span.notice_title) == (
+        title, doc_kind, is_draft, None, None)
+
+
+SYNTHETIC_ISSUE = "\n".join([
+    "北京市人民政府公报",
+    "第 5 期(总第 881 期)",
+    "2025年2月6日 第5期 北京市人民政府办公厅主办",
+    "目 录",
+    "【市政府文件】",
+    "北京市人民政府关于甲的通知 (京政发〔2025〕1 号) (3)",
+    "北京市人民政府关于乙的通知 (京政发〔2025〕2 号) (9)",
+    "北京市人民政府关于甲的通知",
+    "京政发〔2025〕1号",
+    "一、总则",
+    "北京市人民政府",
+    "2025年1月2日",
+])
+
+
+def test_masthead_with_spaces_and_half_width_brackets():
+    issue, spans = split_documents(CleanText(SYNTHETIC_ISSUE))
+    assert (issue.publication, issue.year, issue.issue_no, issue.total_no, issue.issue_date) == (
+        "北京市人民政府公报", 2025, 5, 881, date(2025, 2, 6))
+    assert [(e.doc_number, e.printed_page, e.section) for e in issue.toc] == [
+        ("京政发〔2025〕1号", 3, "市政府文件"), ("京政发〔2025〕2号", 9, "市政府文件")]
+    assert [(s.doc_number, s.issuer, s.issued_date, s.doc_type) for s in spans] == [
+        ("京政发〔2025〕1号", "北京市人民政府", date(2025, 1, 2), "通知")]
+
+
+def test_missing_document_is_a_warning():
+    issue, _ = split_documents(CleanText(SYNTHETIC_ISSUE))
+    assert issue.warnings == ("TOC entry 2 (京政发〔2025〕2号) 北京市人民政府关于乙的通知: no document in the issue",)
+
+
+@pytest.mark.parametrize("printed,normal", [
+    ("京商消二字〔2025〕16 号", "京商消二字〔2025〕16号"),
+    ("京技管发 [2025] 9号", "京技管发〔2025〕9号"),
+    ("京技管发〔2025〕9号", "京技管发〔2025〕9号"),
+])
+def test_normalize_doc_number(printed, normal):
+    assert normalize_doc_number(printed) == normal
+
+
+@pytest.mark.parametrize("title,kind", [
+    ("北京经济技术开发区关于推动经济持续回升向好的若干措施", "措施"),
+    ("亦庄新城科技企业孵化器认定管理办法", "办法"),
+    ("北京经济技术开发区声环境功能区划实施细则", "细则"),
+    ("中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法（修订稿）", "办法"),
+    ("2026年经开区医药科技服务机构认定办事指南", "办事指南"),
+    ("北京市商务局关于进一步扩围2025年消费品以旧换新补贴商品的公告", "公告"),
+    ("关于某事的说明", None),
+])
+def test_doc_type(title, kind):
+    assert doc_type(title) == kind
