@@ -1,0 +1,88 @@
+"""Shared spans and boundaries for the fact extractors: clauses, sentences, overlaps.
+
+All positions are offsets into the width-folded text (`textnorm.fold_width`), which has the
+same length as the original, so they index the original text too.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# A clause ends at these: commas, semicolons, colons, full stops, brackets and line breaks.
+CLAUSE_BREAKS = frozenset("，,。；;：:()（）\n！？!?")
+# A sentence ends at these. A line break ends one only after terminal punctuation (below):
+# the seed texts cut paragraphs at old page breaks ("…并实现受试者" / "入组的,…").
+SENTENCE_BREAKS = frozenset("。；;！？!?")
+LINE_END_PUNCT = frozenset("。；;：:！？!?)）")
+# Chinese and Arabic digits that may open or close a number; a match must not run into them.
+DIGITS = "0123456789"
+
+
+def clause_start(text: str, pos: int, limit: int = 80) -> int:
+    """Offset where the clause holding `pos` begins (after the last clause break).
+
+    A line break inside a sentence (a page-break cut, 全年最高不超⏎过 500 万元) is no break.
+    """
+    lo = max(0, pos - limit)
+    for i in range(pos - 1, lo - 1, -1):
+        ch = text[i]
+        if ch in CLAUSE_BREAKS and (ch != "\n" or _line_closed(text, i)):
+            return i + 1
+    return lo
+
+
+def joined(text: str, start: int, end: int) -> str:
+    """text[start:end] with line breaks removed, so that cue words cut by a page break match."""
+    return text[start:end].replace("\n", "")
+
+
+def clause_end(text: str, pos: int, limit: int = 40) -> int:
+    """Offset where the clause holding `pos` ends (at the next clause break)."""
+    hi = min(len(text), pos + limit)
+    for i in range(pos, hi):
+        if text[i] in CLAUSE_BREAKS:
+            return i
+    return hi
+
+
+def sentence_start(text: str, pos: int, limit: int = 240) -> int:
+    """Offset where the sentence holding `pos` begins; crosses line breaks that cut a sentence."""
+    lo = max(0, pos - limit)
+    for i in range(pos - 1, lo - 1, -1):
+        ch = text[i]
+        if ch in SENTENCE_BREAKS:
+            return i + 1
+        if ch == "\n" and _line_closed(text, i):
+            return i + 1
+    return lo
+
+
+def sentence_end(text: str, pos: int, limit: int = 240) -> int:
+    """Offset just past the sentence holding `pos`."""
+    hi = min(len(text), pos + limit)
+    for i in range(pos, hi):
+        ch = text[i]
+        if ch in SENTENCE_BREAKS:
+            return i + 1
+        if ch == "\n" and _line_closed(text, i):
+            return i
+    return hi
+
+
+def _line_closed(text: str, newline: int) -> bool:
+    """True when the line before `newline` ends a sentence (or is a short heading line)."""
+    j = newline - 1
+    while j >= 0 and text[j] in " \t\r\n":
+        j -= 1
+    if j < 0 or text[j] in LINE_END_PUNCT:
+        return True
+    line_start = text.rfind("\n", 0, j) + 1
+    return j - line_start < 30
+
+
+def drop_overlaps(spans: Iterable[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
+    """Keep spans in the given priority order, dropping any that overlaps one already kept."""
+    kept: list[tuple[int, int, object]] = []
+    for start, end, item in spans:
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, item))
+    return sorted(kept, key=lambda t: (t[0], t[1]))

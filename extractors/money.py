@@ -1,0 +1,266 @@
+"""Money facts: amounts in 元 / 万元 / 亿元 with their role, the scope of a cap and the 分别 case.
+
+`extract_money(text)` finds Arabic (1000 万元, 1.5亿元, 1,000元) and Chinese (五千万元, 壹佰万元)
+amounts, bare numbers that share the unit of a following amount (300、200、100万元, 10-50万元),
+and the one borderline unit word the gold keeps (亿元规模以上 = a 1亿 threshold). US dollars and
+unit words with no number (以万元为单位) are not money facts.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+from extractors.cues import clause_start, joined, sentence_start
+from extractors.numerals import chinese_to_int
+from extractors.textnorm import fold_width
+from schemas.records import Fact
+
+UNIT_MULTIPLIERS: dict[str, int] = {
+    "": 1, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6, "千万": 10**7,
+    "亿": 10**8, "十亿": 10**9, "百亿": 10**10, "千亿": 10**11, "万亿": 10**12,
+}
+CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+ARABIC_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+UNIT = r"(?:万亿|[十百千]?亿|[十百千]?万|[百千])"
+# An amount: a number, an optional multiplier and 元 (not 美元: the unit must follow at once).
+MONEY_PATTERN = regex.compile(
+    rf"(?<![\d.])(?P<num>{ARABIC_NUMBER}|[{CHINESE_NUMERAL_CHARS}]+)"
+    rf"[ \t]*(?P<unit>{UNIT})?[ \t]*元"
+)
+# A bare number before an amount whose unit it shares: 300、200、100万元 / 10-50万元 / 10万至50万元.
+SHARED_UNIT_PATTERN = regex.compile(
+    rf"(?<![\d.])(?P<num>{ARABIC_NUMBER})[ \t]*(?P<unit>{UNIT})?[ \t]*(?P<sep>、|和|或|至|到|-|—|–|~|～)[ \t]*$"
+)
+RANGE_SEPARATORS = frozenset({"至", "到", "-", "—", "–", "~", "～"})
+# 京技管发〔2025〕1号 5(2): 2024年总产值亿元规模以上建筑业企业 (a 1亿 threshold with no digit).
+BARE_YI_PATTERN = regex.compile(rf"(?<![\d{CHINESE_NUMERAL_CHARS}])亿元(?=规模以上|以上规模|级)")
+
+# Role cues, nearest to the amount wins (给予最高 → cap; 对达到条件的企业给予 → award).
+CAP_CUES = ("最高", "不超过", "不高于", "上限", "封顶", "至多", "最多")
+THRESHOLD_CUES = ("不低于", "低于", "达到", "达", "超过", "突破", "不足", "不少于", "高于",
+                  "至少", "以上", "以下", "满", "大于", "小于", "少于")
+AWARD_CUES = ("给予", "奖励", "支持", "补贴", "补助", "资助", "一次性", "额外", "分别为", "予以")
+FUND_CUES = ("设立", "发放", "安排", "每年投入", "总规模")
+ROLE_CUE_PATTERN = regex.compile(
+    "|".join(sorted(CAP_CUES + THRESHOLD_CUES + AWARD_CUES + FUND_CUES, key=len, reverse=True))
+)
+CUE_ROLES: dict[str, str] = {
+    **{c: "cap" for c in CAP_CUES}, **{c: "threshold" for c in THRESHOLD_CUES},
+    **{c: "award" for c in AWARD_CUES}, **{c: "fund_size" for c in FUND_CUES},
+}
+CAP_AFTER = regex.compile(r"^[ \t]*(?:以内|为限|封顶)")
+THRESHOLD_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:及以上|以上|以下|不予|规模以上)")
+INCLUSIVE_BEFORE = regex.compile(r"\(含[ \t]*$")
+FUND_AFTER = regex.compile(r"^[ \t]*(?:的)?[ \t]*规模(?!以上)|^[^,，。;；、]{0,14}(?:基金|资金池|服务券|专项资金)")
+# A goal, not a condition: 力争到2027年……产值规模突破1200亿元 (jjgf-2025-9 一、总体目标).
+TARGET_PATTERN = regex.compile(r"力争|到[ \t]*\d{4}[ \t]*年")
+FUND_LEAD_PATTERN = regex.compile(r"设立|发放")
+
+SCOPE_CUES: tuple[tuple[str, regex.Pattern], ...] = (
+    ("per_application", regex.compile(r"单次申领|每次申领|单次申请|每次申请")),
+    ("per_enterprise_per_year", regex.compile(
+        r"(?:单个|每个|同一|每家|单家)?企业(?:每|当)(?:自然)?年(?:度)?|(?:单个|每个|同一|每家)企业年度|每家每年")),
+    ("per_product", regex.compile(r"单品种|单个品种|每个品种|同一品种|单个产品|每个产品|每件产品")),
+    ("per_project", regex.compile(r"单个项目|每个项目|同一项目")),
+    ("per_contract", regex.compile(r"单个合同|每个合同|同一合同|单笔合同|每份合同")),
+    ("total", regex.compile(r"累计|总额|合计|总计|\d+[ \t]*年(?:内)?最高")),
+)
+FENBIE = "分别"
+FENBIE_GROUP_END = frozenset("。；;()（）")
+# Items of an enumeration that a 分别 list answers: 二期、三期 / Ⅰ期、Ⅱ期 / 一、二、三类 / 一等奖、二等奖.
+ORDINAL_ITEM = regex.compile(r"[一二三四五六七八九十ⅠⅡⅢⅣⅤⅥ\d]+(?:类|期|级|等奖|档|星)?")
+ENUM_BREAKS = frozenset("，,。；;：:()（）\n“”\"《》")
+# A run holding these is the amount list itself, not the cases it answers.
+LIST_OWN_RUN = regex.compile(r"分别|给予")
+
+
+def extract_money(text: str) -> list[Fact]:
+    """Money amounts in document order; value_num in yuan (Decimal).
+
+    Role is one of cap / award / fund_size / threshold / other; `scope` is set on caps whose
+    clause names whom they bind; `condition` names the case of an amount in a 分别 list.
+    """
+    if not text:
+        return []
+    folded = fold_width(text)
+    amounts = _find_amounts(folded)
+    facts = []
+    previous: tuple[int, int, str] | None = None
+    for start, end, value in amounts:
+        role = _role(folded, start, end, previous)
+        scope = _scope(folded, start) if role == "cap" else None
+        facts.append(Fact(kind="money", text=text[start:end], char_start=start, char_end=end,
+                          value_num=value, role=role, scope=scope))
+        previous = (start, end, role)
+    return _with_conditions(folded, facts)
+
+
+def _find_amounts(folded: str) -> list[tuple[int, int, Decimal]]:
+    found: list[tuple[int, int, Decimal]] = []
+    for m in MONEY_PATTERN.finditer(folded):
+        parsed = _parse_amount(m)
+        if parsed is None:
+            continue
+        start, value = parsed
+        found.extend(_shared_unit_amounts(folded, start, m.group("unit") or ""))
+        found.append((start, m.end(), value))
+    for m in BARE_YI_PATTERN.finditer(folded):
+        found.append((m.start(), m.end(), Decimal(UNIT_MULTIPLIERS["亿"])))
+    return sorted(set(found))
+
+
+def _parse_amount(m: regex.Match) -> tuple[int, Decimal] | None:
+    """Start offset and value in yuan of an amount match, or None when the number is not one."""
+    num, unit = m.group("num"), m.group("unit") or ""
+    multiplier = UNIT_MULTIPLIERS[unit]
+    if num[0].isdigit():
+        try:
+            return m.start(), Decimal(num.replace(",", "")) * multiplier
+        except InvalidOperation:
+            return None
+    # A Chinese run may begin with a word's last character (统一百万元): drop leading characters.
+    for skip in range(len(num)):
+        try:
+            value = chinese_to_int(num[skip:])
+        except ValueError:
+            continue
+        if len(num) - skip == 1 and not unit and value < 10:
+            return None  # 一元 / 三元: a word (一元化, 多元), not an amount
+        return m.start() + skip, Decimal(value) * multiplier
+    return None
+
+
+def _shared_unit_amounts(folded: str, start: int, unit: str) -> list[tuple[int, int, Decimal]]:
+    """Bare numbers chained before an amount by 、/至/- that take its unit: 300、200、100万元."""
+    out: list[tuple[int, int, Decimal]] = []
+    while True:
+        window_start = max(0, start - 24)
+        m = SHARED_UNIT_PATTERN.search(folded, window_start, start)
+        if m is None:
+            return out
+        own_unit = m.group("unit") or unit
+        try:
+            value = Decimal(m.group("num").replace(",", "")) * UNIT_MULTIPLIERS[own_unit]
+        except InvalidOperation:
+            return out
+        num_start = m.start("num")
+        num_end = m.end("unit") if m.group("unit") else m.end("num")
+        out.insert(0, (num_start, num_end, value))
+        start = num_start
+
+
+def _role(folded: str, start: int, end: int, previous: tuple[int, int, str] | None) -> str:
+    """The role of the amount at start:end; a list item with no cue of its own takes the previous one's."""
+    sent_start = sentence_start(folded, start)
+    if TARGET_PATTERN.search(joined(folded, sent_start, start)):
+        return "other"
+    after = folded[end:end + 20]
+    lead_start = clause_start(folded, start)
+    if FUND_AFTER.match(after) and FUND_LEAD_PATTERN.search(joined(folded, sent_start, start)):
+        return "fund_size"
+    if INCLUSIVE_BEFORE.search(folded, max(0, start - 4), start):
+        return "threshold"  # 5000万元以上(含5000万元)
+    if CAP_AFTER.match(after):
+        return "cap"
+    if previous is not None and _is_list_item(folded, previous[1], start):
+        cue = _nearest_cue(folded, previous[1], start)
+        return CUE_ROLES[cue] if cue else previous[2]
+    if THRESHOLD_AFTER.match(after):
+        return "threshold"
+    cue = _nearest_cue(folded, lead_start, start)
+    if cue:
+        return CUE_ROLES[cue]
+    if regex.match(r"^[^,，。;；]{0,8}(?:奖励|支持|补贴|补助|资助)", after):
+        return "award"
+    return "other"
+
+
+def _nearest_cue(folded: str, lo: int, hi: int) -> str | None:
+    cues = ROLE_CUE_PATTERN.findall(joined(folded, lo, hi))
+    return cues[-1] if cues else None
+
+
+def _is_list_item(folded: str, prev_end: int, start: int) -> bool:
+    """True when only a list separator (and modifiers) stand between the previous amount and this one."""
+    gap = folded[prev_end:start]
+    return 0 <= len(gap) <= 12 and bool(regex.fullmatch(r"[ \t]*(?:\(含\))?[ \t]*[、,，和或及至到\-—–~～][^。;；:：()]*", gap))
+
+
+def _scope(folded: str, start: int) -> str | None:
+    lead = joined(folded, clause_start(folded, start), start)
+    for scope, pattern in SCOPE_CUES:
+        if pattern.search(lead):
+            return scope
+    return None
+
+
+def _with_conditions(folded: str, facts: list[Fact]) -> list[Fact]:
+    """Give each amount of a 分别 list the case it belongs to (二期 → 1000万元, 三期 → 3000万元)."""
+    out = list(facts)
+    for group in _fenbie_groups(folded, facts):
+        items = _enumeration(folded, group[0], len(group[1]))
+        if items is None:
+            continue
+        for index, item in zip(group[1], items):
+            out[index] = replace(out[index], condition=item)
+    return out
+
+
+def _fenbie_groups(folded: str, facts: list[Fact]) -> list[tuple[int, list[int]]]:
+    """(offset of 分别, indexes of the facts it distributes) for each 分别 followed by amounts."""
+    groups = []
+    pos = folded.find(FENBIE)
+    while pos >= 0:
+        stop = pos + len(FENBIE)
+        while stop < len(folded) and folded[stop] not in FENBIE_GROUP_END and not folded.startswith(FENBIE, stop):
+            stop += 1
+        members = [i for i, f in enumerate(facts) if pos < f.char_start < stop]
+        if members:
+            groups.append((pos, members))
+        pos = folded.find(FENBIE, pos + 1)
+    return groups
+
+
+def _enumeration(folded: str, fenbie: int, count: int) -> list[str] | None:
+    """The nearest 、-list of `count` items before a 分别, searched back to the sentence start.
+
+    For a 分别 inside a parenthesis (细胞与基因治疗药物支持额度分别为 1500 万元、4000 万元)
+    the search continues into the sentence before the parenthesis.
+    """
+    lo = sentence_start(folded, fenbie)
+    hi = fenbie
+    while hi > lo:
+        run_end = hi
+        run_start = run_end
+        while run_start > lo and folded[run_start - 1] not in ENUM_BREAKS:
+            run_start -= 1
+        run = folded[run_start:run_end]
+        parts = run.split("、")
+        if len(parts) == count and all(p.strip() for p in parts) and not LIST_OWN_RUN.search(run):
+            return _item_cores(parts)
+        hi = run_start - 1
+    return None
+
+
+def _item_cores(parts: list[str]) -> list[str]:
+    """Trim an enumeration's first and last runs to the items: 首次进入临床二期、三期试验 → 二期, 三期."""
+    amounts = [MONEY_PATTERN.search(p) for p in parts]
+    if all(amounts):
+        return [a.group() for a in amounts]
+    ordinals = [ORDINAL_ITEM.search(p) for p in parts]
+    if all(ordinals):
+        first = ORDINAL_ITEM.findall(parts[0])[-1]
+        rest = [ORDINAL_ITEM.match(p.strip()) for p in parts[1:]]
+        if all(rest):
+            items = [first] + [r.group() for r in rest]
+            suffix = regex.search(r"(?:类|期|级|等奖|档|星)$", items[-1])
+            if suffix:
+                items = [i if i.endswith(suffix.group()) else i + suffix.group() for i in items]
+            return items
+    first = parts[0].rsplit("的", 1)[-1].lstrip("对于")
+    last = parts[-1].split("的", 1)[0]
+    for cut in ("分别", "给予"):
+        last = last.split(cut, 1)[0]
+    return [p.strip() for p in [first, *parts[1:-1], last]]

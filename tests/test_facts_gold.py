@@ -1,0 +1,136 @@
+"""extract_facts against the hand-labelled gold (../shared/gold), scored the way shared/eval/score.py scores.
+
+Facts are compared as (kind, value) multisets per document with score.py's own `key` (money to the
+yuan, percent to 1e-6, bureaus folded by `fold_bureau`). Run with `-s` to see misses and spurious facts.
+"""
+from __future__ import annotations
+
+import collections
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+import regex
+
+from extractors.facts import extract_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+GOLD_DIR = SHARED / "gold"
+SCORE_PY = SHARED / "eval" / "score.py"
+SAMPLES = ROOT / "data" / "samples"
+KINDS = ("money", "percent", "date", "bureau", "doc_number")
+MIN_F1 = 0.98
+MIN_ROLE_ACCURACY = 0.90
+# A 文号 alone on its line opens a document of a gazette issue (its title block is just above).
+DOC_NUMBER_LINE = regex.compile(r"^[\u4e00-\u9fff]+〔\d{4}〕\s*\d+\s*号$", regex.MULTILINE)
+MARKUP = regex.compile(r"\*\*|\[bookmark: [^\]\n]*\]")
+
+pytestmark = pytest.mark.skipif(not SCORE_PY.exists(), reason="needs ../shared/eval/score.py and ../shared/gold")
+
+
+def _score_module():
+    spec = importlib.util.spec_from_file_location("shared_score", SCORE_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def minimal_clean(text: str) -> str:
+    """Drop blank lines and the `**` / `[bookmark: …]` markup residue; nothing else."""
+    text = MARKUP.sub("", text)
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def document_text(match: dict) -> str:
+    """The text a gold file labels: a whole sample, or one document of a gazette issue."""
+    raw = (SAMPLES / match["path"]).read_text(encoding="utf-8")
+    if not match.get("doc_number"):
+        return minimal_clean(raw)
+    want = "".join(match["doc_number"].split())
+    lines = [m for m in DOC_NUMBER_LINE.finditer(raw)]
+    index = next(i for i, m in enumerate(lines) if "".join(m.group().split()) == want)
+    start = _title_start(raw, lines[index].start())
+    end = _title_start(raw, lines[index + 1].start()) if index + 1 < len(lines) else len(raw)
+    return minimal_clean(raw[start:end])
+
+
+def _title_start(raw: str, doc_number_line: int) -> int:
+    """Start of the title block: the run of non-blank lines before the blank line above the 文号."""
+    head = raw[:doc_number_line].rstrip("\n")
+    block = head.rfind("\n\n")
+    return block + 2 if block >= 0 else 0
+
+
+def score_gold() -> dict:
+    score = _score_module()
+    tp, n_gold, n_pred = collections.Counter(), collections.Counter(), collections.Counter()
+    role_ok, role_n = collections.Counter(), collections.Counter()
+    report = {}
+    for path in sorted(GOLD_DIR.glob("*.gold.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = document_text(gold["match"])
+        predicted = collections.defaultdict(list)
+        for f in extract_facts(text):
+            value = f.value_num if f.kind in ("money", "percent") else f.value_text
+            k = score.key(f.kind, value)
+            if k is not None:
+                predicted[k].append(f.role)
+                n_pred[f.kind] += 1
+        missed, wrong_role = [], []
+        for fact in gold["facts"]:
+            k, role = score.gold_key(fact), fact.get("role")
+            n_gold[k[0]] += 1
+            roles = predicted.get(k)
+            if not roles:
+                missed.append((k, fact["text"]))
+                continue
+            got = roles.pop(roles.index(role) if role in roles else 0)
+            tp[k[0]] += 1
+            if role and k[0] in ("money", "date"):
+                role_n[k[0]] += 1
+                role_ok[k[0]] += got == role
+                if got != role:
+                    wrong_role.append((k, fact["text"], role, got))
+        spurious = [k for k, roles in predicted.items() for _ in roles]
+        report[path.name] = {"missed": missed, "spurious": spurious, "wrong_role": wrong_role}
+    kinds = {}
+    for kind in KINDS:
+        p = tp[kind] / n_pred[kind] if n_pred[kind] else 1.0
+        r = tp[kind] / n_gold[kind] if n_gold[kind] else 1.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        kinds[kind] = {"gold": n_gold[kind], "pred": n_pred[kind], "tp": tp[kind], "p": p, "r": r, "f1": f1,
+                       "role": role_ok[kind] / role_n[kind] if role_n[kind] else None}
+    return {"kinds": kinds, "documents": report}
+
+
+@pytest.fixture(scope="module")
+def gold_score() -> dict:
+    result = score_gold()
+    for name, doc in result["documents"].items():
+        if any(doc.values()):
+            print(f"\n{name}\n  missed {doc['missed']}\n  spurious {doc['spurious']}\n  wrong role {doc['wrong_role']}")
+    for kind, k in result["kinds"].items():
+        role = "" if k["role"] is None else f"  role {k['role']:.3f}"
+        print(f"{kind:<11} gold {k['gold']:>4} pred {k['pred']:>4} tp {k['tp']:>4} "
+              f"P {k['p']:.3f} R {k['r']:.3f} F1 {k['f1']:.3f}{role}")
+    return result
+
+
+def test_gazette_document_slice_is_the_notice_and_its_measures():
+    text = document_text({"path": "beijing-gazette-2025-27.txt", "doc_number": "京技管发〔2025〕1号"})
+    assert text.startswith("北京经济技术开发区管理委员会\n印发《北京经济技术开发区关于推动经济持续")
+    assert text.endswith("政策兑现原则上于 2026 年 6 月 30 日前完成。")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_gold_f1(gold_score, kind):
+    k = gold_score["kinds"][kind]
+    assert k["f1"] >= MIN_F1, f"{kind}: F1 {k['f1']:.3f} (P {k['p']:.3f}, R {k['r']:.3f})"
+
+
+@pytest.mark.parametrize("kind", ["money", "date"])
+def test_gold_role_accuracy(gold_score, kind):
+    role = gold_score["kinds"][kind]["role"]
+    assert role is not None and role >= MIN_ROLE_ACCURACY, f"{kind}: role accuracy {role}"
