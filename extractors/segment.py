@@ -14,7 +14,7 @@ every later number is its predecessor + 1; anything else becomes a NumberingWarn
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import regex
@@ -28,10 +28,14 @@ NUMBERED_LINE_PATTERNS: tuple[tuple[ArticleKind, regex.Pattern], ...] = (
     ("article", regex.compile(rf"第(?P<num>[{_CN}]+)条(?P<rest>.*)")),
     ("section", regex.compile(rf"(?P<num>[{_CN}]+)、(?P<rest>.*)")),
     ("item", regex.compile(rf"[（(](?P<num>[{_CN}]+)[）)](?P<rest>.*)")),
-    # 1. 1、 1． — but not 1.5亿元 nor the year in "2025." (at most two digits, no digit after).
-    ("subitem", regex.compile(r"(?P<num>[1-9]\d?)(?P<delim>[.．、])(?!\d)(?P<rest>.*)")),
+    # 1. 1、 1． — at most two digits, so never the year in "2025."; 1.5亿元 see DECIMAL_LIKE.
+    ("subitem", regex.compile(r"(?P<num>[1-9]\d?)(?P<delim>[.．、])(?P<rest>.*)")),
     ("point", regex.compile(r"[（(](?P<num>[1-9]\d?)[）)](?P<rest>.*)")),
 )
+# "1.5亿元" is a decimal, not item 1. But the PDF of 京技管发〔2025〕8号 prints "1.4a类区为…" (item 1
+# about zone 4a): a digit + Latin letter + Han after the point is an item if the run expects it.
+DECIMAL_LIKE = regex.compile(r"\d")
+ZONE_NAME = regex.compile(r"\d+[A-Za-z]\p{Han}")
 LIST_MARKER = regex.compile(r"-\s+")
 ATTACHMENT_HEAD = regex.compile(r"附件\s*(?P<num>\d{0,2})\s*")
 ATTACHMENT_LIST = regex.compile(r"附件\s*[:：].*")
@@ -53,6 +57,15 @@ class _Line:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    kind: ArticleKind
+    label: str      # without trailing delimiter or whitespace
+    number: int
+    rest: str       # the line after the label
+    delim: str      # 、 . ． or "" — the subitem checks need it
 
 
 @dataclass
@@ -138,18 +151,21 @@ class _TreeBuilder:
         if started and ATTACHMENT_LIST.fullmatch(body):
             return self._attachment_list(i)
         found = _numbered(body)
+        if found and found.kind == "subitem":
+            found = self._resolve_subitem(found)
         if found:
-            self._open(i, *self._misprint_check(*found, line))
+            self._open(i, found)
         return i + 1
 
-    def _open(self, i: int, kind: ArticleKind, label: str, number: int, rest: str) -> None:
+    def _open(self, i: int, found: _Numbered) -> None:
         line = self.lines[i]
         open_kinds = [self.nodes[k].kind for k in self.stack]
-        if kind in open_kinds:
-            self._close_to(open_kinds.index(kind), self.lines[i - 1].end)
+        if found.kind in open_kinds:
+            self._close_to(open_kinds.index(found.kind), self.lines[i - 1].end)
         parent = self.stack[-1] if self.stack else self.container
-        self.nodes.append(_Node(kind, label, number, _heading(kind, rest), line.start, line.end,
-                                parent, self.container, rest))
+        self.nodes.append(_Node(found.kind, found.label, found.number,
+                                _heading(found.kind, found.rest), line.start, line.end,
+                                parent, self.container, found.rest))
         self.stack.append(len(self.nodes) - 1)
 
     def _close_to(self, depth: int, end: int) -> None:
@@ -158,19 +174,23 @@ class _TreeBuilder:
             self.nodes[k].end = max(self.nodes[k].end, end)
         del self.stack[depth:]
 
-    def _misprint_check(self, kind, label, number, rest, line):
-        """yizhuang-pharma-service-guide-2026 prints section 四 as "4、": a 1、 that cannot
-        continue the open 1. run but continues the open 一、 run is that section, with a warning."""
-        if kind != "subitem" or not label.endswith("、"):
-            return kind, label.rstrip(".．、"), number, rest
+    def _resolve_subitem(self, found: _Numbered) -> Optional[_Numbered]:
+        """A 1. line, unless it is a decimal (1.5亿元) or a misprinted section number."""
         open_last = {self.nodes[k].kind: self.nodes[k].number for k in self.stack}
-        if open_last.get("section") == number - 1 and open_last.get("subitem") != number - 1:
+        expected = open_last.get("subitem", 0) + 1
+        if DECIMAL_LIKE.match(found.rest):
+            continues = found.number == expected and found.delim != "、"
+            return found if continues and ZONE_NAME.match(found.rest) else None
+        # yizhuang-pharma-service-guide-2026 prints section 四 as "4、": a 4、 that cannot continue
+        # the open 1. run but continues the open 一、 run is that section, with a warning.
+        if found.delim == "、" and found.number != expected \
+                and open_last.get("section") == found.number - 1:
             self.warnings.append(NumberingWarning(
-                article_label=label.rstrip("、"),
-                message=f"section {number} is printed with an Arabic numeral ({label}) "
-                        f"between Chinese-numbered sections"))
-            return "section", label.rstrip("、"), number, rest
-        return kind, label.rstrip("、"), number, rest
+                article_label=found.label,
+                message=f"section {found.number} is printed with an Arabic numeral "
+                        f"({found.label}、) between Chinese-numbered sections"))
+            return replace(found, kind="section")
+        return found
 
     def _attachment(self, i: int, num: str) -> None:
         line = self.lines[i]
@@ -211,8 +231,8 @@ class _TreeBuilder:
         return j
 
 
-def _numbered(body: str) -> Optional[tuple[ArticleKind, str, int, str]]:
-    """(kind, printed label, number, rest of line) for a numbered line, else None."""
+def _numbered(body: str) -> Optional[_Numbered]:
+    """The numbering at the start of a line, if any."""
     for kind, pattern in NUMBERED_LINE_PATTERNS:
         m = pattern.fullmatch(body)
         if not m:
@@ -221,7 +241,9 @@ def _numbered(body: str) -> Optional[tuple[ArticleKind, str, int, str]]:
             number = chinese_to_int(m["num"])
         except ValueError:
             continue
-        return kind, regex.sub(r"\s+", "", body[: m.start("rest")]), number, m["rest"]
+        printed = regex.sub(r"\s+", "", body[: m.start("rest")])
+        delim = printed[-1] if printed[-1] in "、.．" else ""
+        return _Numbered(kind, printed.rstrip("、.．"), number, m["rest"], delim)
     return None
 
 

@@ -232,6 +232,15 @@ def test_lines_that_are_not_numbering(line):
     assert tree.nodes[0].text == f"一、总则\n{line}"
 
 
+def test_item_about_zone_4a_is_not_a_decimal():
+    # The PDF rendition of 京技管发〔2025〕8号 loses the space in "1. 4a 类区为…".
+    tree = article_tree("(一)4 类声环境功能区分为两种类型:\n1.4a类区为高速公路两侧区域。\n2.若临路建筑以低于三层楼房为主。")
+    assert [(n.kind, n.label) for n in tree.nodes] == [("item", "(一)"), ("subitem", "1"), ("subitem", "2")]
+    assert tree.warnings == ()
+    # … but a decimal that does not continue the run stays body text.
+    assert [n.label for n in article_tree("一、总则\n1. 甲\n1.5a类区。").nodes] == ["一", "1"]
+
+
 @pytest.mark.parametrize("line,heading", [
     ("（一）指导思想。坚持以习近平新时代中国特色社会主义思想为指导。", "指导思想"),
     ("第五条  支持新药临床研发", "支持新药临床研发"),
