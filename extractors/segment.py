@@ -100,7 +100,8 @@ def _lines(text: str) -> list[_Line]:
     out, pos = [], 0
     for raw in text.split("\n"):
         if raw.strip():
-            out.append(_Line(pos, pos + len(raw.rstrip()), raw.strip()))
+            lead = len(raw) - len(raw.lstrip())
+            out.append(_Line(pos + lead, pos + len(raw.rstrip()), raw.strip()))
         pos += len(raw) + 1
     return out
 
