@@ -13,8 +13,9 @@ CLAUSE_BREAKS = frozenset("，,。；;：:()（）\n！？!?")
 # the seed texts cut paragraphs at old page breaks ("…并实现受试者" / "入组的,…").
 SENTENCE_BREAKS = frozenset("。；;！？!?")
 LINE_END_PUNCT = frozenset("。；;：:！？!?)）")
-# Chinese and Arabic digits that may open or close a number; a match must not run into them.
-DIGITS = "0123456789"
+# A short line without in-sentence punctuation is a heading: it ends its sentence unpunctuated.
+HEADING_MAX_CHARS = 30
+IN_SENTENCE_PUNCT = frozenset("，,、；;")
 
 
 def clause_start(text: str, pos: int, limit: int = 80) -> int:
@@ -76,7 +77,8 @@ def _line_closed(text: str, newline: int) -> bool:
     if j < 0 or text[j] in LINE_END_PUNCT:
         return True
     line_start = text.rfind("\n", 0, j) + 1
-    return j - line_start < 30
+    line = text[line_start:j + 1]
+    return len(line) < HEADING_MAX_CHARS and not any(ch in IN_SENTENCE_PUNCT for ch in line)
 
 
 def drop_overlaps(spans: Iterable[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
