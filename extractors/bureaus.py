@@ -30,7 +30,8 @@ SP = r"[ \t]*"
 HAN = r"\u4e00-\u9fff"
 # (责任单位:市投促中心,市科委、中关村管委会,各区政府) — the list runs to the closing bracket.
 RESPONSIBLE_CLAUSE = regex.compile(
-    rf"(?:责任单位|责任部门|牵头单位|主责部门|主责单位){SP}:{SP}(?P<list>[^()\n]*?){SP}(?:\)|$)",
+    rf"(?:责任单位|责任部门|牵头单位|主责部门|主责单位){SP}:{SP}"
+    rf"(?:(?P<list>[^()。]{{1,120}}?){SP}\)|(?P<line>[^()。\n]+?){SP}$)",
     regex.MULTILINE,
 )
 # 七、主责部门 ⏎ 经开区生物技术与大健康产业局 (a section whose body is the next line).
@@ -91,30 +92,36 @@ def _cue_lists(folded: str) -> list[tuple[int, int, bool]]:
     a known body or look like one (end in 局, 委员会, 中心…).
     """
     spans = []
-    for pattern in (RESPONSIBLE_CLAUSE, RESPONSIBLE_HEADING):
-        spans += [(m.start("list"), m.end("list"), True) for m in pattern.finditer(folded)]
+    for m in RESPONSIBLE_CLAUSE.finditer(folded):
+        group = "list" if m.group("list") is not None else "line"
+        spans.append((m.start(group), m.end(group), True))
+    spans += [(m.start("list"), m.end("list"), True) for m in RESPONSIBLE_HEADING.finditer(folded)]
     for pattern in (*INTERPRETER_CLAUSES, PROCEDURE_STEP, CONTACT_LINE):
         spans += [(m.start("list"), m.end("list"), False) for m in pattern.finditer(folded)]
     return spans
 
 
 def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[int, int, str]]:
-    """Bodies named in folded[start:end]: gazetteer entities first, then the rest split on separators."""
-    masked = _mask_parentheticals(folded[start:end])
+    """Bodies named in folded[start:end]: gazetteer entities first, then the rest split on separators.
+
+    Line breaks are taken out before matching (科⏎技和产业促进局 is a name cut by a page break)
+    and the offsets mapped back, so a fact's text may span the break.
+    """
+    index = [i for i in range(start, end) if folded[i] != "\n"]
+    span = _mask_parentheticals("".join(folded[i] for i in index))
     found = []
-    for s, e, value in _known_bodies(masked):
-        s, e, value = _with_division(masked, s, e, value)
-        found.append((start + s, start + e, value))
-    taken = [(s - start, e - start) for s, e, _ in found]
-    for s, e in _segments(masked):
+    for s, e, value in _known_bodies(span):
+        found.append(_with_division(span, s, e, value))
+    taken = [(s, e) for s, e, _ in found]
+    for s, e in _segments(span):
         if any(s < te and ts < e for ts, te in taken):
             continue
-        name = TRAILING_WORDS.sub("", masked[s:e].strip())
+        name = TRAILING_WORDS.sub("", span[s:e].strip())
         if not name or NOT_A_BODY.search(name) or not (open_list or BODY_SUFFIX.search(name)):
             continue
-        s = s + masked[s:e].index(name)
-        found.append((start + s, start + s + len(name), _canonical_unknown(name)))
-    return found
+        s += span[s:e].index(name)
+        found.append((s, s + len(name), _canonical_unknown(name)))
+    return [(index[s], index[e - 1] + 1, value) for s, e, value in found]
 
 
 def _mask_parentheticals(span: str) -> str:

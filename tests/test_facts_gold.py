@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extractors.facts import extract_facts
 
@@ -134,3 +135,30 @@ def test_gold_f1(gold_score, kind):
 def test_gold_role_accuracy(gold_score, kind):
     role = gold_score["kinds"][kind]["role"]
     assert role is not None and role >= MIN_ROLE_ACCURACY, f"{kind}: role accuracy {role}"
+
+
+# Characters the extractors react to, so that generated text reaches their branches.
+CUE_ALPHABET = (
+    "0123456789０１２.,:：%％‰/-—~ \n\t()（）〔〕[]【】《》、，。；;“”"
+    "年月日号元万亿千百十一二三四五六七八九零〇两壹佰"
+    "分别给予最高不超过达以上含规模设立发放单个企业每年品种项目合同"
+    "责任单位部门主责由负责解释具体工作承担对联系人处局委会中心政府经开区市科委中关村管"
+    "京技管发令第美至前起施行有效期按照比例"
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(alphabet=CUE_ALPHABET, max_size=120), st.text(max_size=80)))
+def test_extract_facts_never_raises_and_offsets_slice(text):
+    for fact in extract_facts(text):
+        assert text[fact.char_start:fact.char_end] == fact.text
+        assert fact.text
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.txt")))
+def test_offsets_slice_every_corpus_text(name):
+    raw = (SAMPLES / name).read_text(encoding="utf-8")
+    for text in (raw, minimal_clean(raw)):
+        facts = extract_facts(text)
+        assert facts
+        assert all(text[f.char_start:f.char_end] == f.text for f in facts)

@@ -1,0 +1,32 @@
+"""Bureau cases from tests/cases/bureaus.yaml, and the gazetteer's jieba user dictionary."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors.bureaus import USERDICT_PATH, extract_bureaus, gazetteer, userdict_lines
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "bureaus.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_bureau_case(case):
+    facts = extract_bureaus(case["text"])
+    assert [(f.text, f.value_text) for f in facts] == [(e["text"], e["value"]) for e in case["expect"]]
+    for fact in facts:
+        assert case["text"][fact.char_start:fact.char_end] == fact.text
+
+
+def test_userdict_matches_gazetteer():
+    """data/userdict.txt is generated from data/bureaus.yaml: `python -m extractors.bureaus`."""
+    assert USERDICT_PATH.read_text(encoding="utf-8").splitlines() == userdict_lines()
+
+
+def test_gazetteer_folds_variants_to_one_body():
+    names = gazetteer().canonical
+    for form in ("生物技术与大健康产业局", "生物技术和大健康产业链", "经开区生物技术与大健康产业局",
+                 "北京经济技术开发区生物技术和大健康产业局"):
+        assert names[form] == "生物技术和大健康产业局"
+    assert names["北京市科委、中关村管委会"] == names["市科委中关村管委会"] == "市科委、中关村管委会"
