@@ -33,7 +33,8 @@ MONEY_PATTERN = regex.compile(
 SHARED_UNIT_PATTERN = regex.compile(
     rf"(?<![\d.])(?P<num>{ARABIC_NUMBER})[ \t]*(?P<unit>{UNIT})?[ \t]*(?P<sep>、|和|或|至|到|-|—|–|~|～)[ \t]*$"
 )
-RANGE_SEPARATORS = frozenset({"至", "到", "-", "—", "–", "~", "～"})
+# What may stand between two amounts of one list: 300万元、200万元 / 最高300万元、最高500万元，3年最高….
+LIST_GAP = regex.compile(r"[ \t]*(?:\(含\))?[ \t]*[、,，和或及至到\-—–~～][^。;；:：()]{0,11}")
 # 京技管发〔2025〕1号 5(2): 2024年总产值亿元规模以上建筑业企业 (a 1亿 threshold with no digit).
 BARE_YI_PATTERN = regex.compile(rf"(?<![\d{CHINESE_NUMERAL_CHARS}])亿元(?=规模以上|以上规模|级)")
 
@@ -50,6 +51,7 @@ CUE_ROLES: dict[str, str] = {
     **{c: "cap" for c in CAP_CUES}, **{c: "threshold" for c in THRESHOLD_CUES},
     **{c: "award" for c in AWARD_CUES}, **{c: "fund_size" for c in FUND_CUES},
 }
+AWARD_AFTER = regex.compile(r"^[^,，。;；]{0,8}(?:奖励|支持|补贴|补助|资助)")
 CAP_AFTER = regex.compile(r"^[ \t]*(?:以内|为限|封顶)")
 THRESHOLD_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:及以上|以上|以下|不予|规模以上)")
 INCLUSIVE_BEFORE = regex.compile(r"\(含[ \t]*$")
@@ -71,6 +73,7 @@ FENBIE = "分别"
 FENBIE_GROUP_END = frozenset("。；;()（）")
 # Items of an enumeration that a 分别 list answers: 二期、三期 / Ⅰ期、Ⅱ期 / 一、二、三类 / 一等奖、二等奖.
 ORDINAL_ITEM = regex.compile(r"[一二三四五六七八九十ⅠⅡⅢⅣⅤⅥ\d]+(?:类|期|级|等奖|档|星)?")
+ORDINAL_SUFFIX = regex.compile(r"(?:类|期|级|等奖|档|星)$")
 ENUM_BREAKS = frozenset("，,。；;：:()（）\n“”\"《》")
 # A run holding these is the amount list itself, not the cases it answers.
 LIST_OWN_RUN = regex.compile(r"分别|给予")
@@ -172,7 +175,7 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, int, str] | No
     cue = _nearest_cue(folded, lead_start, start)
     if cue:
         return CUE_ROLES[cue]
-    if regex.match(r"^[^,，。;；]{0,8}(?:奖励|支持|补贴|补助|资助)", after):
+    if AWARD_AFTER.match(after):
         return "award"
     return "other"
 
@@ -184,8 +187,7 @@ def _nearest_cue(folded: str, lo: int, hi: int) -> str | None:
 
 def _is_list_item(folded: str, prev_end: int, start: int) -> bool:
     """True when only a list separator (and modifiers) stand between the previous amount and this one."""
-    gap = folded[prev_end:start]
-    return 0 <= len(gap) <= 12 and bool(regex.fullmatch(r"[ \t]*(?:\(含\))?[ \t]*[、,，和或及至到\-—–~～][^。;；:：()]*", gap))
+    return start - prev_end <= 16 and LIST_GAP.fullmatch(folded, prev_end, start) is not None
 
 
 def _scope(folded: str, start: int) -> str | None:
@@ -255,7 +257,7 @@ def _item_cores(parts: list[str]) -> list[str]:
         rest = [ORDINAL_ITEM.match(p.strip()) for p in parts[1:]]
         if all(rest):
             items = [first] + [r.group() for r in rest]
-            suffix = regex.search(r"(?:类|期|级|等奖|档|星)$", items[-1])
+            suffix = ORDINAL_SUFFIX.search(items[-1])
             if suffix:
                 items = [i if i.endswith(suffix.group()) else i + suffix.group() for i in items]
             return items
