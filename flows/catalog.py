@@ -242,7 +242,7 @@ def _insert_document(con, source: SourceFile, issue_id: Optional[str], doc: Pars
 
 
 def path_labels(nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
-    """Label of each node prefixed by its ancestors' where numbering restarts below them."""
+    """Each node's label prefixed by its ancestors' labels: 二/（一）/3, 第五条/（一）."""
     by_seq = {n.seq: n for n in nodes}
     out = {}
     for node in nodes:
@@ -250,7 +250,7 @@ def path_labels(nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
         while cur is not None:
             parts.append(cur.label)
             cur = by_seq.get(cur.parent_seq) if cur.parent_seq is not None else None
-        out[node.seq] = "".join(reversed(parts))
+        out[node.seq] = "/".join(reversed(parts))
     return out
 
 
@@ -365,9 +365,9 @@ SUMMARY_QUERIES = (
                 "from sources group by all order by all"),
     ("issues", "select publication, year, issue_no, total_no, issue_date, count(*) as renditions "
                "from issues group by all order by all"),
-    ("documents", "select coalesce(doc_number, '-') as doc_number, any_value(title) as title, "
+    ("documents", "select any_value(doc_number) as doc_number, any_value(title) as title, "
                   "count(distinct doc_key) as versions, count(*) as renditions "
-                  "from documents group by all order by 1"),
+                  "from documents group by policy_key order by 1, 2"),
     ("articles and facts", "select (select count(*) from articles) as articles, "
                            "(select count(*) from facts) as facts, "
                            "(select count(*) from relations) as relations, "

@@ -129,8 +129,8 @@ def parse_source(path: Path) -> ParsedSource:
     except Exception as exc:  # a parser bug must quarantine one source, not stop the batch
         return ParsedSource(media_type=media_type, pages=pages,
                             error=f"{path.name}: unexpected {type(exc).__name__}: {exc}")
-    warnings = tuple(f"{d.span.title}: {w.article_label}: {w.message}"
-                     for d in docs for w in d.tree.warnings)
+    warnings = tuple(issue.warnings if issue else ()) + tuple(
+        f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings)
     return ParsedSource(media_type=media_type, pages=pages, issue=issue,
                         documents=tuple(docs), warnings=warnings)
 

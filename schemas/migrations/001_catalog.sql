@@ -83,7 +83,7 @@ CREATE TABLE articles (
     level        INTEGER NOT NULL,
     kind         VARCHAR NOT NULL,
     label        VARCHAR NOT NULL,
-    path_label   VARCHAR NOT NULL,             -- label with its numbered ancestors: 四、3, 第五条（一）
+    path_label   VARCHAR NOT NULL,             -- ancestors' labels and its own: 四/3, 第五条/（一）
     number       INTEGER,
     heading      VARCHAR,
     text         VARCHAR NOT NULL,

@@ -1,0 +1,127 @@
+"""Stage 6 (relate): citations, repeals and quotes of other documents, and a document's
+effective and expiry dates from its validity clause.
+"""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Iterable, Optional
+
+import regex
+
+from extractors.doc_numbers import extract_doc_numbers
+from extractors.numerals import chinese_to_int
+from extractors.sentences import sentence_bounds
+from extractors.textnorm import fold_width
+from schemas.records import Fact, Relation
+
+# 《title》 optionally followed by its 文号 in brackets; 〈〉 nest inside a title.
+CITED_TITLE = regex.compile(r"《([^《》\n]{2,160})》")
+REPEAL_CUE = regex.compile(r"废止")
+# 《…》(京技管发〔2025〕9号)中第十条“…”: the quoted article and its quoted text.
+QUOTED_ARTICLE = regex.compile(r"^\s*(?:\([^()\n]{0,40}\))?\s*中?\s*(第[一二三四五六七八九十百零〇\d]+条)\s*“")
+EFFECTIVE_ON_ISSUE = regex.compile(r"自(?:本\S{0,4})?(?:发布|公布|印发)之日起(?:施行|实施|执行)")
+EFFECTIVE_ON_DATE = regex.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行)")
+VALID_FOR_YEARS = regex.compile(r"有效期\s*([\d一二三四五六七八九十两]+)\s*年")
+_ONE_DAY = timedelta(days=1)
+
+
+def extract_relations(text: str, own_doc_number: Optional[str] = None) -> list[Relation]:
+    """Citations of other documents by 《title》 and/or 文号; `repeals` in a 废止 sentence,
+    `quotes` where a cited document's 第X条 is quoted. The document's own 文号 is not a citation.
+    """
+    folded = fold_width(text)
+    relations: list[Relation] = []
+    numbers = [f for f in extract_doc_numbers(text) if f.value_text != own_doc_number]
+    used_numbers: set[int] = set()
+    for m in CITED_TITLE.finditer(folded):
+        number = _number_right_after(numbers, folded, m.end())
+        end = m.end()
+        if number is not None:
+            used_numbers.add(number.char_start)
+            end = _close_bracket(folded, number.char_end)
+        relations.append(_relation(text, folded, m.start(), end, m.group(1),
+                                   number.value_text if number else None))
+    for number in numbers:
+        if number.char_start not in used_numbers:
+            relations.append(_relation(text, folded, number.char_start, number.char_end, None,
+                                       number.value_text))
+    return sorted(relations, key=lambda r: (r.char_start, r.kind))
+
+
+def _number_right_after(numbers: list[Fact], folded: str, pos: int) -> Optional[Fact]:
+    """The 文号 printed in brackets right after a title, as in 《…》(京政办发〔2024〕14号)."""
+    for number in numbers:
+        gap = folded[pos:number.char_start]
+        if number.char_start >= pos and gap.strip() in ("(", "（"):
+            return number
+    return None
+
+
+def _close_bracket(folded: str, pos: int) -> int:
+    rest = folded[pos:pos + 3]
+    stripped = rest.lstrip()
+    if stripped.startswith(")"):
+        return pos + (len(rest) - len(stripped)) + 1
+    return pos
+
+
+def _relation(text: str, folded: str, start: int, end: int, title: Optional[str],
+              number: Optional[str]) -> Relation:
+    sentence_start, sentence_end = sentence_bounds(folded, start, end)
+    quote = _quoted_article(text, folded, end)
+    if quote is not None:
+        label, quoted, quote_end = quote
+        return Relation("quotes", text[start:quote_end], start, quote_end, to_doc_number=number,
+                        to_title=title, to_article_label=label, quoted_text=quoted)
+    kind = "repeals" if REPEAL_CUE.search(folded, sentence_start, sentence_end) else "cites"
+    return Relation(kind, text[start:end], start, end, to_doc_number=number, to_title=title)
+
+
+def _quoted_article(text: str, folded: str, pos: int) -> Optional[tuple[str, str, int]]:
+    m = QUOTED_ARTICLE.match(folded, pos)
+    if not m:
+        return None
+    depth, i = 1, m.end()
+    while i < len(folded) and depth:
+        depth += {"“": 1, "”": -1}.get(folded[i], 0)
+        i += 1
+    if depth:
+        return None
+    return m.group(1), text[m.end():i - 1], i
+
+
+def document_dates(text: str, facts: Iterable[Fact], issued: Optional[date]) -> tuple[Optional[date], Optional[date]]:
+    """(effective, expiry) from the validity clause: 自发布之日起施行 → the issued date;
+    至/有效期至 YYYY年M月D日 → expiry; 有效期N年 → expiry computed from the effective date.
+    """
+    folded = fold_width(text)
+    effective = None
+    on_date = EFFECTIVE_ON_DATE.search(folded)
+    if on_date:
+        effective = _safe_date(*(int(g) for g in on_date.groups()))
+    elif EFFECTIVE_ON_ISSUE.search(folded):
+        effective = issued
+    expiries = [date.fromisoformat(f.value_text) for f in facts
+                if f.kind == "date" and f.role == "expires" and f.value_text and len(f.value_text) == 10]
+    expiry = max(expiries) if expiries else None
+    years = VALID_FOR_YEARS.search(folded)
+    if expiry is None and years and effective is not None:
+        expiry = _add_years(effective, _to_int(years.group(1))) - _ONE_DAY
+    return effective, expiry
+
+
+def _to_int(token: str) -> int:
+    return int(token) if token.isdigit() else chinese_to_int(token)
+
+
+def _safe_date(year: int, month: int, day: int) -> Optional[date]:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _add_years(day: date, years: int) -> date:
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
