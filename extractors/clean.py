@@ -163,6 +163,7 @@ RUNNING_HEADER = regex.compile(
 PAGE_NUMBER = regex.compile(r"^(?:[—–－-]\s*\d{1,4}\s*[—–－-]|第\s*\d{1,4}\s*页|\d{1,4})$")
 HEADER_BAND = 0.12
 FOOTER_BAND = 0.85
+FOOTER_CENTRE_SHARE = 0.05
 # Lines start at the margin or at the two-character first-line indent within this many points.
 ALIGN_TOLERANCE = 1.0
 CENTRE_TOLERANCE = 2.0
@@ -242,10 +243,17 @@ def page_body(page: PdfPage) -> list[PageItem]:
     lines = list(page.lines)
     if lines and lines[0].top < HEADER_BAND * page.height and RUNNING_HEADER.match(lines[0].text.strip()):
         lines.pop(0)
-    if lines and lines[-1].top > FOOTER_BAND * page.height and PAGE_NUMBER.match(lines[-1].text.strip()):
+    if lines and is_page_number(lines[-1], page):
         lines.pop()
     rows = [TableRow(table.top + i * 1e-3, row) for table in page.tables for i, row in enumerate(table.rows)]
     return sorted(lines + rows, key=lambda item: item.top)
+
+
+def is_page_number(line: PdfLine, page: PdfPage) -> bool:
+    """A page number: a short centred line in the bottom band of the page."""
+    centred = abs((line.x0 + line.x1) - page.width) <= 2 * FOOTER_CENTRE_SHARE * page.width
+    return (line.top > FOOTER_BAND * page.height and centred
+            and bool(PAGE_NUMBER.match(line.text.strip())))
 
 
 def text_block(lines: list[PdfLine]) -> Layout:

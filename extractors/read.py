@@ -143,16 +143,18 @@ def read_pdf(path: str | Path) -> list[PdfPage]:
     name = path.name
     document = _open_pdf(path, name)
     try:
-        pages = [_read_page(document[i], i + 1) for i in range(len(document))]
-        if not any(page.lines or page.tables for page in pages):
-            raise BadInputError(f"{name}: no text layer on any of {len(pages)} pages; "
-                                f"OCR is not available yet")
-        ruled = [page.number for page in pages if _has_graphics(document[page.number - 1])]
+        pages, ruled = [], []
+        for index in range(len(document)):
+            page = document[index]
+            pages.append(_read_page(page, index + 1))
+            if pages[-1].lines and _has_graphics(page):
+                ruled.append(index + 1)
     finally:
         document.close()
-    if ruled:
-        pages = _add_tables(path, pages, ruled)
-    return pages
+    if not any(page.lines for page in pages):
+        raise BadInputError(f"{name}: no text layer on any of {len(pages)} pages; "
+                            f"OCR is not available yet")
+    return _add_tables(path, pages, ruled) if ruled else pages
 
 
 def _open_pdf(path: Path, name: str) -> pdfium.PdfDocument:

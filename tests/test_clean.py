@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.clean import (
     clean_pdf_pages,
@@ -15,7 +17,7 @@ from extractors.clean import (
     strip_markup,
 )
 from extractors.read import decode_text, read_pdf
-from extractors.textnorm import normalize_for_compare
+from extractors.textnorm import fold_width, is_cjk, normalize_for_compare
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -297,3 +299,34 @@ def test_pdf_title_lines_join_and_signature_lines_do_not(pdf_cleans):
     changping = pdf_cleans["changping-pharma-2025-draft"].text.split("\n")
     assert changping[:5] == ["中国（北京）自贸试验区科技创新片区", "昌平组团促进医药健康产业发展",
                              "支持办法（修订稿）", "（征求意见稿）", "第一章  总则"]
+
+
+# --- text normalisation -----------------------------------------------------------------------
+
+def test_fold_width_keeps_length():
+    text = "（一）补贴１２３万元，ＡＢ：\u3000第二条"
+    folded = fold_width(text)
+    assert folded == "(一)补贴123万元,AB: 第二条"
+    assert len(folded) == len(text)
+
+
+def test_normalize_for_compare():
+    assert normalize_for_compare("第一条  总则\n（一） 2025 年\t") == "第一条总则(一)2025年"
+
+
+@pytest.mark.parametrize(("ch", "expected"), [
+    ("中", True), ("（", True), ("。", True), ("〔", True), ("A", False), ("1", False), ("“", False),
+])
+def test_is_cjk(ch, expected):
+    assert is_cjk(ch) is expected
+
+
+TEXT_TOKENS = list("第一条二、（）()1.-*。，,：总则ABab \t\n\u3000") + ["**", "\n\n", "[bookmark: _GoBack]"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_TOKENS)).map("".join))
+def test_clean_text_never_raises_and_keeps_the_format(text):
+    cleaned = clean_text_source(text).text
+    assert "\n\n" not in cleaned and not cleaned.startswith("\n")
+    assert normalize_for_compare(cleaned) == normalize_for_compare(strip_markup(text))
