@@ -12,35 +12,41 @@ import regex
 from extractors.doc_numbers import extract_doc_numbers
 from extractors.numerals import chinese_to_int
 from extractors.sentences import sentence_bounds
-from extractors.textnorm import fold_width
+from extractors.textnorm import fold_width, normalize_for_compare
 from schemas.records import Fact, Relation
 
 # 《title》 optionally followed by its 文号 in brackets; 〈〉 nest inside a title.
 CITED_TITLE = regex.compile(r"《([^《》\n]{2,160})》")
 REPEAL_CUE = regex.compile(r"废止")
 # 《…》(京技管发〔2025〕9号)中第十条“…”: the quoted article and its quoted text.
-QUOTED_ARTICLE = regex.compile(r"^\s*(?:\([^()\n]{0,40}\))?\s*中?\s*(第[一二三四五六七八九十百零〇\d]+条)\s*“")
-EFFECTIVE_ON_ISSUE = regex.compile(r"自(?:本\S{0,4})?(?:发布|公布|印发)之日起(?:施行|实施|执行)")
+QUOTED_ARTICLE = regex.compile(r"\s*(?:\([^()\n]{0,40}\))?\s*中?\s*(第[一二三四五六七八九十百零〇\d]+条)\s*“")
+# 京技管发〔2025〕8号: 本细则自北京经济技术开发区管理委员会发布之日起实施 (the issuer in between)
+EFFECTIVE_ON_ISSUE = regex.compile(r"自[^,，。;；\n]{0,30}?(?:发布|公布|印发)之日起(?:施行|实施|执行)")
 EFFECTIVE_ON_DATE = regex.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行)")
 VALID_FOR_YEARS = regex.compile(r"有效期\s*([\d一二三四五六七八九十两]+)\s*年")
 _ONE_DAY = timedelta(days=1)
 
 
-def extract_relations(text: str, own_doc_number: Optional[str] = None) -> list[Relation]:
+def extract_relations(text: str, own_doc_number: Optional[str] = None,
+                      own_title: Optional[str] = None) -> list[Relation]:
     """Citations of other documents by 《title》 and/or 文号; `repeals` in a 废止 sentence,
-    `quotes` where a cited document's 第X条 is quoted. The document's own 文号 is not a citation.
+    `quotes` where a cited document's 第X条 is quoted. The document's own 文号 and title (the
+    policy an 印发 notice issues) are not citations.
     """
     folded = fold_width(text)
     relations: list[Relation] = []
     numbers = [f for f in extract_doc_numbers(text) if f.value_text != own_doc_number]
     used_numbers: set[int] = set()
+    own = normalize_for_compare(own_title) if own_title else None
     for m in CITED_TITLE.finditer(folded):
         number = _number_right_after(numbers, folded, m.end())
+        if number is None and normalize_for_compare(m.group(1)) == own:
+            continue
         end = m.end()
         if number is not None:
             used_numbers.add(number.char_start)
             end = _close_bracket(folded, number.char_end)
-        relations.append(_relation(text, folded, m.start(), end, m.group(1),
+        relations.append(_relation(text, folded, m.start(), end, text[m.start(1):m.end(1)],
                                    number.value_text if number else None))
     for number in numbers:
         if number.char_start not in used_numbers:

@@ -303,15 +303,16 @@ def _insert_relations(con, doc_id: str, doc: ParsedDocument) -> None:
 
 RESOLVE_BY_NUMBER = """
 update relations set to_doc_id = (
-    select min(d.doc_id) from documents d
-    where d.doc_number = relations.to_doc_number and d.doc_id <> relations.from_doc_id)
+    select min(d.doc_id) from documents d, documents self
+    where d.doc_number = relations.to_doc_number and self.doc_id = relations.from_doc_id
+      and d.policy_key <> self.policy_key)
 where to_doc_number is not null
 """
 RESOLVE_BY_TITLE = """
 update relations set to_doc_id = (
-    select min(d.doc_id) from documents d
+    select min(d.doc_id) from documents d, documents self
     where regexp_replace(d.title, '\\s', '', 'g') = regexp_replace(relations.to_title, '\\s', '', 'g')
-      and d.doc_id <> relations.from_doc_id)
+      and self.doc_id = relations.from_doc_id and d.policy_key <> self.policy_key)
 where to_doc_id is null and to_title is not null
 """
 

@@ -107,7 +107,7 @@ def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
         effective, expiry = document_dates(span.text, facts, span.issued_date)
         docs.append(ParsedDocument(
             span=span, tree=tree, facts=facts,
-            relations=tuple(extract_relations(span.text)),
+            relations=tuple(extract_relations(span.text, span.doc_number, span.title)),
             page_start=cleaned.page_at(span.char_start),
             page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
             effective_date=effective, expiry_date=expiry,

@@ -187,3 +187,20 @@ def test_changed_bytes_under_the_same_name_are_a_new_version(tmp_path):
     finally:
         con.close()
     assert versions == [(2, 2, 1)]
+
+
+def test_guide_quote_resolves_to_article_ten_of_jjgf_2025_9(corpus_con):
+    quote = rows(corpus_con, "select r.to_article_label, r.quote_matches, d.doc_number from relations r "
+                             "join documents d on d.doc_id = r.to_doc_id join sources s on s.source_id = "
+                             "(select source_id from documents where doc_id = r.from_doc_id) "
+                             "where r.kind = 'quotes' and s.path = 'yizhuang-pharma-service-guide-2026.txt'")
+    assert quote == [("第十条", True, "京技管发〔2025〕9号")]
+
+
+def test_repeals_are_recorded_and_no_document_cites_itself(corpus_con):
+    repealed = rows(corpus_con, "select distinct r.to_doc_number from relations r join documents d "
+                                "on d.doc_id = r.from_doc_id where r.kind = 'repeals' and d.doc_number = '京技管发〔2025〕8号'")
+    assert repealed == [("京技管〔2013〕102号",)]
+    self_cites = rows(corpus_con, "select count(*) from relations r join documents a on a.doc_id = r.from_doc_id "
+                                  "join documents b on b.doc_id = r.to_doc_id where a.policy_key = b.policy_key")
+    assert self_cites == [(0,)]
