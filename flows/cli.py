@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default data/raw)")
     ingest.add_argument("--force", action="store_true", help="parse known files again")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ingest.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
     ingest.set_defaults(run=run_ingest)
 
     query = sub.add_parser("query", help="run SQL on the catalog (read-only)",
@@ -60,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_ingest(args) -> int:
+    if not args.verbose:
+        # Prefect reads its settings at import: quiet its per-task INFO lines unless asked for.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.ingest import RAW_DIR, ingest_flow
 
     paths = args.paths or [RAW_DIR]
