@@ -246,7 +246,7 @@ def page_body(page: PdfPage) -> list[PageItem]:
     if lines and is_page_number(lines[-1], page):
         lines.pop()
     rows = [TableRow(table.top + i * 1e-3, row) for table in page.tables for i, row in enumerate(table.rows)]
-    return sorted(lines + rows, key=lambda item: item.top)
+    return sorted((item for item in lines + rows if item.text.strip()), key=lambda item: item.top)
 
 
 def is_page_number(line: PdfLine, page: PdfPage) -> bool:
@@ -313,7 +313,7 @@ def assemble(paragraphs: list[list[tuple[int, str]]], page_count: int) -> CleanT
 
 def stripped_ends(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """A paragraph's pieces with the spaces before its first and after its last character gone."""
-    pieces = [(page, text) for page, text in pieces if text.strip()] or pieces[:1]
+    pieces = list(pieces)
     pieces[0] = (pieces[0][0], pieces[0][1].lstrip(PRINTED_SPACES))
     pieces[-1] = (pieces[-1][0], pieces[-1][1].rstrip(PRINTED_SPACES))
     return pieces
