@@ -63,6 +63,7 @@ LIST_SEPARATORS = regex.compile(r"[,，、;；]")
 DIVISION = regex.compile(rf"{SP}(?P<division>[{HAN}]{{1,8}}(?:处|科|室))(?=$|[,，、;；)])")
 PARENTHETICAL = regex.compile(r"\([^()]*\)")
 TRAILING_WORDS = regex.compile(r"(?:等(?:单位|部门)?|牵头|负责|配合)$")
+MAX_NAME_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[in
         if any(s < te and ts < e for ts, te in taken):
             continue
         name = TRAILING_WORDS.sub("", span[s:e].strip())
-        if not name or NOT_A_BODY.search(name) or not (open_list or BODY_SUFFIX.search(name)):
+        if not name or len(name) > MAX_NAME_CHARS or NOT_A_BODY.search(name):
+            continue
+        if not (open_list or BODY_SUFFIX.search(name)):
             continue
         s += span[s:e].index(name)
         found.append((s, s + len(name), _canonical_unknown(name)))
