@@ -99,7 +99,8 @@ def _partial_dates(folded: str, dated: list, issued: dt.date | None) -> list[tup
     """Month-day dates; the year comes from the nearest earlier dated mention, else `issued`."""
     spans = []
     for m in PARTIAL_DATE.finditer(folded):
-        earlier = [v[0] for s, _, v in dated if s < m.start()]
+        # Only a dated mention sets the year: a title's (2024—2026年) names a period, not "now".
+        earlier = [v[0] for s, _, v in dated if s < m.start() and len(v[0]) >= len("2025-01")]
         year = int(earlier[-1][:4]) if earlier else (issued.year if issued else None)
         iso = _iso(year, int(m.group("m")), int(m.group("d"))) if year else None
         if iso:
