@@ -6,72 +6,26 @@ yuan, percent to 1e-6, bureaus folded by `fold_bureau`). Run with `-s` to see mi
 from __future__ import annotations
 
 import collections
-import importlib.util
-import json
-from pathlib import Path
 
 import pytest
-import regex
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extractors.facts import extract_facts
+from tests.gold_docs import SAMPLES, document_text, gold_available, gold_documents, minimal_clean, score_module
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-GOLD_DIR = SHARED / "gold"
-SCORE_PY = SHARED / "eval" / "score.py"
-SAMPLES = ROOT / "data" / "samples"
 KINDS = ("money", "percent", "date", "bureau", "doc_number")
 MIN_F1 = 0.98
 MIN_ROLE_ACCURACY = 0.90
-# A 文号 alone on its line opens a document of a gazette issue (its title block is just above).
-DOC_NUMBER_LINE = regex.compile(r"^[\u4e00-\u9fff]+〔\d{4}〕\s*\d+\s*号$", regex.MULTILINE)
-MARKUP = regex.compile(r"\*\*|\[bookmark: [^\]\n]*\]")
 
-pytestmark = pytest.mark.skipif(not SCORE_PY.exists(), reason="needs ../shared/eval/score.py and ../shared/gold")
-
-
-def _score_module():
-    spec = importlib.util.spec_from_file_location("shared_score", SCORE_PY)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def minimal_clean(text: str) -> str:
-    """Drop blank lines and the `**` / `[bookmark: …]` markup residue; nothing else."""
-    text = MARKUP.sub("", text)
-    return "\n".join(line for line in text.splitlines() if line.strip())
-
-
-def document_text(match: dict) -> str:
-    """The text a gold file labels: a whole sample, or one document of a gazette issue."""
-    raw = (SAMPLES / match["path"]).read_text(encoding="utf-8")
-    if not match.get("doc_number"):
-        return minimal_clean(raw)
-    want = "".join(match["doc_number"].split())
-    lines = [m for m in DOC_NUMBER_LINE.finditer(raw)]
-    index = next(i for i, m in enumerate(lines) if "".join(m.group().split()) == want)
-    start = _title_start(raw, lines[index].start())
-    end = _title_start(raw, lines[index + 1].start()) if index + 1 < len(lines) else len(raw)
-    return minimal_clean(raw[start:end])
-
-
-def _title_start(raw: str, doc_number_line: int) -> int:
-    """Start of the title block: the run of non-blank lines before the blank line above the 文号."""
-    head = raw[:doc_number_line].rstrip("\n")
-    block = head.rfind("\n\n")
-    return block + 2 if block >= 0 else 0
+pytestmark = pytest.mark.skipif(not gold_available(), reason="needs ../shared/eval/score.py and ../shared/gold")
 
 
 def score_gold() -> dict:
-    score = _score_module()
+    score = score_module()
     tp, n_gold, n_pred = collections.Counter(), collections.Counter(), collections.Counter()
     role_ok, role_n = collections.Counter(), collections.Counter()
     report = {}
-    for path in sorted(GOLD_DIR.glob("*.gold.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        text = document_text(gold["match"])
+    for name, gold, text in gold_documents():
         predicted = collections.defaultdict(list)
         for f in extract_facts(text):
             value = f.value_num if f.kind in ("money", "percent") else f.value_text
@@ -95,7 +49,7 @@ def score_gold() -> dict:
                 if got != role:
                     wrong_role.append((k, fact["text"], role, got))
         spurious = [k for k, roles in predicted.items() for _ in roles]
-        report[path.name] = {"missed": missed, "spurious": spurious, "wrong_role": wrong_role}
+        report[name] = {"missed": missed, "spurious": spurious, "wrong_role": wrong_role}
     kinds = {}
     for kind in KINDS:
         p = tp[kind] / n_pred[kind] if n_pred[kind] else 1.0
