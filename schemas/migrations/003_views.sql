@@ -2,7 +2,7 @@
 -- each view reads only the preferred rendition of a doc_key (the text file, else the first PDF).
 
 CREATE VIEW v_documents AS
-SELECT d.*, s.path AS source_path, s.media_type,
+SELECT d.*, s.path AS source_path, s.media_type, s.ingested_at,
        count(*) OVER (PARTITION BY d.doc_key) AS renditions
 FROM documents d JOIN sources s USING (source_id)
 QUALIFY row_number() OVER (PARTITION BY d.doc_key
@@ -65,8 +65,8 @@ WHERE role = 'window_start'
         SELECT 1 FROM facts s WHERE s.doc_id = d.doc_id AND s.role = 'window_start'
           AND s.sentence = d.sentence AND s.char_start < d.char_start));
 
--- Policies in force on a date (default today): issued, not expired, not a draft, and not
--- repealed by a catalog document issued on or before that date.
+-- Policies in force on a date (default today): the latest version of each policy that is
+-- issued, not expired, not a draft, and not repealed by a catalog document in effect by then.
 CREATE MACRO policies_in_force(as_of := current_date) AS TABLE
 SELECT d.doc_id, d.doc_number, d.title, d.doc_type, d.issuer, d.issued_date,
        d.effective_date, d.expiry_date
@@ -78,7 +78,9 @@ WHERE NOT d.is_draft
       SELECT 1 FROM relations r JOIN documents by_doc ON by_doc.doc_id = r.from_doc_id
       WHERE r.kind = 'repeals' AND NOT by_doc.is_draft
         AND coalesce(by_doc.effective_date, by_doc.issued_date, DATE '1900-01-01') <= as_of
-        AND (r.to_doc_id = d.doc_id OR r.to_doc_number = d.doc_number));
+        AND (r.to_doc_id = d.doc_id OR r.to_doc_number = d.doc_number))
+QUALIFY row_number() OVER (PARTITION BY d.policy_key
+                           ORDER BY d.issued_date DESC NULLS LAST, d.ingested_at DESC, d.doc_id) = 1;
 
 CREATE VIEW v_policies_in_force AS SELECT * FROM policies_in_force();
 
