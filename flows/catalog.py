@@ -1,23 +1,28 @@
-"""The catalog writer and reader: the only module that opens DuckDB.
+"""Opening, migrating and publishing the catalog: the only module that opens DuckDB.
 
-Each source is written in one transaction, so a failure leaves either all of its rows or none.
+Writers never touch the published file. `writing()` copies it beside itself, lets the caller
+write the copy (one transaction per source), checkpoints it and publishes it with an atomic
+rename, under a writer lock. Readers (`gazette query`, an analyst's `duckdb -readonly` shell)
+keep the snapshot they opened and are never blocked by a write; a crash mid-write leaves the
+published catalog untouched and only a stale copy, removed by the next writer.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import os
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
 import duckdb
 
-from extractors.sentences import sentence_around
-from extractors.textnorm import normalize_for_compare
 from schemas.ddl import latest_version, migrations
 from schemas.errors import CatalogBusyError, CatalogVersionError, QueryError
-from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 LOCK_MESSAGE = "Could not set lock"
@@ -33,9 +38,10 @@ class SourceFile:
 
 
 def connect(db_path: Path, read_only: bool = False, lock_timeout: float = 30.0):
-    """Open the catalog, waiting up to `lock_timeout` s for another process's lock.
+    """Open a catalog file, waiting up to `lock_timeout` s for another process's DuckDB lock.
 
     A writable connection is migrated to the latest schema; a read-only one must already be.
+    Writers of the published catalog use `writing()`, which calls this on a private copy.
     """
     db_path = Path(db_path)
     if read_only and not db_path.exists():
@@ -98,7 +104,7 @@ def migrate(con) -> list[int]:
         con.execute("begin transaction")
         try:
             con.execute(mg.sql)
-            con.execute("insert into schema_migrations values (?, ?, ?)", [mg.version, mg.name, _now()])
+            con.execute("insert into schema_migrations values (?, ?, ?)", [mg.version, mg.name, now_utc()])
             con.execute("commit")
         except Exception:
             con.execute("rollback")
@@ -107,7 +113,7 @@ def migrate(con) -> list[int]:
     return applied
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
@@ -120,235 +126,95 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def source_status(con, source_id: str) -> Optional[str]:
-    row = con.execute("select status from sources where source_id = ?", [source_id]).fetchone()
-    return row[0] if row else None
+def wal_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".wal")
 
 
-def record_path(con, source_id: str, path: str) -> bool:
-    """Remember another name of known bytes; True when the path is new."""
-    seen = con.execute(
-        "select count(*) from source_paths where source_id = ? and path = ?", [source_id, path]
-    ).fetchone()[0]
-    if seen:
-        return False
-    con.execute("insert into source_paths values (?, ?, ?)", [source_id, path, _now()])
-    return True
+def lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
 
 
-def delete_source(con, source_id: str) -> None:
-    """Remove every row derived from a source (used by --force before it is written again)."""
-    doc_ids = "select doc_id from documents where source_id = ?"
-    issue_ids = "select issue_id from issues where source_id = ?"
-    for table, column, sub in (
-        ("facts", "doc_id", doc_ids), ("relations", "from_doc_id", doc_ids),
-        ("articles", "doc_id", doc_ids), ("document_warnings", "doc_id", doc_ids),
-        ("issue_toc", "issue_id", issue_ids),
-    ):
-        con.execute(f"delete from {table} where {column} in ({sub})", [source_id])
-    for table in ("documents", "issues", "sources"):
-        con.execute(f"delete from {table} where source_id = ?", [source_id])
+@contextlib.contextmanager
+def writer_lock(db_path: Path, timeout: float) -> Iterator[None]:
+    """One writer at a time: an advisory lock beside the catalog, waited for up to `timeout` s."""
+    path = lock_path(Path(db_path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "another process"
+                    raise CatalogBusyError(
+                        f"catalog busy: {db_path} is being written by {holder}; waited {timeout:.0f} s. "
+                        "Run again when it has finished, or raise --lock-timeout.") from None
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"PID {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = False) -> None:
-    """Write one parsed (or quarantined) source and everything derived from it, atomically."""
-    con.execute("begin transaction")
-    try:
-        if force:
-            delete_source(con, source.source_id)
-        _insert_source(con, source, parsed)
-        record_path(con, source.source_id, source.path)
-        if parsed.error is None:
-            issue_id = _insert_issue(con, source, parsed)
-            doc_ids = [_insert_document(con, source, issue_id, doc) for doc in parsed.documents]
-            if issue_id is not None:
-                _insert_toc(con, issue_id, parsed, doc_ids)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-
-
-def _insert_source(con, source: SourceFile, parsed: ParsedSource) -> None:
-    status = "ok" if parsed.error is None else "quarantined"
-    con.execute(
-        "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [source.source_id, source.path, source.media_type, status, parsed.error, parsed.pages,
-         source.size, list(parsed.warnings), _now()],
-    )
-
-
-def issue_key(parsed: ParsedSource) -> Optional[str]:
-    meta = parsed.issue
-    return None if meta is None else f"{meta.publication}/{meta.year}/{meta.issue_no}"
-
-
-def _insert_issue(con, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
-    meta = parsed.issue
-    if meta is None:
-        return None
-    key = issue_key(parsed)
-    issue_id = f"{key}@{source.source_id[:12]}"
-    con.execute(
-        "insert into issues values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [issue_id, key, source.source_id, meta.publication, meta.year, meta.issue_no,
-         meta.total_no, meta.issue_date],
-    )
-    return issue_id
-
-
-def _insert_toc(con, issue_id: str, parsed: ParsedSource, doc_ids: list[str]) -> None:
-    found = {}
-    for doc, doc_id in zip(parsed.documents, doc_ids):
-        if doc.span.toc_entry is not None:
-            found[doc.span.toc_entry.seq] = doc_id
-    for entry in parsed.issue.toc:
-        con.execute(
-            "insert into issue_toc values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [issue_id, entry.seq, entry.section, entry.title_zh, entry.title_en, entry.doc_number,
-             entry.printed_page, found.get(entry.seq)],
-        )
-
-
-def document_key(text: str) -> str:
-    """Renditions of one text (PDF and text file) share this key; any content change alters it."""
-    return hashlib.sha256(normalize_for_compare(text).encode("utf-8")).hexdigest()[:16]
-
-
-def policy_key(doc: ParsedDocument) -> str:
-    if doc.span.doc_number:
-        return doc.span.doc_number
-    return normalize_for_compare(doc.span.title)
-
-
-def _insert_document(con, source: SourceFile, issue_id: Optional[str], doc: ParsedDocument) -> str:
-    span = doc.span
-    doc_id = f"{source.source_id[:12]}-{span.seq:02d}"
-    toc = span.toc_entry
-    con.execute(
-        "insert into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [doc_id, document_key(span.text), policy_key(doc), source.source_id, issue_id, span.seq,
-         span.doc_number, span.title, span.notice_title, span.issuer, span.doc_type, span.is_draft,
-         span.issued_date, doc.effective_date, doc.expiry_date, span.text, doc.page_start,
-         doc.page_end, toc.title_en if toc else None, toc.printed_page if toc else None],
-    )
-    for warning in doc.tree.warnings:
-        con.execute("insert into document_warnings values (?, ?, ?)",
-                    [doc_id, warning.article_label, warning.message])
-    article_ids = _insert_articles(con, doc_id, doc.tree.nodes)
-    _insert_facts(con, doc_id, doc, article_ids)
-    _insert_relations(con, doc_id, doc)
-    return doc_id
-
-
-def path_labels(nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
-    """Each node's label prefixed by its ancestors' labels: 二/（一）/3, 第五条/（一）."""
-    by_seq = {n.seq: n for n in nodes}
-    out = {}
-    for node in nodes:
-        parts, cur = [], node
-        while cur is not None:
-            parts.append(cur.label)
-            cur = by_seq.get(cur.parent_seq) if cur.parent_seq is not None else None
-        out[node.seq] = "/".join(reversed(parts))
-    return out
-
-
-def _insert_articles(con, doc_id: str, nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
-    ids = {n.seq: f"{doc_id}/{n.seq}" for n in nodes}
-    paths = path_labels(nodes)
-    rows = [
-        [ids[n.seq], doc_id, ids.get(n.parent_seq) if n.parent_seq is not None else None, n.seq,
-         n.level, n.kind, n.label, paths[n.seq], n.number, n.heading, n.text, n.char_start, n.char_end]
-        for n in nodes
-    ]
-    if rows:
-        con.executemany("insert into articles values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    return ids
-
-
-def deepest_article(nodes: tuple[ArticleNode, ...], start: int, end: int) -> Optional[int]:
-    """The seq of the innermost article whose span holds [start, end), or None in a preamble."""
-    best = None
-    for node in nodes:
-        if node.char_start <= start and end <= node.char_end:
-            if best is None or node.level >= best.level:
-                best = node
-    return None if best is None else best.seq
-
-
-def _insert_facts(con, doc_id: str, doc: ParsedDocument, article_ids: dict[int, str]) -> None:
-    rows = []
-    for i, fact in enumerate(doc.facts):
-        seq = deepest_article(doc.tree.nodes, fact.char_start, fact.char_end)
-        rows.append([
-            f"{doc_id}/f{i}", doc_id, article_ids.get(seq) if seq is not None else None, fact.kind,
-            fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
-            fact.basis, fact.inferred, sentence_around(doc.span.text, fact.char_start, fact.char_end),
-            fact.char_start, fact.char_end,
-        ])
-    if rows:
-        con.executemany("insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-def _insert_relations(con, doc_id: str, doc: ParsedDocument) -> None:
-    rows = [
-        [doc_id, r.kind, r.to_doc_number, r.to_title, None, r.to_article_label, r.quoted_text, None,
-         r.evidence, r.char_start, r.char_end]
-        for r in doc.relations
-    ]
-    if rows:
-        con.executemany("insert into relations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-RESOLVE_BY_NUMBER = """
-update relations set to_doc_id = (
-    select min(d.doc_id) from documents d, documents self
-    where d.doc_number = relations.to_doc_number and self.doc_id = relations.from_doc_id
-      and d.policy_key <> self.policy_key)
-where to_doc_number is not null
-"""
-RESOLVE_BY_TITLE = """
-update relations set to_doc_id = (
-    select min(d.doc_id) from documents d, documents self
-    where regexp_replace(d.title, '\\s', '', 'g') = regexp_replace(relations.to_title, '\\s', '', 'g')
-      and self.doc_id = relations.from_doc_id and d.policy_key <> self.policy_key)
-where to_doc_id is null and to_title is not null
-"""
-
-
-def resolve_relations(con) -> None:
-    """Point citations at catalog documents (by 文号, else by title) and check each quote
-    against the article it names; run after every load, since a cited document may come later.
+@contextlib.contextmanager
+def writing(db_path: Path, lock_timeout: float = 600.0) -> Iterator["duckdb.DuckDBPyConnection"]:
+    """A writable connection to a copy of the catalog, published atomically when the block ends
+    without an exception; on an exception (or a crash) the published catalog is unchanged.
     """
-    con.execute("begin transaction")
+    db_path = Path(db_path)
+    with writer_lock(db_path, lock_timeout):
+        draft = db_path.with_name(db_path.name + ".next")
+        for stale in (draft, wal_path(draft)):
+            stale.unlink(missing_ok=True)
+        _settle_wal(db_path)
+        if db_path.exists():
+            shutil.copyfile(db_path, draft)
+        con = connect(draft, lock_timeout=0)
+        try:
+            yield con
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            draft.unlink(missing_ok=True)
+            wal_path(draft).unlink(missing_ok=True)
+            raise
+        con.close()
+        wal_path(draft).unlink(missing_ok=True)
+        os.replace(draft, db_path)
+        _fsync_dir(db_path.parent)
+
+
+def _settle_wal(db_path: Path) -> None:
+    """Fold a write-ahead log left beside the published file (a writer from before publishing
+    existed, or an analyst's read-write shell) into it, so the copy misses nothing."""
+    if wal_path(db_path).exists() and db_path.exists():
+        con = connect(db_path, lock_timeout=5)
+        con.execute("checkpoint")
+        con.close()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        con.execute(RESOLVE_BY_NUMBER)
-        con.execute(RESOLVE_BY_TITLE)
-        quotes = con.execute(
-            "select rowid, to_doc_id, to_article_label, quoted_text from relations "
-            "where kind = 'quotes' and to_doc_id is not null").fetchall()
-        for rowid, to_doc_id, label, quoted in quotes:
-            con.execute("update relations set quote_matches = ? where rowid = ?",
-                        [_quote_matches(con, to_doc_id, label, quoted), rowid])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
-def _quote_matches(con, doc_id: str, label: str, quoted: str) -> Optional[bool]:
-    """Whether the quoted text stands in the article it names (第十条 may be printed as 10.)."""
-    from extractors.numerals import chinese_to_int
-
-    try:
-        number = chinese_to_int(label.removeprefix("第").removesuffix("条"))
-    except ValueError:
-        return None
-    rows = con.execute("select text from articles where doc_id = ? and number = ?",
-                       [doc_id, number]).fetchall()
-    want = normalize_for_compare(quoted)
-    return any(want and want in normalize_for_compare(text) for (text,) in rows) if rows else None
+def memory():
+    """An in-memory catalog with the full schema, for staging one source's rows."""
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    return con
 
 
 def query(con, sql: str) -> tuple[list[str], Iterator[tuple]]:

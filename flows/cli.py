@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--force", action="store_true", help="parse known files again")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
+    ingest.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
+    ingest.add_argument("--timeout", type=float, default=300.0,
+                        help="seconds one file may take before it is quarantined (default 300)")
     ingest.set_defaults(run=run_ingest)
 
     query = sub.add_parser("query", help="run SQL on the catalog (read-only)",
@@ -65,10 +68,11 @@ def run_ingest(args) -> int:
     if not args.verbose:
         # Prefect reads its settings at import: quiet its per-task INFO lines unless asked for.
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.ingest import RAW_DIR, ingest_flow
+    from flows.ingest import RAW_DIR, ingest
 
     paths = args.paths or [RAW_DIR]
-    report = ingest_flow(paths, db_path=args.db, force=args.force, progress=not args.no_progress)
+    report = ingest(paths, db_path=args.db, workers=args.workers, force=args.force,
+                    progress=not args.no_progress, timeout=args.timeout)
     print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "
           f"skipped {len(report.skipped)} already in the catalog")
     for path, error in report.quarantined.items():

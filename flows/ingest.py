@@ -1,11 +1,14 @@
-"""The ingest flow: raw files → parsed documents → one catalog transaction per source.
+"""The ingest flow: raw files → parsed and staged in worker processes → loaded by one writer.
 
-A source is parsed with the catalog closed and opened for writing only to load it, so the write
-lock is held for one short transaction at a time (analysts' readers wait that long at most).
+Sources are parsed in parallel, each in a worker process with a timeout and a memory ceiling,
+and staged to Parquet; then one writer loads them into a copy of the catalog, one transaction
+per source, and publishes it atomically (`catalog.writing`). Files whose bytes the catalog
+already holds are not parsed again.
 """
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -14,18 +17,15 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from extractors import clean, read, segment, split  # noqa: E402
-from extractors.facts import extract_facts  # noqa: E402
-from extractors.relations import document_dates, extract_relations  # noqa: E402
-from flows import catalog  # noqa: E402
+from flows import catalog, loader, relate  # noqa: E402
+from flows.parse import StagedSource, media_type_of, parse_and_stage, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
-from schemas.errors import BadInputError  # noqa: E402
-from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource  # noqa: E402
+from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 
 RAW_DIR = Path("data/raw")
-PDF_SUFFIXES = {".pdf"}
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
 @dataclass
@@ -35,14 +35,12 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     quarantined: dict[str, str] = field(default_factory=dict)
     documents: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    doc_ids: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.quarantined
-
-
-def media_type_of(path: Path) -> str:
-    return "pdf" if path.suffix.lower() in PDF_SUFFIXES else "text"
 
 
 def discover(paths: list[Path], raw_dir: Path = RAW_DIR) -> list[tuple[Path, str]]:
@@ -73,128 +71,118 @@ def _relative_to_raw(path: Path, raw_dir: Path) -> str:
         return path.as_posix()
 
 
-@task(cache_policy=NO_CACHE, task_run_name="read {path.name}")
-def read_source(path: Path) -> tuple[str, object, Optional[int]]:
-    """Bytes → decoded text, or PDF → pages; returns (media_type, content, page count)."""
-    if media_type_of(path) == "pdf":
-        pages = read.read_pdf(path)
-        return "pdf", pages, len(pages)
-    return "text", read.decode_text(path.read_bytes(), path.name), None
+def staging_root(db_path: Path) -> Path:
+    return Path(db_path).parent / "staging"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which files to parse, which were skipped (bytes already known), and which known bytes
+    turned up under a new path."""
+    parse: list[tuple[Path, catalog.SourceFile]]
+    skipped: list[str]
+    new_paths: list[catalog.SourceFile]
 
 
 @task(cache_policy=NO_CACHE)
-def clean_source(media_type: str, content) -> CleanText:
-    if media_type == "pdf":
-        return clean.clean_pdf_pages(content)
-    return clean.clean_text_source(content)
+def plan_sources(db_path: Path, files: list[tuple[Path, str]], force: bool) -> Plan:
+    """Hash every file; bytes the published catalog holds are skipped unless `force`."""
+    known, paths = _known_sources(Path(db_path))
+    parse, skipped, new_paths, seen = [], [], [], set()
+    for path, recorded in files:
+        source = catalog.SourceFile(catalog.sha256_file(path), recorded, media_type_of(path),
+                                    path.stat().st_size)
+        if source.source_id in seen or (source.source_id in known and not force):
+            skipped.append(source.path)
+            if (source.source_id, source.path) not in paths:
+                new_paths.append(source)
+        else:
+            seen.add(source.source_id)
+            parse.append((path, source))
+    return Plan(parse, skipped, new_paths)
 
 
-@task(cache_policy=NO_CACHE)
-def split_source(cleaned: CleanText):
-    return split.split_documents(cleaned)
-
-
-@task(cache_policy=NO_CACHE)
-def segment_documents(spans: list[DocumentSpan]):
-    return [segment.article_tree(span.text) for span in spans]
-
-
-@task(cache_policy=NO_CACHE)
-def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
-    docs = []
-    for span, tree in zip(spans, trees):
-        facts = tuple(extract_facts(span.text, issued=span.issued_date))
-        effective, expiry = document_dates(span.text, facts, span.issued_date)
-        docs.append(ParsedDocument(
-            span=span, tree=tree, facts=facts,
-            relations=tuple(extract_relations(span.text, span.doc_number, span.title)),
-            page_start=cleaned.page_at(span.char_start),
-            page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
-            effective_date=effective, expiry_date=expiry,
-        ))
-    return docs
-
-
-def parse_source(path: Path) -> ParsedSource:
-    """Run stages 1–6 on one file; any failure becomes the source's quarantine reason."""
-    media_type, pages = media_type_of(path), None
+def _known_sources(db_path: Path) -> tuple[set[str], set[tuple[str, str]]]:
+    if not db_path.exists():
+        return set(), set()
+    con = catalog.connect(db_path, read_only=True)
     try:
-        media_type, content, pages = read_source(path)
-        cleaned = clean_source(media_type, content)
-        issue, spans = split_source(cleaned)
-        trees = segment_documents(spans)
-        docs = extract_documents(cleaned, spans, trees)
-    except BadInputError as exc:
-        return ParsedSource(media_type=media_type, pages=pages, error=str(exc))
-    except Exception as exc:  # a parser bug must quarantine one source, not stop the batch
-        return ParsedSource(media_type=media_type, pages=pages,
-                            error=f"{path.name}: unexpected {type(exc).__name__}: {exc}")
-    warnings = tuple(issue.warnings if issue else ()) + tuple(
-        f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings)
-    return ParsedSource(media_type=media_type, pages=pages, issue=issue,
-                        documents=tuple(docs), warnings=warnings)
-
-
-@task(cache_policy=NO_CACHE, task_run_name="load {source.path}")
-def load_source(db_path: Path, source: catalog.SourceFile, parsed: ParsedSource, force: bool) -> None:
-    con = catalog.connect(db_path)
-    try:
-        catalog.write_source(con, source, parsed, force=force)
+        known = {r[0] for r in con.execute("select source_id from sources").fetchall()}
+        paths = {(r[0], r[1]) for r in con.execute("select source_id, path from source_paths").fetchall()}
+        return known, paths
     finally:
         con.close()
 
 
-def pending_sources(db_path: Path, files: list[tuple[Path, str]], force: bool, report: IngestReport):
-    """Hash every file: returns the sources to parse, and (source, path) pairs that repeat bytes
-    seen earlier in this batch. Bytes the catalog already holds are skipped, their path noted.
-    """
-    con = catalog.connect(db_path)
-    try:
-        pending, repeats, seen = [], [], set()
-        for path, recorded in files:
-            source = catalog.SourceFile(catalog.sha256_file(path), recorded, media_type_of(path),
-                                        path.stat().st_size)
-            if catalog.source_status(con, source.source_id) and not force:
-                catalog.record_path(con, source.source_id, source.path)
-                report.skipped.append(source.path)
-            elif source.source_id in seen:
-                repeats.append(source)
-            else:
-                seen.add(source.source_id)
-                pending.append((path, source))
-        return pending, repeats
-    finally:
-        con.close()
+@task(cache_policy=NO_CACHE, task_run_name="parse {source.path}")
+def parse_in_worker(pool: WorkerPool, path: Path, source: catalog.SourceFile, staging: Path) -> StagedSource:
+    """Stages 1–6 for one source in a worker process; a timeout or crash quarantines it."""
+    result = pool.run(parse_and_stage, path, source, staging)
+    if isinstance(result, JobFailure):
+        return stage_failure(source, result.reason, staging)
+    return result
 
 
 @task(cache_policy=NO_CACHE)
-def resolve_relations(db_path: Path, repeats: list[catalog.SourceFile]) -> None:
-    """Link citations to catalog documents; note the paths of files that repeated bytes."""
-    con = catalog.connect(db_path)
-    try:
-        for source in repeats:
-            catalog.record_path(con, source.source_id, source.path)
-        catalog.resolve_relations(con)
-    finally:
-        con.close()
+def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[catalog.SourceFile],
+                     force: bool) -> list[str]:
+    """Load staged sources into a copy of the catalog, link relations, publish it; returns the
+    ids of the documents loaded."""
+    with catalog.writing(Path(db_path)) as con:
+        for source in new_paths:
+            loader.record_path(con, source.source_id, source.path)
+        for item in staged:
+            loader.load_staged(con, item.staged, force=force)
+        if staged:
+            relate.resolve_relations(con)
+        ids = [s.source.source_id for s in staged]
+        doc_ids = [r[0] for r in con.execute(
+            "select doc_id from documents where list_contains(?, source_id) order by doc_id", [ids]).fetchall()]
+    for item in staged:
+        shutil.rmtree(item.staged, ignore_errors=True)
+    return doc_ids
 
 
-@flow(name="ingest", log_prints=False, validate_parameters=False, persist_result=False)
+@flow(name="ingest", log_prints=False, validate_parameters=False, persist_result=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, force: bool = False,
-                progress: bool = False) -> IngestReport:
+                progress: bool = False, workers: int = 2, timeout: float = DEFAULT_TIMEOUT_S,
+                memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES) -> IngestReport:
     """Ingest files and folders into the catalog; a bad file is quarantined, the rest goes on."""
     report = IngestReport()
     files = discover([Path(p) for p in paths])
-    pending, repeats = pending_sources(Path(db_path), files, force, report)
-    with progress_bar(len(pending), enabled=progress) as advance:
-        for path, source in pending:
-            parsed = parse_source(path)
-            if parsed.error is not None:
-                report.quarantined[source.path] = parsed.error
-            load_source(Path(db_path), source, parsed, force)
-            report.added.append(source.path)
-            report.documents += len(parsed.documents)
-            advance(source.path)
-    if pending:
-        resolve_relations(Path(db_path), repeats)
+    plan = plan_sources(Path(db_path), files, force)
+    report.skipped = plan.skipped
+    staged = _parse_all(plan, Path(db_path), progress, workers, timeout, memory_bytes)
+    for item in staged:
+        report.added.append(item.source.path)
+        report.documents += item.documents
+        if item.error is not None:
+            report.quarantined[item.source.path] = item.error
+        for stage, seconds in item.seconds.items():
+            report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
+    if staged or plan.new_paths:
+        report.doc_ids = load_and_publish(Path(db_path), staged, plan.new_paths, force)
     return report
+
+
+def _parse_all(plan: Plan, db_path: Path, progress: bool, workers: int, timeout: float,
+               memory_bytes: Optional[int]) -> list[StagedSource]:
+    if not plan.parse:
+        return []
+    staging = staging_root(db_path)
+    done = []
+    with WorkerPool(min(workers, len(plan.parse)), timeout, memory_bytes) as pool, \
+            progress_bar(len(plan.parse), enabled=progress) as advance:
+        futures = [parse_in_worker.submit(pool, path, source, staging) for path, source in plan.parse]
+        for future in as_completed(futures):
+            item = future.result()
+            done.append(item)
+            advance(item.source.path)
+    return sorted(done, key=lambda s: s.source.path)
+
+
+def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, workers: int = 2, **options) -> IngestReport:
+    """Run the ingest flow with `workers` parsing processes (the CLI and tests call this)."""
+    runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
+    return ingest_flow.with_options(task_runner=runner)(paths, db_path=db_path, workers=workers, **options)

@@ -38,13 +38,13 @@ def prefect_harness():
 @pytest.fixture(scope="session")
 def corpus_catalog(prefect_harness, tmp_path_factory):
     """The whole bundled corpus (5 texts, 3 PDFs) ingested once into a temporary catalog."""
-    from flows.ingest import ingest_flow
+    from flows.ingest import ingest
 
     raw = tmp_path_factory.mktemp("raw")
     for path in sorted(SAMPLES.iterdir()):
         shutil.copy(path, raw / path.name)
     db = tmp_path_factory.mktemp("warehouse") / "catalog.duckdb"
-    report = ingest_flow([raw], db_path=db)
+    report = ingest([raw], db_path=db)
     return db, raw, report
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
-from flows.ingest import ingest_flow
+from flows.ingest import ingest
 from tests.conftest import GAZETTE_DOC_NUMBERS, SAMPLES, SHARED_CORPUS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -135,7 +135,7 @@ def test_second_ingest_of_the_same_files_adds_no_rows(corpus_catalog):
             con.close()
 
     before = counts()
-    report = ingest_flow([raw], db_path=db)
+    report = ingest([raw], db_path=db)
     assert report.added == [] and len(report.skipped) == 8
     assert counts() == before
 
@@ -147,7 +147,7 @@ def test_bad_file_is_quarantined_and_the_batch_goes_on(tmp_path):
     (raw / "empty.txt").write_bytes(b"")
     (raw / "junk.pdf").write_bytes(b"%PDF-1.7\n this is not a pdf")
     db = tmp_path / "catalog.duckdb"
-    report = ingest_flow([raw], db_path=db)
+    report = ingest([raw], db_path=db)
     assert set(report.quarantined) == {"empty.txt", "junk.pdf"}
     con = catalog.connect(db, read_only=True)
     try:
@@ -167,7 +167,7 @@ def test_bad_file_is_quarantined_and_the_batch_goes_on(tmp_path):
                     reason="the scanned gazette lives in ../shared/corpus only")
 def test_scanned_pdf_without_text_layer_is_quarantined(tmp_path):
     scan = SHARED_CORPUS / "pdf" / "beijing-gazette-2025-27-scan.pdf"
-    report = ingest_flow([scan], db_path=tmp_path / "catalog.duckdb")
+    report = ingest([scan], db_path=tmp_path / "catalog.duckdb")
     (error,) = report.quarantined.values()
     assert "beijing-gazette-2025-27-scan.pdf" in error and "text layer" in error
 
@@ -178,9 +178,9 @@ def test_changed_bytes_under_the_same_name_are_a_new_version(tmp_path):
     draft = raw / "changping-pharma-2025-draft.txt"
     shutil.copy(SAMPLES / draft.name, draft)
     db = tmp_path / "catalog.duckdb"
-    ingest_flow([raw], db_path=db)
+    ingest([raw], db_path=db)
     draft.write_text(draft.read_text(encoding="utf-8").replace("最高1000万元", "最高2000万元"), encoding="utf-8")
-    ingest_flow([raw], db_path=db)
+    ingest([raw], db_path=db)
     con = catalog.connect(db, read_only=True)
     try:
         versions = rows(con, "select count(*), count(distinct doc_key), count(distinct policy_key) from documents")

@@ -1,0 +1,119 @@
+"""Stages 1–6 for one source, as run inside a worker process: read, clean, split, segment,
+extract, relate, then stage the rows to Parquet. No Prefect here (a worker must start fast and
+must not start a Prefect API of its own); each stage's wall time is returned for the flow's log
+and the benchmark.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from extractors import clean, read, segment, split
+from extractors.facts import extract_facts
+from extractors.relations import document_dates, extract_relations
+from flows.catalog import SourceFile
+from flows.loader import stage_source
+from schemas.errors import BadInputError
+from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
+
+PDF_SUFFIXES = {".pdf"}
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, in pipeline order."""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, stage: str, fn, *args):
+        started = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class StagedSource:
+    """What a worker reports: where the rows are staged and how the source fared."""
+    source: SourceFile
+    staged: Path
+    documents: int
+    error: Optional[str]
+    seconds: dict[str, float]
+    text_chars: int = 0
+
+
+def media_type_of(path: Path) -> str:
+    return "pdf" if path.suffix.lower() in PDF_SUFFIXES else "text"
+
+
+def read_source(path: Path) -> tuple[str, object, Optional[int]]:
+    """Bytes → decoded text, or PDF → pages; returns (media_type, content, page count)."""
+    if media_type_of(path) == "pdf":
+        pages = read.read_pdf(path)
+        return "pdf", pages, len(pages)
+    return "text", read.decode_text(path.read_bytes(), path.name), None
+
+
+def clean_source(media_type: str, content) -> CleanText:
+    if media_type == "pdf":
+        return clean.clean_pdf_pages(content)
+    return clean.clean_text_source(content)
+
+
+def segment_documents(spans: list[DocumentSpan]):
+    return [segment.article_tree(span.text) for span in spans]
+
+
+def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
+    docs = []
+    for span, tree in zip(spans, trees):
+        facts = tuple(extract_facts(span.text, issued=span.issued_date))
+        effective, expiry = document_dates(span.text, facts, span.issued_date)
+        docs.append(ParsedDocument(
+            span=span, tree=tree, facts=facts,
+            relations=tuple(extract_relations(span.text, span.doc_number, span.title)),
+            page_start=cleaned.page_at(span.char_start),
+            page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
+            effective_date=effective, expiry_date=expiry,
+        ))
+    return docs
+
+
+def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[ParsedSource, int]:
+    """Stages 1–6 on one file: the parsed source (or its quarantine reason) and its text length."""
+    timer = timer or StageTimer()
+    media_type, pages, chars = media_type_of(path), None, 0
+    try:
+        media_type, content, pages = timer.run("read", read_source, path)
+        cleaned = timer.run("clean", clean_source, media_type, content)
+        chars = len(cleaned.text)
+        issue, spans = timer.run("split", split.split_documents, cleaned)
+        trees = timer.run("segment", segment_documents, spans)
+        docs = timer.run("extract", extract_documents, cleaned, spans, trees)
+    except BadInputError as exc:
+        return ParsedSource(media_type=media_type, pages=pages, error=str(exc)), chars
+    except Exception as exc:  # a parser bug must quarantine one source, not stop the batch
+        return ParsedSource(media_type=media_type, pages=pages,
+                            error=f"{path.name}: unexpected {type(exc).__name__}: {exc}"), chars
+    warnings = tuple(issue.warnings if issue else ()) + tuple(
+        f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings)
+    return ParsedSource(media_type=media_type, pages=pages, issue=issue, documents=tuple(docs),
+                        warnings=warnings), chars
+
+
+def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
+    """Parse one file and stage its rows; the job a worker process runs."""
+    timer = StageTimer()
+    parsed, chars = parse_source(Path(path), timer)
+    staged = timer.run("stage", stage_source, source, parsed, Path(staging_root))
+    return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
+
+
+def stage_failure(source: SourceFile, reason: str, staging_root: Path) -> StagedSource:
+    """Stage a quarantine row for a source whose worker gave no result (timeout, crash)."""
+    error = f"{Path(source.path).name}: {reason}"
+    parsed = ParsedSource(media_type=source.media_type, pages=None, error=error)
+    return StagedSource(source, stage_source(source, parsed, Path(staging_root)), 0, error, {})

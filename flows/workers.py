@@ -1,0 +1,126 @@
+"""Worker processes that parse sources in isolation: each job has a wall-clock timeout and the
+process a memory ceiling, so a PDF that makes a parser run away costs one quarantined source,
+not the batch. Workers are spawned once and reused (jieba and spaCy load once per worker);
+a worker that times out, crashes or runs out of memory is replaced.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import resource
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+DEFAULT_TIMEOUT_S = 300.0
+DEFAULT_MEMORY_BYTES = 4 << 30
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """Why a job gave no result: its exception text, a timeout, or the worker's death."""
+    reason: str
+
+
+def _serve(conn, memory_bytes: Optional[int]) -> None:
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        fn, args = job
+        try:
+            conn.send(("ok", fn(*args)))
+        except MemoryError:
+            conn.send(("error", f"ran out of memory (limit {memory_bytes >> 20} MiB)"))
+        except Exception as exc:  # reported to the parent, which quarantines the source
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, ctx, memory_bytes: Optional[int]):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, memory_bytes), daemon=True)
+        self.process.start()
+        child.close()
+
+    def run(self, fn: Callable, args: tuple, timeout: float) -> Any:
+        self.conn.send((fn, args))
+        if not self.conn.poll(timeout):
+            self.kill()
+            return JobFailure(f"gave up after {timeout:.0f} s (per-file timeout)")
+        try:
+            status, value = self.conn.recv()
+        except EOFError:
+            code = self.process.exitcode
+            self.kill()
+            return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")
+        return value if status == "ok" else JobFailure(value)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+
+    def stop(self) -> None:
+        if self.alive:
+            try:
+                self.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            self.process.join(5)
+            if self.process.is_alive():
+                self.kill()
+
+
+class WorkerPool:
+    """`size` spawned worker processes; `run(fn, *args)` is safe to call from several threads."""
+
+    def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
+                 memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES):
+        self._ctx = mp.get_context("spawn")
+        self._timeout, self._memory = timeout, memory_bytes
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(max(1, size)):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._ctx, self._memory)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
+    def run(self, fn: Callable, *args) -> Any:
+        """fn(*args) in a worker: its result, or a JobFailure."""
+        worker = self._idle.get()
+        try:
+            result = worker.run(fn, args, self._timeout)
+        finally:
+            if worker.alive:
+                self._idle.put(worker)
+            else:
+                with self._lock:
+                    self._all.remove(worker)
+                self._add()
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            worker.stop()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
