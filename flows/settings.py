@@ -1,0 +1,177 @@
+"""The settings file of nightly runs: schedule, feeds, HTTP limits and alert channels (TOML).
+
+Chosen by `--settings PATH`, else the `GAZETTE_SETTINGS` environment variable, else
+`config/settings.toml` when it exists; with none, the drop folder is ingested and alerts are
+appended to `data/warehouse/alerts.jsonl`. `config/settings.example.toml` documents every key.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Optional
+
+from schemas.errors import GazetteError
+
+SETTINGS_ENV = "GAZETTE_SETTINGS"
+DEFAULT_SETTINGS = Path("config/settings.toml")
+DEFAULT_JSONL = Path("data/warehouse/alerts.jsonl")
+FeedKind = Literal["listing", "json", "page"]
+FEED_KINDS = ("listing", "json", "page")
+# Links a listing page offers as issue files, unless a feed sets its own `pattern`.
+DEFAULT_LINK_PATTERN = r"(?i)\.(pdf|txt)$"
+
+
+class SettingsError(GazetteError):
+    """The settings file is missing a key or has a wrong value; the message names it."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cron: str = "0 2 * * *"
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    timeout_seconds: float = 30.0
+    retries: int = 3                     # after the first try, for timeouts, 429 and 5xx
+    backoff_seconds: float = 2.0         # doubled after each retry
+    max_bytes: int = 50 * 1024 * 1024    # larger bodies are refused, not truncated
+    user_agent: str = "gazette-catalog/0.1"
+    use_env_proxy: bool = True           # honour HTTP(S)_PROXY / NO_PROXY
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An HTTP source: a listing page of issue files, a JSON feed of them, or one policy page."""
+    name: str
+    url: str
+    kind: FeedKind = "listing"
+    pattern: str = DEFAULT_LINK_PATTERN
+
+
+@dataclass(frozen=True)
+class JsonlChannel:
+    path: Path
+
+
+@dataclass(frozen=True)
+class WebhookChannel:
+    url: str
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class SmtpChannel:
+    host: str
+    port: int
+    sender: str
+    recipients: tuple[str, ...]
+    timeout_seconds: float = 10.0
+    starttls: bool = False
+    username: Optional[str] = None
+    password_env: Optional[str] = None   # name of the variable holding the password, never the password
+
+
+@dataclass(frozen=True)
+class Channels:
+    jsonl: Optional[JsonlChannel] = None
+    webhook: Optional[WebhookChannel] = None
+    smtp: Optional[SmtpChannel] = None
+
+    def configured(self) -> list[tuple[str, object]]:
+        """(name, channel) of each configured channel, in delivery order."""
+        return [(name, ch) for name, ch in
+                (("jsonl", self.jsonl), ("webhook", self.webhook), ("smtp", self.smtp)) if ch]
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path = Path("data/raw")
+    schedule: Schedule = Schedule()
+    http: HttpSettings = HttpSettings()
+    feeds: tuple[Feed, ...] = ()
+    channels: Channels = field(default_factory=lambda: Channels(jsonl=JsonlChannel(DEFAULT_JSONL)))
+
+
+def settings_path(explicit: Optional[Path] = None) -> Optional[Path]:
+    """The settings file in force: the one given, else $GAZETTE_SETTINGS, else config/settings.toml."""
+    if explicit is not None:
+        return Path(explicit)
+    if os.environ.get(SETTINGS_ENV):
+        return Path(os.environ[SETTINGS_ENV])
+    return DEFAULT_SETTINGS if DEFAULT_SETTINGS.exists() else None
+
+
+def load_settings(path: Optional[Path] = None) -> Settings:
+    """Read the settings file in force (see `settings_path`); defaults when there is none."""
+    chosen = settings_path(path)
+    if chosen is None:
+        return Settings()
+    if not chosen.exists():
+        raise SettingsError(f"settings file {chosen} not found: copy config/settings.example.toml there")
+    try:
+        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{chosen}: not valid TOML: {exc}") from exc
+    return parse_settings(data, str(chosen))
+
+
+def parse_settings(data: dict, where: str = "settings") -> Settings:
+    """Settings from the parsed TOML; unknown keys are refused so that a typo is not ignored."""
+    top = _table(data, where, {"raw_dir", "schedule", "http", "feeds", "channels"})
+    schedule = Schedule(**_table(top.get("schedule", {}), f"{where} [schedule]", {"cron", "timezone"}))
+    http = HttpSettings(**_table(top.get("http", {}), f"{where} [http]", set(HttpSettings.__annotations__)))
+    feeds = tuple(_feed(entry, f"{where} [[feeds]] #{i + 1}") for i, entry in enumerate(top.get("feeds", [])))
+    names = [f.name for f in feeds]
+    if len(set(names)) != len(names):
+        raise SettingsError(f"{where}: feed names must be unique (they name folders of data/raw): {names}")
+    channels = _channels(top.get("channels"), where)
+    return Settings(raw_dir=Path(top.get("raw_dir", "data/raw")), schedule=schedule, http=http,
+                    feeds=feeds, channels=channels)
+
+
+def _table(value, where: str, allowed: set[str]) -> dict:
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where}: expected a table, got {value!r}")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise SettingsError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+    return value
+
+
+def _feed(entry, where: str) -> Feed:
+    entry = _table(entry, where, {"name", "url", "kind", "pattern"})
+    for key in ("name", "url"):
+        if not entry.get(key):
+            raise SettingsError(f"{where}: `{key}` is required")
+    if entry.get("kind", "listing") not in FEED_KINDS:
+        raise SettingsError(f"{where}: kind must be one of {FEED_KINDS}, not {entry['kind']!r}")
+    if "/" in entry["name"] or entry["name"].startswith("."):
+        raise SettingsError(f"{where}: name {entry['name']!r} must be a plain folder name")
+    return Feed(**entry)
+
+
+def _channels(value, where: str) -> Channels:
+    if value is None:
+        return Channels(jsonl=JsonlChannel(DEFAULT_JSONL))
+    value = _table(value, f"{where} [channels]", {"jsonl", "webhook", "smtp"})
+    jsonl = webhook = smtp = None
+    if "jsonl" in value:
+        jsonl = JsonlChannel(Path(_table(value["jsonl"], f"{where} [channels.jsonl]", {"path"})["path"]))
+    if "webhook" in value:
+        webhook = WebhookChannel(**_table(value["webhook"], f"{where} [channels.webhook]",
+                                          {"url", "timeout_seconds"}))
+    if "smtp" in value:
+        raw = dict(_table(value["smtp"], f"{where} [channels.smtp]",
+                          {"host", "port", "from", "to", "timeout_seconds", "starttls", "username",
+                           "password_env"}))
+        to = raw.pop("to", [])
+        recipients = (to,) if isinstance(to, str) else tuple(to)
+        if not recipients or "from" not in raw or "host" not in raw:
+            raise SettingsError(f"{where} [channels.smtp]: `host`, `from` and `to` are required")
+        smtp = SmtpChannel(host=raw.pop("host"), port=int(raw.pop("port", 25)), sender=raw.pop("from"),
+                           recipients=recipients, **raw)
+    return Channels(jsonl=jsonl, webhook=webhook, smtp=smtp)
