@@ -216,3 +216,135 @@ class ParsedSource:
     documents: tuple[ParsedDocument, ...] = ()
     error: Optional[str] = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+# Revisions: how two versions of a policy differ (extractors/diff.py).
+ChangeKind = Literal["unchanged", "modified", "renumbered", "moved", "added", "removed", "split", "merged"]
+FactChangeKind = Literal["added", "removed", "changed"]
+DiffTag = Literal["insert", "delete", "replace"]
+ProvisionKind = Literal["provision", "heading", "preamble", "closing"]
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A unit of a document that revisions are aligned by: a 第X条 with its items (or, in a
+    document without 条, a numbered leaf such as 二/(二)/10), the heading line of a chapter or
+    group, the preamble before the first article or the closing lines after the last.
+    Offsets index the document text; `body_start` is where the text after the printed label
+    begins, and `inner` gives the descendants' spans as (start, end, label path) — offsets
+    into `text` — so that a fact can be placed in 第十五条（一）."""
+    key: str
+    label: str
+    kind: ProvisionKind
+    seq: Optional[int]
+    char_start: int
+    char_end: int
+    text: str
+    body_start: int = 0
+    inner: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start:]
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """One substantive difference: old[old_start:old_end] became new[new_start:new_end].
+    Offsets index the printed texts that were compared (an insert has old_start == old_end)."""
+    tag: DiffTag
+    old_start: int
+    old_end: int
+    new_start: int
+    new_end: int
+
+
+@dataclass(frozen=True)
+class ArticlePair:
+    """Provisions of an old and a new version found to be the same content, or one side empty.
+
+    `old_text` / `new_text` are the bodies of the provisions joined by '\\n' (labels left out,
+    so that renumbering is no text change); `ops` index them. `similarity` is 0..1 on the
+    normalised bodies."""
+    kind: ChangeKind
+    old: tuple[Provision, ...]
+    new: tuple[Provision, ...]
+    similarity: float
+    ops: tuple[DiffOp, ...] = ()
+
+    @property
+    def old_text(self) -> str:
+        return "\n".join(p.body for p in self.old)
+
+    @property
+    def new_text(self) -> str:
+        return "\n".join(p.body for p in self.new)
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """A fact that appeared, disappeared or changed value between two versions; `label` is
+    where (第十五条（一）), `summary` the line an analyst reads."""
+    kind: FactChangeKind
+    fact_kind: FactKind
+    label: str
+    summary: str
+    old: Optional[Fact] = None
+    new: Optional[Fact] = None
+    role: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    """What changed from one version of a policy to the next: every aligned pair of
+    provisions (unchanged ones included) in the new version's order, and the fact changes."""
+    pairs: tuple[ArticlePair, ...]
+    fact_changes: tuple[FactChange, ...]
+
+    def count(self, kind: ChangeKind) -> int:
+        return sum(1 for p in self.pairs if p.kind == kind)
+
+
+VersionLink = Literal["policy_key", "title", "repeal", "similarity", "rendition"]
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    """What recognising versions needs to know of a catalog document. `published` is its
+    gazette issue's date (else None); `text` may be left empty for all but new documents'
+    similarity checks."""
+    doc_id: str
+    doc_key: str
+    policy_key: str
+    title: str
+    doc_number: Optional[str]
+    is_draft: bool
+    issued_date: Optional[date]
+    published: Optional[date]
+    ingested: Optional[date]
+    preferred: bool
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class RepealLink:
+    """A repeal clause of `from_doc_id`, with the document it names as the catalog resolved it."""
+    from_doc_id: str
+    to_doc_id: Optional[str]
+    to_doc_number: Optional[str]
+    to_title: Optional[str]
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    """A document's place in its policy's family: versions numbered from 1 (oldest); the
+    renditions of one version share its number and one of them is `preferred` for diffs.
+    `linked_by` says how it joined the family (None for the first version) and `linked_to`
+    through which document."""
+    family_id: str
+    doc_id: str
+    doc_key: str
+    version_no: int
+    preferred: bool
+    linked_by: Optional[VersionLink]
+    linked_to: Optional[str]

@@ -1,0 +1,230 @@
+"""Versions of one policy, recognised without manual linking.
+
+Two documents are versions of one policy when they share a 文号 (policy_key), when their titles
+agree once version markers are removed (（修订稿）, （征求意见稿）, （2025年修订）, years), when one
+repeals the other (《…》（昌政办发〔2023〕13号）同时废止), or when their texts are nearly the same.
+Renditions of one text (a PDF and its text file, same doc_key) are one version, never two.
+Versions are ordered oldest first: by date, a draft before the final text of the same date, and
+a repealed version always before the one that repeals it.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict, deque
+from datetime import date
+from typing import Iterable, Optional, Sequence
+
+import regex
+from rapidfuzz import fuzz
+
+from extractors.textnorm import normalize_for_compare
+from schemas.records import DocumentVersion, PolicyVersion, RepealLink, VersionLink
+
+MARKER_WORDS = "修订稿|修订版|修订草案|修订|修正稿|修正|征求意见稿|送审稿|草案|讨论稿|试行|版"
+VERSION_MARKER = regex.compile(
+    rf"\((?:\d{{4}}年度?)?(?:第?[一二三四五六七八九十\d]+次)?(?:{MARKER_WORDS})\)|\(\d{{4}}年度?\)")
+TITLE_YEARS = regex.compile(r"\d{4}(?:[-—–~至到]\d{4})?年度?")
+DOC_NUMBER_YEAR = regex.compile(r"〔(\d{4})〕|\[(\d{4})\]")
+# A title this short (公告, 通知) says nothing about which policy a document is.
+MIN_TITLE_CHARS = 8
+# A document that repeals more than this many others is a clean-up list, not a successor.
+MAX_SUCCESSOR_REPEALS = 2
+# Texts at least this similar (0..100, rapidfuzz ratio) are versions of one policy; texts of
+# different policies of one issuer score about 20 on the corpus.
+SIMILAR_TEXT_MIN = 70.0
+MIN_LENGTH_RATIO = 0.5
+
+
+def policy_title(title: str) -> str:
+    """The title with version markers and years removed, in compare form:
+    中国（北京）…支持办法（修订稿） → 中国(北京)…支持办法."""
+    bare = VERSION_MARKER.sub("", normalize_for_compare(title))
+    return TITLE_YEARS.sub("", bare)
+
+
+def version_date(doc: DocumentVersion) -> Optional[date]:
+    """When a version was made: its issue date, else 1 January of its 文号's or title's year."""
+    if doc.issued_date:
+        return doc.issued_date
+    m = DOC_NUMBER_YEAR.search(doc.doc_number or "")
+    year = next((g for g in m.groups() if g), None) if m else None
+    if year is None:
+        years = regex.search(r"(\d{4})年", normalize_for_compare(doc.title))
+        year = years.group(1) if years else None
+    return date(int(year), 1, 1) if year else None
+
+
+def policy_families(docs: Sequence[DocumentVersion], repeals: Sequence[RepealLink] = (),
+                    kept_links: Iterable[tuple[str, str]] = (),
+                    new_doc_ids: Optional[set[str]] = None) -> list[PolicyVersion]:
+    """Every document's family and version number. `kept_links` are pairs of doc ids found
+    similar earlier (texts are compared only for `new_doc_ids`, all documents when None)."""
+    versions = _versions(docs)
+    key_of = {d.doc_id: d.doc_key for d in docs}
+    edges = _edges(versions, repeals, key_of)
+    edges += [(key_of[a], key_of[b], "similarity") for a, b in kept_links if a in key_of and b in key_of]
+    groups = _components(versions, edges)
+    new_keys = {d.doc_key for d in docs if new_doc_ids is None or d.doc_id in new_doc_ids}
+    edges += _similar(versions, groups, new_keys)
+    groups = _components(versions, edges)
+    out: list[PolicyVersion] = []
+    used_ids: set[str] = set()
+    for members in sorted(groups.values(), key=lambda keys: min(versions[k][0].doc_id for k in keys)):
+        out += _family(members, versions, edges, repeals, key_of, used_ids)
+    return out
+
+
+def _versions(docs: Sequence[DocumentVersion]) -> dict[str, list[DocumentVersion]]:
+    """doc_key → its renditions, the preferred one first."""
+    out: dict[str, list[DocumentVersion]] = defaultdict(list)
+    for doc in sorted(docs, key=lambda d: (not d.preferred, d.doc_id)):
+        out[doc.doc_key].append(doc)
+    return dict(out)
+
+
+def _edges(versions, repeals: Sequence[RepealLink], key_of) -> list[tuple[str, str, VersionLink]]:
+    edges: list[tuple[str, str, VersionLink]] = []
+    for reason, attr in (("policy_key", lambda v: v.policy_key),
+                         ("title", lambda v: _usable_title(v.title))):
+        by_value: dict[str, list[str]] = defaultdict(list)
+        for key, renditions in versions.items():
+            value = attr(renditions[0])
+            if value:
+                by_value[value].append(key)
+        edges += [(keys[0], other, reason) for keys in by_value.values() for other in keys[1:]]
+    count = defaultdict(int)
+    for link in repeals:
+        count[link.from_doc_id] += 1
+    for link in repeals:
+        if link.from_doc_id in key_of and count[link.from_doc_id] <= MAX_SUCCESSOR_REPEALS:
+            edges += [(key, key_of[link.from_doc_id], "repeal") for key in _repealed(link, versions)
+                      if key != key_of[link.from_doc_id]]
+    return edges
+
+
+def _usable_title(title: str) -> str:
+    bare = policy_title(title)
+    return bare if len(bare) >= MIN_TITLE_CHARS else ""
+
+
+def _repealed(link: RepealLink, versions) -> list[str]:
+    """The versions a repeal clause names: the resolved document, else by 文号, else by title."""
+    title = _usable_title(link.to_title or "")
+    found = []
+    for key, renditions in versions.items():
+        doc = renditions[0]
+        if any(r.doc_id == link.to_doc_id for r in renditions) \
+                or (link.to_doc_number and doc.doc_number == link.to_doc_number) \
+                or (not link.to_doc_number and title and _usable_title(doc.title) == title):
+            found.append(key)
+    return found
+
+
+def _components(versions, edges) -> dict[str, list[str]]:
+    parent = {k: k for k in versions}
+
+    def root(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b, _ in edges:
+        parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k in versions:
+        groups[root(k)].append(k)
+    return dict(groups)
+
+
+def _similar(versions, groups, new_keys: set[str]) -> list[tuple[str, str, VersionLink]]:
+    """Versions of different families whose texts are nearly the same, for new versions only."""
+    family = {k: g for g, keys in groups.items() for k in keys}
+    texts = {k: normalize_for_compare(r[0].text) for k, r in versions.items()}
+    edges = []
+    for new in sorted(new_keys):
+        for other in sorted(versions):
+            if other == new or family[other] == family[new] or not texts[new] or not texts[other]:
+                continue
+            shorter, longer = sorted((len(texts[new]), len(texts[other])))
+            if shorter / longer < MIN_LENGTH_RATIO:
+                continue
+            if fuzz.ratio(texts[new], texts[other], score_cutoff=SIMILAR_TEXT_MIN):
+                edges.append((other, new, "similarity"))
+                family[new] = family[other] = min(family[new], family[other])
+    return edges
+
+
+def _family(members: list[str], versions, edges, repeals, key_of, used_ids: set[str]) -> list[PolicyVersion]:
+    order = _ordered(members, versions, repeals, key_of)
+    first = versions[order[0]][0]
+    family_id = policy_title(first.title) or first.policy_key
+    if family_id in used_ids:
+        family_id = f"{family_id}#{first.doc_id}"
+    used_ids.add(family_id)
+    how = _how_linked(order, edges)
+    out = []
+    for number, key in enumerate(order, start=1):
+        rep, *others = versions[key]
+        linked_by, via = how.get(key, (None, None))
+        out.append(PolicyVersion(family_id, rep.doc_id, key, number, True, linked_by,
+                                 versions[via][0].doc_id if via else None))
+        out += [PolicyVersion(family_id, d.doc_id, key, number, False, "rendition", rep.doc_id) for d in others]
+    return out
+
+
+def _ordered(members: list[str], versions, repeals, key_of) -> list[str]:
+    """Oldest first: by date (an undated version dates from what it repeals), then publication,
+    a draft before a final text, then ingestion; a repealed version before its repealer."""
+    member_set = set(members)
+    after: dict[str, set[str]] = defaultdict(set)
+    for link in repeals:
+        by = key_of.get(link.from_doc_id)
+        if by in member_set:
+            for key in _repealed(link, {k: versions[k] for k in members}):
+                if key != by:
+                    after[key].add(by)
+    dated = {k: version_date(versions[k][0]) for k in members}
+    for key in members:
+        if dated[key] is None:
+            earlier = [dated[k] for k in members if key in after[k] and dated[k]]
+            dated[key] = max(earlier) if earlier else versions[key][0].ingested
+
+    def rank(key: str):
+        doc = versions[key][0]
+        when = dated[key] or date.max
+        return (when, doc.published or when, not doc.is_draft, doc.ingested or date.max, doc.doc_id)
+
+    waiting = {k: sum(1 for j in members if k in after[j]) for k in members}
+    heap = [(rank(k), k) for k in members if waiting[k] == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, key = heapq.heappop(heap)
+        order.append(key)
+        for nxt in sorted(after[key]):
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(heap, (rank(nxt), nxt))
+    # a repeal cycle (two versions repealing each other) falls back to date order
+    return order + sorted((k for k in members if k not in order), key=rank)
+
+
+def _how_linked(order: list[str], edges) -> dict[str, tuple[VersionLink, str]]:
+    """For each version after the first: the link that reached it from the first, breadth first."""
+    members = set(order)
+    near: dict[str, list[tuple[str, VersionLink]]] = defaultdict(list)
+    for a, b, reason in edges:
+        if a in members and b in members:
+            near[a].append((b, reason))
+            near[b].append((a, reason))
+    how: dict[str, tuple[VersionLink, str]] = {}
+    queue, seen = deque([order[0]]), {order[0]}
+    while queue:
+        key = queue.popleft()
+        for other, reason in near[key]:
+            if other not in seen:
+                seen.add(other)
+                how[other] = (reason, key)
+                queue.append(other)
+    return how
