@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from flows.nightly_cli import add_commands as add_nightly_commands
 from schemas.errors import GazetteError
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Print what the catalog holds: sources, issues, documents, "
                                          "articles and facts by kind, and why any source failed.")
     summary.set_defaults(run=run_summary)
+    add_nightly_commands(sub)
     return parser
 
 

@@ -1,0 +1,222 @@
+"""Alerts derived from the corpus catalog, their text, delivery to a JSONL file, a loopback
+webhook and a loopback SMTP server, and `gazette alerts`."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from datetime import date
+from decimal import Decimal
+from email import message_from_bytes
+from email.policy import default as default_policy
+from pathlib import Path
+
+import pytest
+
+from flows import catalog
+from flows.alert_text import format_yuan
+from flows.alerts import derive_alerts, list_alerts
+from flows.cli import main
+from flows.delivery import deliver_pending
+from flows.settings import (Channels, JsonlChannel, SettingsError, SmtpChannel, WebhookChannel,
+                            load_settings, parse_settings)
+from tests.test_feeds import LoopbackSite
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GAZETTE_ISSUE_SUMMARY = """\
+北京市人民政府公报 2025年第27期（总第903期，2025-07-24）：8件文件
+1. 京商消二字〔2025〕16号 北京市商务局关于进一步扩围2025年消费品以旧换新补贴商品的公告
+   最高 2000元（单品种）
+2. 京商流通字〔2025〕6号 北京市商务局关于申报2025年北京市县域商业体系建设项目的通知
+   最高 1000万元（单个项目）；截止 2025-07-31；截止 2026-01
+3. 京技管发〔2025〕1号 北京经济技术开发区关于推动经济持续回升向好的若干措施
+   最高 2000万元；申报 2024-12-01 至 2025-04-01；截止 2026-06-30；有效期至 2025-12-31
+4. 京技管发〔2025〕3号 北京经济技术开发区关于加快建设开源开放信创产业高地的若干措施
+   最高 1亿元；有效期至 2029-12-31
+5. 京技管发〔2025〕4号 北京经济技术开发区关于进一步激发创新活力打造高精尖产业主阵地的若干意见
+   最高 1亿元；废止 京技管〔2024〕125号、京技管发〔2023〕32号；有效期至 2027-12-31
+6. 京技管发〔2025〕5号 亦庄新城科技企业孵化器认定管理办法
+   废止 京技管发〔2023〕8号
+7. 京技管发〔2025〕8号 北京经济技术开发区声环境功能区划实施细则
+   废止 京技管〔2013〕102号
+8. 京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见
+   最高 1亿元（单个企业每年）；废止 京技管发〔2023〕5号；有效期至 2027-12-31"""
+
+
+class SmtpSink:
+    """An aiosmtpd server on 127.0.0.1 keeping every message it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def channel(self) -> SmtpChannel:
+        return SmtpChannel(host="127.0.0.1", port=self.port, sender="gazette@localhost",
+                           recipients=("analysts@localhost",), timeout_seconds=5)
+
+    def alert_ids(self) -> list[str]:
+        return [m["X-Gazette-Alert-Id"] for m in self.messages]
+
+    def close(self):
+        self.controller.stop()
+
+
+@pytest.fixture()
+def smtp_sink():
+    sink = SmtpSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture()
+def webhook():
+    site = LoopbackSite()
+    yield site
+    site.close()
+
+
+@pytest.fixture()
+def catalog_copy(corpus_catalog, tmp_path):
+    """A writable copy of the corpus catalog (text and PDF renditions of the gazette and 9号)."""
+    db = tmp_path / "catalog.duckdb"
+    shutil.copy(corpus_catalog[0], db)
+    return db
+
+
+def derive(db: Path):
+    con = catalog.connect(db)
+    try:
+        return derive_alerts(con)
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("amount, words", [
+    ("100000000", "1亿元"), ("150000000", "1.5亿元"), ("5000000", "500万元"), ("25000000", "2500万元"),
+    ("2000", "2000元"), ("15000.5", "1.50005万元"),
+])
+def test_format_yuan(amount, words):
+    assert format_yuan(Decimal(amount)) == words
+
+
+def test_corpus_alerts_one_per_issue_document_and_revision(catalog_copy):
+    created = derive(catalog_copy)
+    assert sorted((a.kind, a.alert_id) for a in created) == [
+        ("document", "document:26b7b7b7d6e674c3"),   # yizhuang-pharma-service-guide-2026
+        ("document", "document:2fa825f3a2f7f56e"),   # beijing-tech-services-2025-draft
+        ("document", "document:304287588cce5dea"),   # changping-pharma-2025-draft, text and PDF
+        ("issue", "issue:北京市人民政府公报/2025/27"),  # text and PDF; its 8 documents in its alert
+        ("revision", "revision:京技管发〔2025〕9号@4ddef63d05d69cca")]  # jjgf-2025-9.txt
+    issue = next(a for a in created if a.kind == "issue")
+    assert issue.summary == GAZETTE_ISSUE_SUMMARY
+    assert issue.subject == "北京市人民政府公报 2025年第27期（总第903期，2025-07-24）：8件文件"
+    # renditions are one document: the changping draft's text and PDF give one alert
+    changping = next(a for a in created if a.alert_id == "document:304287588cce5dea")
+    assert changping.summary.splitlines() == [
+        "新文件：中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法（修订稿）（征求意见稿）",
+        "   来源：changping-pharma-2025-draft.txt", "   最高 1亿元（单个企业每年）；废止 昌政办发〔2023〕13号"]
+    assert derive(catalog_copy) == []  # derived again: nothing twice
+
+
+def test_versions_by_policy_key_without_the_revision_stage(catalog_copy, monkeypatch):
+    import flows.alerts
+
+    monkeypatch.setattr(flows.alerts, "has_revisions", lambda con: False)
+    assert sorted(a.alert_id for a in derive(catalog_copy)) == [
+        "document:26b7b7b7d6e674c3", "document:2fa825f3a2f7f56e", "document:304287588cce5dea",
+        "issue:北京市人民政府公报/2025/27", "revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
+
+
+def test_revision_alert_names_the_previous_version(catalog_copy):
+    [revision] = [a for a in derive(catalog_copy) if a.kind == "revision"]
+    # jjgf-2025-9.txt differs from the gazette's 9号 in two characters, none of them a fact
+    assert revision.summary.splitlines() == [
+        "修订：京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
+        "   来源：jjgf-2025-9.txt；上一版本：北京市人民政府公报 2025年第27期",
+        "   事实无变化（正文有改动）",
+        "   现行：最高 1亿元（单个企业每年）；废止 京技管发〔2023〕5号；有效期至 2027-12-31"]
+
+
+def test_delivery_to_every_channel_once_and_retried_after_a_failure(catalog_copy, tmp_path, webhook, smtp_sink):
+    created = derive(catalog_copy)
+    ids = sorted(a.alert_id for a in created)
+    channels = Channels(jsonl=JsonlChannel(tmp_path / "alerts.jsonl"),
+                        webhook=WebhookChannel(url=f"{webhook.url}/hook", timeout_seconds=5),
+                        smtp=smtp_sink.channel())
+    webhook.fail_posts = 1
+    first = deliver_pending(catalog_copy, channels)
+    assert (sorted(first.sent["jsonl"]), sorted(first.sent["smtp"])) == (ids, ids)
+    assert "webhook" not in first.sent and "HTTP 500" in first.failed["webhook"]
+    assert first.pending == len(ids)
+    con = catalog.connect(catalog_copy, read_only=True)
+    assert len(list_alerts(con, undelivered=True)) == len(ids)
+    assert con.execute("select attempts, last_error from alert_deliveries where channel = 'webhook'").fetchall() \
+        == [(1, first.failed["webhook"])]
+    con.close()
+
+    second = deliver_pending(catalog_copy, channels)
+    assert (second.sent, second.failed, second.pending) == ({"webhook": [a.alert_id for a in sorted(
+        created, key=lambda a: (a.created_at, a.alert_id))]}, {}, 0)
+    assert deliver_pending(catalog_copy, channels).sent == {}
+    lines = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["alert_id"] for r in lines) == ids
+    assert sorted(p["alert_id"] for p in webhook.posts) == ids
+    assert sorted(smtp_sink.alert_ids()) == ids
+    issue_mail = next(m for m in smtp_sink.messages if m["X-Gazette-Alert-Id"].startswith("issue:"))
+    assert issue_mail["Subject"] == "[gazette] 北京市人民政府公报 2025年第27期（总第903期，2025-07-24）：8件文件"
+    assert issue_mail.get_content().rstrip("\n") == GAZETTE_ISSUE_SUMMARY
+    con = catalog.connect(catalog_copy, read_only=True)
+    assert list_alerts(con, undelivered=True) == []
+    con.close()
+
+
+def test_jsonl_channel_skips_an_alert_already_in_the_file(catalog_copy, tmp_path):
+    derive(catalog_copy)
+    path = tmp_path / "alerts.jsonl"
+    deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path)))
+    con = catalog.connect(catalog_copy)
+    con.execute("delete from alert_deliveries")  # as if the run had died after writing the file
+    con.execute("update alerts set delivered_at = null")
+    con.close()
+    deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path)))
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_gazette_alerts_command(catalog_copy, capsys):
+    derive(catalog_copy)
+    assert main(["--db", str(catalog_copy), "alerts", "--undelivered"]) == 0
+    out = capsys.readouterr().out
+    assert "issue  issue:北京市人民政府公报/2025/27  (undelivered)" in out and out.rstrip().endswith("(5 alerts)")
+    assert main(["--db", str(catalog_copy), "alerts", "--since", "2999-01-01"]) == 0
+    assert capsys.readouterr().out == "(0 alerts)\n"
+    assert main(["--db", str(catalog_copy), "alerts", "--since", date.today().isoformat(), "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [a["kind"] for a in listed].count("document") == 3 and listed[0]["delivered_at"] is None
+
+
+def test_example_settings_parse():
+    settings = load_settings(ROOT / "config" / "settings.example.toml")
+    assert (settings.schedule.cron, settings.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert [name for name, _ in settings.channels.configured()] == ["jsonl", "webhook", "smtp"]
+    assert [f.kind for f in settings.feeds] == ["listing", "json", "page"]
+
+
+def test_settings_refuse_unknown_keys():
+    with pytest.raises(SettingsError, match=r"unknown key\(s\) \['crn'\]"):
+        parse_settings({"schedule": {"crn": "0 3 * * *"}})
+    with pytest.raises(SettingsError, match="kind must be one of"):
+        parse_settings({"feeds": [{"name": "a", "url": "http://127.0.0.1/", "kind": "rss"}]})
