@@ -111,13 +111,13 @@ def _twin(fact: Fact, span: tuple[int, int], new: list, taken: set[int]) -> Opti
 
 def _removed(fact: Fact, where: str, text: str, pos: int) -> FactChange:
     role = fact_role(fact, text, pos)
-    summary = f"{where} removed {role} {describe(fact)} ({context(fact, text, pos)})"
+    summary = f"{where} removed {role} {describe(fact)}{_context(fact, text, pos)}"
     return FactChange("removed", fact.kind, where, summary, old=fact, role=role)
 
 
 def _added(fact: Fact, where: str, text: str, pos: int) -> FactChange:
     role = fact_role(fact, text, pos)
-    summary = f"{where} new {role} {describe(fact)} ({context(fact, text, pos)})"
+    summary = f"{where} new {role} {describe(fact)}{_context(fact, text, pos)}"
     return FactChange("added", fact.kind, where, summary, new=fact, role=role)
 
 
@@ -185,13 +185,15 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def context(fact: Fact, text: str, pos: int) -> str:
-    """Whom or what the fact is for: its condition when the extractor found one, else the
-    start of its sentence, shortened."""
+def _context(fact: Fact, text: str, pos: int) -> str:
+    """ (whom or what the fact is for): its condition when the extractor found one, else the
+    start of its sentence, shortened; nothing when the fact starts its sentence."""
     if fact.condition:
-        return fact.condition
+        return f" ({fact.condition})"
     start = pos
     while start > 0 and text[start - 1] not in "。；;\n":
         start -= 1
     lead = text[start:pos].strip()
-    return lead if len(lead) <= CONTEXT_CHARS else lead[:CONTEXT_CHARS - 1] + "…"
+    if not lead:
+        return ""
+    return f" ({lead if len(lead) <= CONTEXT_CHARS else lead[:CONTEXT_CHARS - 1] + '…'})"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.nightly_cli import add_commands as add_nightly_commands
+from flows.diff_cli import add_command as add_diff_command
 from schemas.errors import GazetteError
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                              description="Print what the catalog holds: sources, issues, documents, "
                                          "articles and facts by kind, and why any source failed.")
     summary.set_defaults(run=run_summary)
+    add_diff_command(sub)
     add_nightly_commands(sub)
     return parser
 

@@ -23,6 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from flows import catalog, loader, relate  # noqa: E402
 from flows.parse import StagedSource, media_type_of, parse_and_stage, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
+from flows.revision_flow import revisions_flow  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 
 RAW_DIR = Path("data/raw")
@@ -163,6 +164,8 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, force: bo
             report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
     if staged or plan.new_paths:
         report.doc_ids = load_and_publish(Path(db_path), staged, plan.new_paths, force)
+    if report.doc_ids:
+        revisions_flow(Path(db_path))
     return report
 
 

@@ -1,0 +1,266 @@
+"""Revisions on the catalog side: load two versions of a policy (from the catalog, or a file
+parsed in memory), diff them, recognise the versions of every policy, and write
+`policy_versions`, `revisions` and `revision_changes`.
+
+No Prefect here: `gazette diff` calls `diff_documents` and starts fast; the flow in
+`flows/revision_flow.py` calls `plan_revisions` and `write_revisions`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+from extractors import clean, read, segment, split
+from extractors.diff import diff_versions
+from extractors.diff_family import policy_families, policy_title
+from extractors.facts import extract_facts
+from extractors.issue import normalize_doc_number
+from extractors.textnorm import normalize_for_compare
+from flows import catalog
+from flows.revision_rows import change_rows, revision_row
+from schemas.errors import GazetteError
+from schemas.records import ArticleNode, DocumentVersion, Fact, PolicyVersion, RepealLink, RevisionDiff
+
+
+class DocumentRefError(GazetteError):
+    """A document named on the command line is not found, or names several."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One document as a revision compares it: its text, article tree and facts, and the catalog
+    ids of its articles and facts (none for a file parsed outside the catalog)."""
+    doc_id: Optional[str]
+    source: str
+    title: str
+    doc_number: Optional[str]
+    policy_key: str
+    doc_key: Optional[str]
+    is_draft: bool
+    issued_date: Optional[object]
+    published: Optional[object]
+    text: str
+    nodes: tuple[ArticleNode, ...]
+    facts: tuple[Fact, ...]
+    fact_ids: dict = field(default_factory=dict, compare=False)
+
+    def article_id(self, seq: Optional[int]) -> Optional[str]:
+        return f"{self.doc_id}/{seq}" if self.doc_id and seq is not None else None
+
+    def fact_id(self, fact: Optional[Fact]) -> Optional[str]:
+        return None if fact is None else self.fact_ids.get((fact.char_start, fact.char_end, fact.kind))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Two versions and what changed between them; `family_id` when the catalog links them."""
+    old: Version
+    new: Version
+    diff: RevisionDiff
+    family_id: Optional[str] = None
+
+    @property
+    def revision_id(self) -> str:
+        return f"{self.old.doc_id or self.old.source}..{self.new.doc_id or self.new.source}"
+
+
+def diff_documents(db_path: Optional[Path], old_ref: str, new_ref: str) -> Revision:
+    """Diff two documents named by doc id, 文号 or file path (a file outside the catalog is
+    parsed in memory). A file or 文号 naming several documents is narrowed by the other side."""
+    con = catalog.connect(db_path, read_only=True) if db_path and Path(db_path).exists() else None
+    try:
+        old_options, new_options = candidates(con, old_ref), candidates(con, new_ref)
+        old, new = _choose(old_ref, old_options, new_options), _choose(new_ref, new_options, old_options)
+        family = _family_of(con, old, new) if con is not None else None
+        return Revision(old, new, diff_versions(old.text, old.nodes, old.facts, new.text, new.nodes,
+                                                new.facts), family)
+    finally:
+        if con is not None:
+            con.close()
+
+
+def candidates(con, ref: str) -> list[Version]:
+    """The documents a reference may mean: a doc id, a 文号 (its versions), or a file."""
+    if con is not None:
+        rows = con.execute("select doc_id from documents where doc_id = ?", [ref]).fetchall()
+        if not rows:
+            rows = con.execute("select doc_id from v_documents where doc_number = ? order by doc_id",
+                               [normalize_doc_number(ref)]).fetchall()
+        if rows:
+            return [load_version(con, r[0]) for r in rows]
+    path = Path(ref)
+    if path.is_file():
+        return _file_versions(con, path)
+    raise DocumentRefError(f"no document {ref!r}: give a doc id, a 文号 or the path of a file "
+                           "(see `gazette query \"select doc_id, doc_number, title from v_documents\"`)")
+
+
+def _file_versions(con, path: Path) -> list[Version]:
+    if con is not None:
+        rows = con.execute("select doc_id from v_documents where source_id = ? order by doc_id",
+                           [catalog.sha256_file(path)]).fetchall()
+        if rows:
+            return [load_version(con, r[0]) for r in rows]
+    return parse_file(path)
+
+
+def _choose(ref: str, options: list[Version], other: list[Version]) -> Version:
+    if len(options) > 1 and len(other) == 1:
+        mine = other[0]
+        narrowed = [v for v in options if normalize_for_compare(v.text) != normalize_for_compare(mine.text)
+                    and (v.policy_key == mine.policy_key or policy_title(v.title) == policy_title(mine.title))]
+        options = narrowed or options
+    if len(options) == 1:
+        return options[0]
+    listed = "; ".join(f"{v.doc_id or v.source} {v.doc_number or ''} {v.title}" for v in options[:10])
+    raise DocumentRefError(f"{ref!r} names {len(options)} documents ({listed}): give a doc id")
+
+
+def parse_file(path: Path) -> list[Version]:
+    """A file outside the catalog, read, split, segmented and extracted in memory."""
+    if path.suffix.lower() == ".pdf":
+        cleaned = clean.clean_pdf_pages(read.read_pdf(path))
+    else:
+        cleaned = clean.clean_text_source(read.decode_text(path.read_bytes(), path.name))
+    _, spans = split.split_documents(cleaned)
+    return [Version(None, str(path), s.title, s.doc_number, s.doc_number or normalize_for_compare(s.title),
+                    None, s.is_draft, s.issued_date, None, s.text, segment.article_tree(s.text).nodes,
+                    tuple(extract_facts(s.text, issued=s.issued_date))) for s in spans]
+
+
+DOCUMENT_SQL = """
+select d.doc_id, coalesce(p.path, s.path), d.title, d.doc_number, d.policy_key, d.doc_key, d.is_draft,
+       d.issued_date, i.issue_date, d.text
+from documents d join sources s using (source_id) left join issues i using (issue_id)
+left join (select source_id, min(path) as path from source_paths group by all) p using (source_id)
+where d.doc_id = ?
+"""
+
+
+def load_version(con, doc_id: str) -> Version:
+    """A catalog document with its article tree and facts."""
+    row = con.execute(DOCUMENT_SQL, [doc_id]).fetchone()
+    nodes = tuple(
+        ArticleNode(seq, int(parent.rsplit("/", 1)[1]) if parent else None, level, kind, label, number,
+                    heading, start, end, text)
+        for seq, parent, level, kind, label, number, heading, start, end, text in con.execute(
+            "select seq, parent_id, level, kind, label, number, heading, char_start, char_end, text "
+            "from articles where doc_id = ? order by seq", [doc_id]).fetchall())
+    facts, ids = [], {}
+    for fact_id, *values in con.execute(
+            "select fact_id, kind, text, char_start, char_end, value_num, value_text, role, scope, "
+            "condition, basis, inferred from facts where doc_id = ? order by char_start, fact_id",
+            [doc_id]).fetchall():
+        fact = Fact(*values)
+        facts.append(fact)
+        ids[(fact.char_start, fact.char_end, fact.kind)] = fact_id
+    return Version(*row[:10], nodes=nodes, facts=tuple(facts), fact_ids=ids)
+
+
+def _family_of(con, old: Version, new: Version) -> Optional[str]:
+    if not (old.doc_id and new.doc_id):
+        return None
+    rows = con.execute("select distinct family_id from policy_versions where doc_id in (?, ?)",
+                       [old.doc_id, new.doc_id]).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+@dataclass(frozen=True)
+class RevisionPlan:
+    """Every document's family, and the revisions (old → new doc ids) that must be (re)written."""
+    versions: list[PolicyVersion]
+    wanted: list[tuple[str, str]]
+    stale: list[tuple[str, str]]
+
+
+VERSIONS_SQL = """
+select d.doc_id, d.doc_key, d.policy_key, d.title, d.doc_number, d.is_draft, d.issued_date,
+       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents), d.text
+from documents d join sources s using (source_id) left join issues i using (issue_id)
+order by d.doc_id
+"""
+
+
+def plan_revisions(con) -> RevisionPlan:
+    """Recognise the versions of every policy (texts compared only for documents new since the
+    last run) and list the revisions to compute: each version against its predecessor, unless
+    already written after both documents were loaded."""
+    docs = [DocumentVersion(*row) for row in con.execute(VERSIONS_SQL).fetchall()]
+    repeals = [RepealLink(*row) for row in con.execute(
+        "select from_doc_id, to_doc_id, to_doc_number, to_title from relations where kind = 'repeals'").fetchall()]
+    known = {r[0] for r in con.execute("select doc_id from policy_versions").fetchall()}
+    kept = con.execute("select doc_id, linked_to from policy_versions where linked_by = 'similarity'").fetchall()
+    versions = policy_families(docs, repeals, kept, {d.doc_id for d in docs} - known)
+    wanted = _consecutive(versions)
+    fresh = {(a, b) for a, b in con.execute(
+        "select r.old_doc_id, r.new_doc_id from revisions r "
+        "join documents o on o.doc_id = r.old_doc_id join sources os on os.source_id = o.source_id "
+        "join documents n on n.doc_id = r.new_doc_id join sources ns on ns.source_id = n.source_id "
+        "where r.created_at >= greatest(os.ingested_at, ns.ingested_at) "
+        "and r.old_doc_key = o.doc_key and r.new_doc_key = n.doc_key").fetchall()}
+    existing = {(a, b) for a, b in con.execute("select old_doc_id, new_doc_id from revisions").fetchall()}
+    return RevisionPlan(versions, [p for p in wanted if p not in fresh], sorted(existing - set(wanted)))
+
+
+def _consecutive(versions: list[PolicyVersion]) -> list[tuple[str, str]]:
+    by_family: dict[str, list[PolicyVersion]] = {}
+    for v in versions:
+        if v.preferred:
+            by_family.setdefault(v.family_id, []).append(v)
+    pairs = []
+    for members in by_family.values():
+        members.sort(key=lambda v: v.version_no)
+        pairs += [(a.doc_id, b.doc_id) for a, b in zip(members, members[1:])]
+    return pairs
+
+
+def compute_revisions(con, plan: RevisionPlan) -> list[Revision]:
+    """Diff each wanted pair; the family comes from the plan."""
+    family = {v.doc_id: v.family_id for v in plan.versions}
+    out = []
+    for old_id, new_id in plan.wanted:
+        old, new = load_version(con, old_id), load_version(con, new_id)
+        diff = diff_versions(old.text, old.nodes, old.facts, new.text, new.nodes, new.facts)
+        out.append(Revision(old, new, diff, family.get(new_id)))
+    return out
+
+
+def write_revisions(con, plan: RevisionPlan, revisions: list[Revision], now: Optional[datetime] = None) -> None:
+    """Replace `policy_versions` with the plan's and write the revisions, in one transaction."""
+    now = now or catalog.now_utc()
+    number = {v.doc_id: v.version_no for v in plan.versions}
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from policy_versions")
+        con.executemany("insert into policy_versions values (?, ?, ?, ?, ?, ?, ?)",
+                        [[v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by,
+                          v.linked_to] for v in plan.versions])
+        for old_id, new_id in plan.stale:
+            _delete_revision(con, f"{old_id}..{new_id}")
+        for rev in revisions:
+            _delete_revision(con, rev.revision_id)
+            con.execute("insert into revisions values (" + ", ".join("?" * 19) + ")",
+                        revision_row(rev, number.get(rev.old.doc_id), number.get(rev.new.doc_id), now))
+            rows = change_rows(rev)
+            if rows:
+                con.executemany("insert into revision_changes values (" + ", ".join("?" * 21) + ")", rows)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _delete_revision(con, revision_id: str) -> None:
+    con.execute("delete from revision_changes where revision_id = ?", [revision_id])
+    con.execute("delete from revisions where revision_id = ?", [revision_id])
+
+
+def update_revisions(con) -> list[str]:
+    """Recognise versions and diff every new version against its predecessor on one writable
+    connection; returns the ids of the revisions written."""
+    plan = plan_revisions(con)
+    revisions = compute_revisions(con, plan)
+    write_revisions(con, plan, revisions)
+    return [r.revision_id for r in revisions]

@@ -1,0 +1,205 @@
+"""Revisions in the catalog: versions of one policy recognised without manual linking, every
+new version diffed against its predecessor after ingest, and `gazette diff` on any two documents."""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractors.diff_family import policy_families, policy_title
+from flows.cli import main
+from schemas.records import DocumentVersion, RepealLink
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+DRAFT = (SAMPLES / "changping-pharma-2025-draft.txt").read_text(encoding="utf-8")
+JJGF_FAMILY = "北京经济技术开发区关于促进医药健康产业高质量发展的若干意见"
+CHANGPING_FAMILY = "中国(北京)自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法"
+REPEAL_SENTENCE = "《中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法》（昌政办发〔2023〕13号）同时废止。"
+
+
+def version_2023() -> str:
+    """The 2023 text the Changping draft repeals, made from the draft: no draft markers, its 文号,
+    a lower product cap, a higher service-fee share, and no repeal clause."""
+    text = DRAFT.replace("支持办法（修订稿）\n（征求意见稿）\n", "支持办法\n昌政办发〔2023〕13号\n")
+    text = text.replace("单品种给予最高1000万元资金支持", "单品种给予最高800万元资金支持")
+    text = text.replace("按照不超过年度实际服务金额的20%", "按照不超过年度实际服务金额的30%")
+    return text.replace(REPEAL_SENTENCE, "")
+
+
+def doc(doc_id, key, title, number=None, draft=False, issued=None, published=None, text="", preferred=True):
+    return DocumentVersion(doc_id, key, number or title, title, number, draft, issued, published,
+                           date(2026, 1, 1), preferred, text)
+
+
+@pytest.mark.parametrize("title, bare", [
+    ("中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法（修订稿）",
+     "中国(北京)自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法"),
+    ("北京市支持科技服务业高质量发展若干措施（征求意见稿）", "北京市支持科技服务业高质量发展若干措施"),
+    ("昌平区促进医药健康产业发展支持办法（2025年修订）", "昌平区促进医药健康产业发展支持办法"),
+    ("2026年经开区医药科技服务机构认定办事指南", "经开区医药科技服务机构认定办事指南"),
+    ("亦庄新城科技企业孵化器认定管理办法（试行）", "亦庄新城科技企业孵化器认定管理办法"),
+])
+def test_policy_title_drops_version_markers_and_years(title, bare):
+    assert policy_title(title) == bare
+
+
+def test_versions_by_title_ordered_draft_before_final_and_by_date():
+    docs = [doc("c", "k3", "某区促进医药健康产业发展支持办法", number="某政发〔2025〕5号", issued=date(2025, 9, 1)),
+            doc("a", "k1", "某区促进医药健康产业发展支持办法", number="某政发〔2023〕13号", issued=date(2023, 3, 1)),
+            doc("b", "k2", "某区促进医药健康产业发展支持办法（修订稿）", draft=True),
+            doc("b-pdf", "k2", "某区促进医药健康产业发展支持办法（修订稿）", draft=True, preferred=False)]
+    repeal = [RepealLink("b", None, "某政发〔2023〕13号", "某区促进医药健康产业发展支持办法")]
+    rows = {v.doc_id: (v.family_id, v.version_no, v.preferred, v.linked_by) for v in policy_families(docs, repeal)}
+    assert rows == {"a": ("某区促进医药健康产业发展支持办法", 1, True, None), "b": ("某区促进医药健康产业发展支持办法", 2, True, "title"),
+                    "b-pdf": ("某区促进医药健康产业发展支持办法", 2, False, "rendition"), "c": ("某区促进医药健康产业发展支持办法", 3, True, "title")}
+
+
+def test_a_repeal_links_a_differently_titled_predecessor_and_orders_it_first():
+    docs = [doc("new", "k2", "某区生物医药产业发展若干措施", number="某政发〔2022〕1号"),
+            doc("old", "k1", "某区关于支持医药企业的暂行办法", number="某政发〔2024〕9号")]
+    repeal = [RepealLink("new", None, "某政发〔2024〕9号", None)]
+    rows = {v.doc_id: (v.version_no, v.linked_by) for v in policy_families(docs, repeal)}
+    assert rows == {"old": (1, None), "new": (2, "repeal")}
+
+
+def test_a_clean_up_list_of_repeals_links_nothing():
+    docs = [doc("list", "k0", "关于废止部分规范性文件的决定")] + [
+        doc(f"d{i}", f"k{i}", f"某区第{i}号专项办法", number=f"某政发〔2020〕{i}号") for i in range(1, 4)]
+    repeals = [RepealLink("list", None, f"某政发〔2020〕{i}号", None) for i in range(1, 4)]
+    assert {v.version_no for v in policy_families(docs, repeals)} == {1}
+
+
+def test_similar_texts_are_versions_and_different_ones_are_not():
+    text = DRAFT.split("第四章")[0]
+    docs = [doc("a", "k1", "甲办法", text=text), doc("b", "k2", "乙办法", text=text.replace("20%", "30%")),
+            doc("c", "k3", "丙办法", text=(SAMPLES / "jjgf-2025-9.txt").read_text(encoding="utf-8"))]
+    rows = {v.doc_id: (v.family_id, v.version_no, v.linked_by) for v in policy_families(docs)}
+    assert rows == {"a": ("甲办法", 1, None), "b": ("甲办法", 2, "similarity"), "c": ("丙办法", 1, None)}
+
+
+def test_similarity_is_checked_for_new_documents_only_and_kept():
+    text = DRAFT.split("第四章")[0]
+    docs = [doc("a", "k1", "甲办法", text=text), doc("b", "k2", "乙办法", text=text)]
+    assert {v.version_no for v in policy_families(docs, new_doc_ids=set())} == {1}
+    kept = policy_families(docs, kept_links=[("b", "a")], new_doc_ids=set())
+    assert {v.doc_id: v.version_no for v in kept} == {"a": 1, "b": 2}
+
+
+def _ids_by_path(con) -> dict[str, str]:
+    return dict(con.execute("select s.path, d.doc_id from documents d join sources s using (source_id) "
+                            "where d.doc_number = '京技管发〔2025〕9号' or d.title like '中国%'").fetchall())
+
+
+def test_corpus_versions_renditions_share_a_version(corpus_con):
+    rows = corpus_con.execute(
+        "select s.path, v.version_no, v.preferred, v.linked_by from policy_versions v "
+        "join documents d using (doc_id) join sources s using (source_id) "
+        "where v.family_id in (?, ?) order by v.family_id, v.version_no, v.preferred desc",
+        [JJGF_FAMILY, CHANGPING_FAMILY]).fetchall()
+    assert rows == [
+        ("changping-pharma-2025-draft.txt", 1, True, None),
+        ("changping-pharma-2025-draft.pdf", 1, False, "rendition"),
+        ("jjgf-2025-9.txt", 1, True, None),
+        ("jjgf-2025-9.pdf", 1, False, "rendition"),
+        ("beijing-gazette-2025-27.txt", 2, True, "policy_key"),
+        ("beijing-gazette-2025-27.pdf", 2, False, "rendition"),
+    ]
+
+
+def test_corpus_revision_is_one_change_in_measure_10(corpus_con):
+    ids = _ids_by_path(corpus_con)
+    (revision,) = corpus_con.execute("select revision_id, family_id, old_doc_id, new_doc_id, summary "
+                                     "from revisions").fetchall()
+    assert revision == (f"{ids['jjgf-2025-9.txt']}..{ids['beijing-gazette-2025-27.txt']}", JJGF_FAMILY,
+                        ids["jjgf-2025-9.txt"], ids["beijing-gazette-2025-27.txt"],
+                        "1 modified, 35 unchanged; no fact changes")
+    (change,) = corpus_con.execute(
+        "select subject, kind, old_label, new_label, old_text, new_text, text_ops from revision_changes "
+        "where kind <> 'unchanged'").fetchall()
+    subject, kind, old_label, new_label, old_text, new_text, ops = change
+    assert (subject, kind, old_label, new_label) == ("article", "modified", "二/(二)/10", "二/(二)/10")
+    ((tag, o1, o2, n1, n2),) = json.loads(ops)
+    assert (tag, old_text[o1 - 2:o2 + 2], new_text[n1 - 2:n2 + 2]) == ("insert", "生产能力", "生产服务能力")
+
+
+def test_dropping_another_version_into_raw_links_and_diffs_it(corpus_catalog, tmp_path):
+    from flows.ingest import ingest
+
+    db = tmp_path / "catalog.duckdb"
+    shutil.copy(corpus_catalog[0], db)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "changping-pharma-2023.txt").write_text(version_2023(), encoding="utf-8")
+    ingest([raw], db_path=db)
+    from flows import catalog
+
+    con = catalog.connect(db, read_only=True)
+    try:
+        family = con.execute(
+            "select s.path, v.version_no, v.linked_by from policy_versions v join documents d using (doc_id) "
+            "join sources s using (source_id) where v.family_id = ? and v.preferred order by v.version_no",
+            [CHANGPING_FAMILY]).fetchall()
+        changes = con.execute(
+            "select c.subject, c.kind, c.summary from v_revision_changes c join documents d "
+            "on d.doc_id = c.old_doc_id where d.doc_number = '昌政办发〔2023〕13号' order by c.seq").fetchall()
+        revisions = con.execute("select count(*) from revisions").fetchone()[0]
+    finally:
+        con.close()
+    assert family == [("changping-pharma-2023.txt", 1, None), ("changping-pharma-2025-draft.txt", 2, "title")]
+    assert changes == [
+        ("article", "modified", "preamble modified"),
+        ("article", "modified", "第六条 modified"),
+        ("article", "modified", "第十五条 modified"),
+        ("article", "modified", "第十八条 modified"),
+        ("fact", "removed", "preamble removed 文号 昌政办发〔2023〕13号"),
+        ("fact", "changed", "第六条（一） cap: 800万元 per product → 1000万元"),
+        ("fact", "changed", "第十五条（一） cap: 30% of 年度实际服务金额 → 20%"),
+        ("fact", "added", "第十八条 new 文号 昌政办发〔2023〕13号 (《中国（北京）自贸试验区科技创新片区昌平组团促…)"),
+    ]
+    assert revisions == 2
+
+
+def test_revisions_flow_again_writes_nothing_new(corpus_catalog, tmp_path):
+    from flows.revision_flow import revisions_flow
+
+    db = tmp_path / "catalog.duckdb"
+    shutil.copy(corpus_catalog[0], db)
+    assert revisions_flow(db) == []
+
+
+def test_cli_diff_by_file_paths_prints_the_one_change(corpus_catalog, capsys):
+    db, raw, _ = corpus_catalog
+    assert main(["--db", str(db), "diff", str(raw / "jjgf-2025-9.txt"), str(raw / "beijing-gazette-2025-27.txt"),
+                 "--color", "never"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见"
+    assert out[4:] == ["  1 modified, 35 unchanged; no fact changes", "", "二/(二)/10 modified",
+                       "    …建产能、提升研发、开发、生产{+服务+}能力。对科技服务业企业年营业…"]
+
+
+def test_cli_diff_json_of_a_file_outside_the_catalog(corpus_catalog, tmp_path, capsys):
+    db = corpus_catalog[0]
+    edited = tmp_path / "changping-edited.txt"
+    edited.write_text(DRAFT.replace("按照不超过年度实际服务金额的20%", "按照不超过年度实际服务金额的30%"),
+                      encoding="utf-8")
+    assert main(["--db", str(db), "diff", str(SAMPLES / "changping-pharma-2025-draft.txt"), str(edited),
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["new"]["doc_id"] is None and data["old"]["doc_id"] is not None
+    assert [c["summary"] for c in data["fact_changes"]] == ["第十五条（一） cap: 20% of 年度实际服务金额 → 30%"]
+    assert [(c["kind"], c["old"], [(o["old"], o["new"]) for o in c["ops"]]) for c in data["changes"]] == [
+        ("modified", ["第十五条"], [("2", "3")])]
+
+
+def test_cli_diff_by_doc_id_and_an_ambiguous_doc_number(corpus_con, corpus_catalog, capsys):
+    db = str(corpus_catalog[0])
+    ids = _ids_by_path(corpus_con)
+    assert main(["--db", db, "diff", ids["jjgf-2025-9.txt"], "京技管发〔2025〕9号", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["new"]["doc_id"] == ids["beijing-gazette-2025-27.txt"]
+    assert main(["--db", db, "diff", "京技管发〔2025〕9号", "京技管发〔2025〕9号"]) == 2
+    assert "names 2 documents" in capsys.readouterr().err
+    assert main(["--db", db, "diff", "no-such-doc", ids["jjgf-2025-9.txt"]]) == 2
+    assert "give a doc id, a 文号 or the path of a file" in capsys.readouterr().err
