@@ -91,15 +91,19 @@ def _check_version(con, db_path: Path) -> None:
 
 
 def migrate(con) -> list[int]:
-    """Apply the migrations the catalog lacks, each in its own transaction; returns those applied."""
+    """Apply each shipped migration the catalog has not recorded, in order, each in its own
+    transaction; returns the versions applied."""
     have = schema_version(con)
     if have > latest_version():
         raise CatalogVersionError(
             f"catalog schema version {have} is newer than this code's {latest_version()}: upgrade the code"
         )
+    recorded = set()
+    if have:
+        recorded = {v for (v,) in con.execute("select version from schema_migrations").fetchall()}
     applied = []
     for mg in migrations():
-        if mg.version <= have:
+        if mg.version in recorded:
             continue
         con.execute("begin transaction")
         try:
@@ -166,9 +170,10 @@ def writer_lock(db_path: Path, timeout: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def writing(db_path: Path, lock_timeout: float = 600.0) -> Iterator["duckdb.DuckDBPyConnection"]:
-    """A writable connection to a copy of the catalog, published atomically when the block ends
-    without an exception; on an exception (or a crash) the published catalog is unchanged.
+def writing(db_path: Path, lock_timeout: float = 600.0, fresh: bool = False) -> Iterator["duckdb.DuckDBPyConnection"]:
+    """A writable connection to a copy of the catalog (an empty catalog when `fresh`), published
+    atomically when the block ends without an exception; on an exception (or a crash) the
+    published catalog is unchanged.
     """
     db_path = Path(db_path)
     with writer_lock(db_path, lock_timeout):
@@ -176,7 +181,7 @@ def writing(db_path: Path, lock_timeout: float = 600.0) -> Iterator["duckdb.Duck
         for stale in (draft, wal_path(draft)):
             stale.unlink(missing_ok=True)
         _settle_wal(db_path)
-        if db_path.exists():
+        if db_path.exists() and not fresh:
             shutil.copyfile(db_path, draft)
         con = connect(draft, lock_timeout=0)
         try:

@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
     ingest.add_argument("--timeout", type=float, default=300.0,
                         help="seconds one file may take before it is quarantined (default 300)")
+    ingest.add_argument("--lock-timeout", type=float, default=600.0,
+                        help="seconds to wait while another run writes the catalog (default 600)")
     ingest.set_defaults(run=run_ingest)
 
     query = sub.add_parser("query", help="run SQL on the catalog (read-only)",
@@ -64,6 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
                                          "articles and facts by kind, and why any source failed.")
     summary.set_defaults(run=run_summary)
     add_diff_command(sub)
+
+    doctor = sub.add_parser("doctor", help="check the catalog's invariants and print a report",
+                            description="Offsets slice their text, no orphan rows, every source ok or "
+                                        "quarantined, numbering warnings. Exit 1 when a check fails.")
+    doctor.set_defaults(run=run_doctor)
+
+    rebuild = sub.add_parser("rebuild", help="recreate the catalog from data/raw/ (same ids, same rows)",
+                             description="Parse every raw file again into an empty catalog and publish it "
+                                         "in place of the old one; readers keep the old one until then.")
+    rebuild.add_argument("paths", nargs="*", type=Path, help="raw folders (default data/raw)")
+    rebuild.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
+    rebuild.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rebuild.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
+    rebuild.set_defaults(run=run_rebuild)
     add_nightly_commands(sub)
     return parser
 
@@ -76,7 +92,7 @@ def run_ingest(args) -> int:
 
     paths = args.paths or [RAW_DIR]
     report = ingest(paths, db_path=args.db, workers=args.workers, force=args.force,
-                    progress=not args.no_progress, timeout=args.timeout)
+                    progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout)
     print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "
           f"skipped {len(report.skipped)} already in the catalog")
     for path, error in report.quarantined.items():
@@ -85,6 +101,27 @@ def run_ingest(args) -> int:
         print(f"partial: {len(report.quarantined)} source(s) quarantined", file=sys.stderr)
         return EXIT_PARTIAL
     return 0
+
+
+def run_rebuild(args) -> int:
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from flows.ingest import RAW_DIR, ingest
+
+    report = ingest(args.paths or [RAW_DIR], db_path=args.db, workers=args.workers, rebuild=True,
+                    progress=not args.no_progress)
+    print(f"rebuilt {args.db} from {len(report.added)} source(s), {report.documents} document(s)")
+    for path, error in report.quarantined.items():
+        print(f"quarantined {path}: {error}", file=sys.stderr)
+    return 0 if report.ok else EXIT_PARTIAL
+
+
+def run_doctor(args) -> int:
+    from flows import doctor
+
+    report, healthy = doctor.render(*doctor.examine(args.db))
+    print(report)
+    return 0 if healthy else 1
 
 
 def run_query(args) -> int:

@@ -124,12 +124,25 @@ def parse_in_worker(pool: WorkerPool, path: Path, source: catalog.SourceFile, st
     return result
 
 
+@dataclass(frozen=True)
+class IngestOptions:
+    """How a run treats known files, how it parses, and how long it waits for the catalog."""
+    force: bool = False
+    rebuild: bool = False
+    workers: int = 2
+    timeout: float = DEFAULT_TIMEOUT_S
+    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES
+    lock_timeout: float = 600.0
+    progress: bool = False
+
+
 @task(cache_policy=NO_CACHE)
 def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[catalog.SourceFile],
-                     force: bool) -> list[str]:
-    """Load staged sources into a copy of the catalog, link relations, publish it; returns the
-    ids of the documents loaded."""
-    with catalog.writing(Path(db_path)) as con:
+                     options: IngestOptions) -> list[str]:
+    """Load staged sources into a copy of the catalog (an empty one to rebuild), link relations,
+    publish it; returns the ids of the documents loaded."""
+    force = options.force and not options.rebuild
+    with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
             loader.record_path(con, source.source_id, source.path)
         for item in staged:
@@ -146,15 +159,14 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
 
 @flow(name="ingest", log_prints=False, validate_parameters=False, persist_result=False,
       task_runner=ThreadPoolTaskRunner(max_workers=2))
-def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, force: bool = False,
-                progress: bool = False, workers: int = 2, timeout: float = DEFAULT_TIMEOUT_S,
-                memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES) -> IngestReport:
+def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
+                options: IngestOptions = IngestOptions()) -> IngestReport:
     """Ingest files and folders into the catalog; a bad file is quarantined, the rest goes on."""
     report = IngestReport()
     files = discover([Path(p) for p in paths])
-    plan = plan_sources(Path(db_path), files, force)
+    plan = plan_sources(Path(db_path), files, options.force or options.rebuild)
     report.skipped = plan.skipped
-    staged = _parse_all(plan, Path(db_path), progress, workers, timeout, memory_bytes)
+    staged = _parse_all(plan, Path(db_path), options)
     for item in staged:
         report.added.append(item.source.path)
         report.documents += item.documents
@@ -162,21 +174,20 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, force: bo
             report.quarantined[item.source.path] = item.error
         for stage, seconds in item.seconds.items():
             report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
-    if staged or plan.new_paths:
-        report.doc_ids = load_and_publish(Path(db_path), staged, plan.new_paths, force)
+    if staged or plan.new_paths or options.rebuild:
+        report.doc_ids = load_and_publish(Path(db_path), staged, plan.new_paths, options)
     if report.doc_ids:
         revisions_flow(Path(db_path))
     return report
 
 
-def _parse_all(plan: Plan, db_path: Path, progress: bool, workers: int, timeout: float,
-               memory_bytes: Optional[int]) -> list[StagedSource]:
+def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[StagedSource]:
     if not plan.parse:
         return []
     staging = staging_root(db_path)
     done = []
-    with WorkerPool(min(workers, len(plan.parse)), timeout, memory_bytes) as pool, \
-            progress_bar(len(plan.parse), enabled=progress) as advance:
+    with WorkerPool(min(options.workers, len(plan.parse)), options.timeout, options.memory_bytes) as pool, \
+            progress_bar(len(plan.parse), enabled=options.progress) as advance:
         futures = [parse_in_worker.submit(pool, path, source, staging) for path, source in plan.parse]
         for future in as_completed(futures):
             item = future.result()
@@ -185,7 +196,8 @@ def _parse_all(plan: Plan, db_path: Path, progress: bool, workers: int, timeout:
     return sorted(done, key=lambda s: s.source.path)
 
 
-def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, workers: int = 2, **options) -> IngestReport:
+def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, **options) -> IngestReport:
     """Run the ingest flow with `workers` parsing processes (the CLI and tests call this)."""
-    runner = ThreadPoolTaskRunner(max_workers=max(1, workers))
-    return ingest_flow.with_options(task_runner=runner)(paths, db_path=db_path, workers=workers, **options)
+    opts = IngestOptions(**options)
+    runner = ThreadPoolTaskRunner(max_workers=max(1, opts.workers))
+    return ingest_flow.with_options(task_runner=runner)(paths, db_path=db_path, options=opts)

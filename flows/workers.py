@@ -14,6 +14,8 @@ from typing import Any, Callable, Optional
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_BYTES = 4 << 30
+# Receiving a job imports the modules its function lives in; that is start-up, not the job.
+STARTUP_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ def _serve(conn, memory_bytes: Optional[int]) -> None:
         if job is None:
             return
         fn, args = job
+        conn.send(("started", None))
         try:
             conn.send(("ok", fn(*args)))
         except MemoryError:
@@ -50,12 +53,17 @@ class _Worker:
 
     def run(self, fn: Callable, args: tuple, timeout: float) -> Any:
         self.conn.send((fn, args))
-        if not self.conn.poll(timeout):
-            self.kill()
-            return JobFailure(f"gave up after {timeout:.0f} s (per-file timeout)")
         try:
+            if not self.conn.poll(STARTUP_TIMEOUT_S):
+                self.kill()
+                return JobFailure(f"the parser process did not start within {STARTUP_TIMEOUT_S:.0f} s")
+            self.conn.recv()
+            if not self.conn.poll(timeout):
+                self.kill()
+                return JobFailure(f"gave up after {timeout:.0f} s (per-file timeout)")
             status, value = self.conn.recv()
         except EOFError:
+            self.process.join(5)
             code = self.process.exitcode
             self.kill()
             return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")

@@ -1,0 +1,15 @@
+"""Jobs for worker-pool tests: importable by a spawned process without heavy imports."""
+import os
+import time
+
+
+def sleep_forever():
+    time.sleep(3600)
+
+
+def allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes << 20))
+
+
+def die():
+    os._exit(9)

@@ -1,0 +1,279 @@
+"""Bad input, runaway parsers, crashes, concurrent runs and old catalogs lose nothing."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import catalog, doctor
+from flows.cli import main
+from flows.ingest import ingest
+from flows.workers import JobFailure, WorkerPool
+from schemas.errors import CatalogBusyError, CatalogVersionError
+from tests.conftest import ROOT, SAMPLES
+from tests.jobs import allocate, die, sleep_forever
+from tests.test_read import encrypted_pdf
+
+GUIDE = "yizhuang-pharma-service-guide-2026.txt"
+TABLES = ("sources", "source_paths", "issues", "issue_toc", "documents", "document_warnings",
+          "articles", "facts", "relations")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every source table, timestamps left out, in a stable order."""
+    con = catalog.connect(db, read_only=True)
+    try:
+        out = {}
+        for table in TABLES:
+            cols = [c for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_name = ? "
+                "and data_type not like 'TIMESTAMP%' order by ordinal_position", [table]).fetchall()]
+            out[table] = sorted(con.execute(f"select {', '.join(cols)} from {table}").fetchall(), key=repr)
+        return out
+    finally:
+        con.close()
+
+
+def image_only_pdf() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (200, 280), 255).save(buf, format="PDF")
+    return buf.getvalue()
+
+
+BAD_FILES = {
+    "empty.txt": (lambda: b"", "empty file"),
+    "page.txt": (lambda: b"<!DOCTYPE html><html><body>\xe5\x85\xac\xe6\x8a\xa5</body></html>", "HTML page"),
+    "junk.txt": (lambda: bytes(range(256)) * 40, "binary data"),
+    "latin.txt": (lambda: b"caf\xe9 au lait \x80\x81 " * 10, "encoding not detected"),
+    "truncated.pdf": (lambda: (SAMPLES / "jjgf-2025-9.pdf").read_bytes()[:150_000], "truncated PDF"),
+    "corrupt.pdf": (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n", "damaged PDF"),
+    "locked.pdf": (encrypted_pdf, "encrypted PDF"),
+    "scan.pdf": (image_only_pdf, "no text layer"),
+}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_each_bad_file_is_quarantined_with_its_reason_and_the_batch_goes_on(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / GUIDE, raw)
+    for name, (make, _) in BAD_FILES.items():
+        (raw / name).write_bytes(make())
+    db = tmp_path / "catalog.duckdb"
+    assert main(["--db", str(db), "ingest", str(raw), "--no-progress"]) == 3
+    assert "partial: 8 source(s) quarantined" in capsys.readouterr().err
+    con = catalog.connect(db, read_only=True)
+    try:
+        status = dict(con.execute("select path, status from sources").fetchall())
+        errors = dict(con.execute("select path, error from sources").fetchall())
+        docs = con.execute("select count(*) from documents").fetchone()[0]
+    finally:
+        con.close()
+    assert status == {GUIDE: "ok", **{name: "quarantined" for name in BAD_FILES}}
+    for name, (_, reason) in BAD_FILES.items():
+        assert errors[name].startswith(f"{name}: ") and reason in errors[name], errors[name]
+    assert docs == 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_file_over_the_time_limit_is_quarantined(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / "beijing-gazette-2025-27.pdf", raw)
+    report = ingest([raw], db_path=tmp_path / "c.duckdb", timeout=0.5)
+    assert report.quarantined == {
+        "beijing-gazette-2025-27.pdf": "beijing-gazette-2025-27.pdf: gave up after 0 s (per-file timeout)"}
+
+
+def test_worker_pool_survives_timeouts_memory_blowups_and_crashes():
+    with WorkerPool(1, timeout=2, memory_bytes=1 << 30) as pool:
+        assert pool.run(allocate, 1) == 1 << 20
+        assert pool.run(sleep_forever) == JobFailure("gave up after 2 s (per-file timeout)")
+        assert pool.run(allocate, 4096) == JobFailure("ran out of memory (limit 1024 MiB)")
+        assert pool.run(die).reason.startswith("the parser process died (exit code 9")
+        assert pool.run(allocate, 2) == 2 << 20
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_same_bytes_under_a_new_name_are_one_source_with_two_paths(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / GUIDE, raw / GUIDE)
+    db = tmp_path / "c.duckdb"
+    ingest([raw], db_path=db)
+    shutil.copy(SAMPLES / GUIDE, raw / "guide-copy.txt")
+    report = ingest([raw], db_path=db)
+    assert report.added == [] and sorted(report.skipped) == ["guide-copy.txt", GUIDE]
+    con = catalog.connect(db, read_only=True)
+    try:
+        assert con.execute("select count(*) from sources").fetchone()[0] == 1
+        assert sorted(r[0] for r in con.execute("select path from source_paths").fetchall()) == [
+            "guide-copy.txt", GUIDE]
+    finally:
+        con.close()
+
+
+KILL_DURING_LOAD = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from flows import loader
+    from flows.ingest import ingest
+
+    real_load, loads = loader.load_staged, []
+
+    def load_then_die(con, staged, force=False):
+        real_load(con, staged, force)
+        loads.append(staged)
+        if len(loads) == int(sys.argv[3]):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    loader.load_staged = load_then_die
+    ingest([Path(sys.argv[1])], db_path=Path(sys.argv[2]))
+""")
+
+
+def run_script(script: str, *args: str, tmp_path: Path) -> int:
+    """Run a script in its own session; afterwards kill what it left behind (its Prefect API)."""
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env.pop("PREFECT_API_URL", None)
+    with open(tmp_path / "script.log", "w") as log:
+        proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            return proc.wait(timeout=300)
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_sigkill_while_loading_leaves_the_catalog_as_it_was_and_a_rerun_completes_it(tmp_path):
+    raw, db, clean_db = tmp_path / "raw", tmp_path / "c.duckdb", tmp_path / "clean.duckdb"
+    raw.mkdir()
+    for name in (GUIDE, "changping-pharma-2025-draft.txt"):
+        shutil.copy(SAMPLES / name, raw)
+    ingest([raw], db_path=db)
+    before = snapshot(db)
+    for name in ("jjgf-2025-9.txt", "beijing-tech-services-2025-draft.txt", "jjgf-2025-9.pdf"):
+        shutil.copy(SAMPLES / name, raw)
+    code = run_script(KILL_DURING_LOAD, str(raw), str(db), "2", tmp_path=tmp_path)
+    assert code == -9, (tmp_path / "script.log").read_text()[-2000:]
+    assert snapshot(db) == before  # nothing half-written, nothing lost
+    assert doctor.render(*doctor.examine(db))[1]
+    ingest([raw], db_path=db)
+    ingest([raw], db_path=clean_db)
+    assert snapshot(db) == snapshot(clean_db)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_second_writer_waits_then_says_catalog_busy(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / GUIDE, raw)
+    db = tmp_path / "c.duckdb"
+    with catalog.writer_lock(db, timeout=1):
+        started = time.monotonic()
+        code = main(["--db", str(db), "ingest", str(raw), "--no-progress", "--lock-timeout", "1.5"])
+        waited = time.monotonic() - started
+    assert code == 2 and waited >= 1.5
+    err = capsys.readouterr().err
+    assert "catalog busy" in err and f"PID {os.getpid()}" in err
+    with pytest.raises(CatalogBusyError):
+        with catalog.writer_lock(db, timeout=0):
+            with catalog.writer_lock(db, timeout=0.2):
+                pass
+
+
+HOLD_READER = textwrap.dedent("""
+    import sys, time, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
+    sys.stdin.readline()
+    print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
+""")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_reader_holding_the_catalog_does_not_block_ingest_and_keeps_its_snapshot(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / GUIDE, raw)
+    db = tmp_path / "c.duckdb"
+    ingest([raw], db_path=db)
+    reader = subprocess.Popen([sys.executable, "-c", HOLD_READER, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "1"
+        shutil.copy(SAMPLES / "changping-pharma-2025-draft.txt", raw)
+        report = ingest([raw], db_path=db, lock_timeout=5)
+        assert report.added == ["changping-pharma-2025-draft.txt"]
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "1"  # its snapshot, consistent
+    finally:
+        reader.kill()
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from documents").fetchone()[0] == 2
+    con.close()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_doctor_passes_on_the_corpus_and_rebuild_gives_the_same_rows(corpus_catalog, tmp_path, capsys):
+    db, raw, _ = corpus_catalog
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    assert main(["--db", str(copy), "doctor"]) == 0
+    report = capsys.readouterr().out
+    assert "healthy" in report and "FAIL" not in report
+    assert "section 4 is printed with an Arabic numeral" in report
+    assert main(["--db", str(copy), "rebuild", str(raw), "--no-progress"]) == 0
+    assert snapshot(copy) == snapshot(db)
+
+
+def test_doctor_finds_broken_offsets_and_orphans(corpus_catalog, tmp_path):
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(corpus_catalog[0], broken)
+    con = duckdb.connect(str(broken))
+    con.execute("update facts set char_start = char_start + 1 where fact_id = (select min(fact_id) from facts)")
+    con.execute("delete from documents where doc_id = (select max(doc_id) from documents)")
+    con.close()
+    report, healthy = doctor.render(*doctor.examine(broken))
+    assert not healthy
+    assert "FAIL  fact offsets slice the document text (1)" in report
+    assert "FAIL  no orphan articles, facts, relations or warnings" in report
+
+
+def test_old_catalog_is_migrated_by_a_writer_and_explained_to_a_reader(tmp_path):
+    from schemas.ddl import latest_version, migrations
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    first = migrations()[0]
+    con.execute(first.sql)
+    con.execute("insert into schema_migrations values (1, ?, now())", [first.name])
+    con.close()
+    with pytest.raises(CatalogVersionError, match="schema version 1, this code needs .* run any writing command"):
+        catalog.connect(db, read_only=True)
+    with catalog.writing(db):
+        pass
+    con = catalog.connect(db, read_only=True)
+    assert catalog.schema_version(con) == latest_version()
+    con.close()
+    con = duckdb.connect(str(db))
+    con.execute("insert into schema_migrations values (999, 'from the future', now())")
+    con.close()
+    with pytest.raises(CatalogVersionError, match="newer than this code"):
+        catalog.connect(db, read_only=True)
