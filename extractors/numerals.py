@@ -74,12 +74,13 @@ def _parse_with_units(text: str) -> int:
 
 
 def _apply_big_unit(text: str, unit: int, total: int, group: int, last_big: int) -> int:
-    """Fold the group before a 万 or 亿 into the running total; 亿 scales everything before it."""
+    """Fold the group before a 万 or 亿 into the running total; 亿 scales everything before it
+    (一万二千亿 = 12000亿), so only one 亿 may close a numeral's high part."""
     if unit == 10**4:
         if group == 0 or last_big == 10**4:
             raise ValueError(f"misplaced 万 in numeral {text!r}")
         return total + group * unit
-    if total + group == 0 or last_big == 10**8 or (last_big == 10**4 and group):
+    if total + group == 0 or last_big == 10**8 or total >= 10**8:
         raise ValueError(f"misplaced 亿 in numeral {text!r}")
     return (total + group) * unit
 
