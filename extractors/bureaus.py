@@ -17,6 +17,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from extractors.cues import across_cjk_spaces
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
@@ -72,6 +73,7 @@ class Gazetteer:
     canonical: dict[str, str]
 
 
+@across_cjk_spaces
 def extract_bureaus(text: str) -> list[Fact]:
     """Responsible bodies in document order; value_text is the canonical name
     (与 → 和, misprints folded, 经开区 prefix dropped; a division as 市科委、中关村管委会促进处)."""

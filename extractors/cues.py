@@ -1,11 +1,20 @@
-"""Shared spans and boundaries for the fact extractors: clauses, sentences, overlaps.
+"""Shared spans and boundaries for the fact extractors: clauses, sentences, overlaps, and the
+view of a text without the spaces that fall between CJK characters.
 
 All positions are offsets into the width-folded text (`textnorm.fold_width`), which has the
-same length as the original, so they index the original text too.
+same length as the original, so they index the original text too. `across_cjk_spaces` runs an
+extractor on the text with those spaces taken out and maps its facts back onto the original.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+import regex
+
+from extractors.textnorm import CJK_RANGES
+from schemas.records import Fact
 
 # A clause ends at these: commas, semicolons, colons, full stops, brackets and line breaks.
 CLAUSE_BREAKS = frozenset("，,。；;：:()（）\n！？!?")
@@ -88,3 +97,43 @@ def drop_overlaps(spans: Iterable[tuple[int, int, object]]) -> list[tuple[int, i
         if all(end <= s or start >= e for s, e, _ in kept):
             kept.append((start, end, item))
     return sorted(kept, key=lambda t: (t[0], t[1]))
+
+
+# Spaces between two CJK characters (justified PDF lines, 医药健康 产业, 责 任单位) carry no meaning
+# for a fact: cue words, names and Chinese numerals are read as if they were not there. A tab is
+# a table's cell separator and is kept.
+_CJK_CLASS = "".join(
+    f"{chr(max(lo, 0x3001))}-{chr(hi)}" for lo, hi in CJK_RANGES)  # U+3000 is a space, not a character
+CJK_SPACES = regex.compile(rf"(?<=[{_CJK_CLASS}])[ \u3000]+(?=[{_CJK_CLASS}])")
+
+
+def compact_cjk_spaces(text: str) -> tuple[str, list[int]] | None:
+    """`text` without spaces between CJK characters, and the original offset of each of its
+    characters; None when there are none to take out."""
+    removed = [(m.start(), m.end()) for m in CJK_SPACES.finditer(text)]
+    if not removed:
+        return None
+    index: list[int] = []
+    pos = 0
+    for start, end in removed:
+        index.extend(range(pos, start))
+        pos = end
+    index.extend(range(pos, len(text)))
+    return "".join(text[i] for i in index), index
+
+
+def across_cjk_spaces(extract: Callable[..., list[Fact]]) -> Callable[..., list[Fact]]:
+    """Run `extract(text, …)` on the text without spaces between CJK characters; the facts it
+    returns are mapped back, so their offsets and `text` (spaces included) index the original."""
+    @functools.wraps(extract)
+    def wrapper(text: str, *args, **kwargs) -> list[Fact]:
+        compact = compact_cjk_spaces(text) if text else None
+        if compact is None:
+            return extract(text, *args, **kwargs)
+        view, index = compact
+        out = []
+        for fact in extract(view, *args, **kwargs):
+            start, end = index[fact.char_start], index[fact.char_end - 1] + 1
+            out.append(replace(fact, char_start=start, char_end=end, text=text[start:end]))
+        return out
+    return wrapper

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import regex
 
-from extractors.cues import clause_start, drop_overlaps
+from extractors.cues import across_cjk_spaces, clause_start, drop_overlaps
 from extractors.numerals import chinese_to_int
 from extractors.textnorm import fold_width
 from schemas.records import Fact
@@ -52,6 +52,7 @@ EFFECTIVE_BEFORE = regex.compile(r"(?:自|从|于)[ \t]*$")
 ISSUED_BEFORE = regex.compile(r"(?:发布日期|印发日期|成文日期|发文日期)[ \t]*[:：]?[ \t]*$")
 
 
+@across_cjk_spaces
 def extract_dates(text: str, issued: dt.date | None = None) -> list[Fact]:
     """Dates in document order with role issued / effective / expires / window_start /
     window_end / deadline / other; value_text ISO. `issued` supplies the year of partial dates."""

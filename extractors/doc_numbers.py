@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import regex
 
+from extractors.cues import across_cjk_spaces
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
@@ -25,6 +26,7 @@ CODE_BEFORE = regex.compile(rf"[\u4e00-\u9fff]{{1,{MAX_CODE_CHARS}}}{SP}$")
 CODE_LEAD_WORDS = regex.compile(r"^.*(?:根据|依据|按照|印发|转发|关于|和|及|与|的|见|号|年|以)")
 
 
+@across_cjk_spaces
 def extract_doc_numbers(text: str) -> list[Fact]:
     """文号 in document order; value_text normalised to 〔YYYY〕 with no whitespace."""
     if not text:

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-from extractors.cues import clause_start, joined, sentence_start
+from extractors.cues import across_cjk_spaces, clause_start, joined, sentence_start
 from extractors.numerals import chinese_to_int
 from extractors.textnorm import fold_width
 from schemas.records import Fact
@@ -79,6 +79,7 @@ ENUM_BREAKS = frozenset("，,。；;：:()（）\n“”\"《》")
 LIST_OWN_RUN = regex.compile(r"分别|给予")
 
 
+@across_cjk_spaces
 def extract_money(text: str) -> list[Fact]:
     """Money amounts in document order; value_num in yuan (Decimal).
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-from extractors.cues import clause_start
+from extractors.cues import across_cjk_spaces, clause_start
 from extractors.numerals import chinese_to_int
 from extractors.textnorm import fold_width
 from schemas.records import Fact
@@ -35,6 +35,7 @@ MAX_BASIS_CHARS = 20
 PARENTHETICAL = regex.compile(r"[(（][^()（）]*[)）]")
 
 
+@across_cjk_spaces
 def extract_percent(text: str) -> list[Fact]:
     """Percentages and ratios in document order; value_num is a Decimal fraction."""
     if not text:
