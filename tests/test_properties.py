@@ -1,0 +1,221 @@
+"""Properties of the extraction stages on any text, and invariance of the facts and the article
+tree under harmless changes to a real document.
+
+- every stage (clean, split, segment, facts, each fact kind, relations) returns on any text;
+- every fact's and every article node's offsets slice exactly its text;
+- a Chinese numeral amount reads back as the integer it spells (二千五百万元 → 25000000);
+- jjgf-2025-9 and changping-pharma-2025-draft keep their article labels and their (kind, value)
+  facts when full-width punctuation is printed half-width or spaces fall between CJK characters
+  inside a paragraph (as justified PDF text extracts).
+"""
+from __future__ import annotations
+
+import collections
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from extractors.bureaus import extract_bureaus
+from extractors.clean import clean_text_source
+from extractors.dates import extract_dates
+from extractors.doc_numbers import extract_doc_numbers
+from extractors.facts import extract_facts
+from extractors.money import extract_money
+from extractors.numerals import int_to_chinese
+from extractors.percent import extract_percent
+from extractors.relations import extract_relations
+from extractors.segment import article_tree
+from extractors.split import split_documents
+from extractors.textnorm import fold_width, is_cjk
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+FACT_EXTRACTORS = (extract_money, extract_percent, extract_dates, extract_bureaus, extract_doc_numbers)
+
+# The characters the extractors and the segmenter react to.
+CORPUS_ALPHABET = (
+    "0123456789０１２３５.,:%％‰-—～ \n\t"
+    "万元亿千百十一二三四五六七八九零〇两"
+    "%‰年月日号〔〕第条章款项、（）()．.，。；;：:“”《》【】[]"
+    "最高不超过给予分别达以上含责任单位局委中心政府负责解释起施行有效期至前附件表"
+    "北京经济技术开发区管理委员会市科委中关村生物医药产业企业项目支持奖励资金"
+)
+
+
+def _corpus_sentences() -> list[str]:
+    sentences = []
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            sentences += [s for s in regex.split(r"(?<=[。；;])", line.strip()) if len(s) >= 4]
+    return sentences
+
+
+CORPUS_SENTENCES = _corpus_sentences()
+
+
+@st.composite
+def corpus_fragments(draw) -> str:
+    """A real sentence of the corpus, or a slice of one."""
+    sentence = draw(st.sampled_from(CORPUS_SENTENCES))
+    start = draw(st.integers(0, len(sentence) - 1))
+    end = draw(st.integers(start + 1, len(sentence)))
+    return sentence[start:end] if draw(st.booleans()) else sentence
+
+
+corpus_texts = st.lists(
+    st.one_of(corpus_fragments(), st.text(alphabet=CORPUS_ALPHABET, max_size=30),
+              st.sampled_from(["\n", "\n\n", "第一条 ", "一、", "（一）", "1.", "（1）", "附件1", "表1"])),
+    max_size=12,
+).map("".join)
+any_texts = st.one_of(corpus_texts, st.text(alphabet=CORPUS_ALPHABET, max_size=120), st.text(max_size=60))
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _assert_facts_slice(text, facts):
+    for fact in facts:
+        assert fact.text, fact
+        assert text[fact.char_start:fact.char_end] == fact.text, fact
+
+
+@PROPERTY_SETTINGS
+@given(any_texts)
+def test_fact_extractors_never_raise_and_offsets_slice(text):
+    _assert_facts_slice(text, extract_facts(text))
+    for extract in FACT_EXTRACTORS:
+        _assert_facts_slice(text, extract(text))
+
+
+@PROPERTY_SETTINGS
+@given(any_texts)
+def test_relations_never_raise_and_evidence_slices(text):
+    for relation in extract_relations(text):
+        assert text[relation.char_start:relation.char_end] == relation.evidence
+
+
+@PROPERTY_SETTINGS
+@given(any_texts)
+def test_article_tree_never_raises_and_nodes_slice(text):
+    tree = article_tree(text)
+    for node in tree.nodes:
+        assert text[node.char_start:node.char_end] == node.text
+        assert node.label
+
+
+@PROPERTY_SETTINGS
+@given(any_texts)
+def test_clean_and_split_never_raise_and_spans_slice(text):
+    clean = clean_text_source(text)
+    _, spans = split_documents(clean)
+    for span in spans:
+        assert clean.text[span.char_start:span.char_end] == span.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=10**12 - 1), st.sampled_from(["", "万", "亿"]))
+def test_chinese_numeral_amounts_round_trip(value, unit):
+    """int_to_chinese(n) + unit + 元 reads back as n × unit; the amount is the whole text."""
+    spelled = int_to_chinese(value)
+    if unit == "亿" and "亿" in spelled or unit == "万" and ("万" in spelled or "亿" in spelled):
+        return  # 三亿亿元 is no amount anyone prints
+    if value < 10 and not unit:
+        return  # 一元 / 三元 are read as words (一元化, 多元), by design
+    text = f"给予{spelled}{unit}元支持"
+    facts = extract_money(text)
+    assert [f.text for f in facts] == [f"{spelled}{unit}元"]
+    assert facts[0].value_num == Decimal(value) * {"": 1, "万": 10**4, "亿": 10**8}[unit]
+
+
+def test_numeral_round_trip_through_money():
+    """二千五百万元 ↔ 25000000: spelled by int_to_chinese, read back by the money extractor."""
+    assert int_to_chinese(25_000_000) + "元" == "二千五百万元"
+    (fact,) = extract_money("二千五百万元")
+    assert fact.value_num == 25_000_000
+
+
+@pytest.mark.parametrize("text, value", [
+    ("两千五百万元", 25_000_000), ("一千万元", 10_000_000), ("壹佰万元", 1_000_000),
+    ("十万元", 100_000), ("二千五百元", 2_500), ("一万二千亿元", 1_200_000_000_000),
+])
+def test_chinese_numeral_amounts(text, value):
+    (fact,) = extract_money(text)
+    assert fact.value_num == value
+
+
+# ---------------------------------------------------------------- corpus mutations
+
+MUTATED_SAMPLES = ("jjgf-2025-9.txt", "changping-pharma-2025-draft.txt")
+WIDTH_SWAPS = {"（": "(", "）": ")", "，": ",", "：": ":", "；": ";"}
+# A numbered line's label (第十五条, 一、, （二）, 1.) is printed tight; spaces go after it.
+LABEL_ROOM = 8
+
+
+def _pipeline(raw: str) -> tuple[list[list[str]], list[collections.Counter]]:
+    """Per document: article labels (width-folded: (二) and （二） are the same label) and facts."""
+    clean = clean_text_source(raw)
+    _, spans = split_documents(clean)
+    labels, facts = [], []
+    for span in spans:
+        labels.append([fold_width(n.label) for n in article_tree(span.text).nodes])
+        facts.append(collections.Counter(
+            (f.kind, f.value_num if f.kind in ("money", "percent") else f.value_text)
+            for f in extract_facts(span.text, issued=span.issued_date)))
+    return labels, facts
+
+
+@pytest.fixture(scope="module")
+def originals():
+    out = {}
+    for name in MUTATED_SAMPLES:
+        raw = (SAMPLES / name).read_text(encoding="utf-8")
+        out[name] = (raw, _pipeline(raw))
+    return out
+
+
+def _swap_widths(raw: str, chosen: list[bool]) -> str:
+    positions = [i for i, ch in enumerate(raw) if ch in WIDTH_SWAPS]
+    chars = list(raw)
+    for pos, swap in zip(positions, chosen * (len(positions) // max(len(chosen), 1) + 1)):
+        if swap:
+            chars[pos] = WIDTH_SWAPS[chars[pos]]
+    return "".join(chars)
+
+
+def _cjk_gaps(raw: str) -> list[int]:
+    """Offsets between two CJK characters inside a paragraph line, past its label."""
+    gaps, line_start = [], 0
+    for i in range(1, len(raw)):
+        if raw[i - 1] == "\n":
+            line_start = i
+        if i - line_start >= LABEL_ROOM and is_cjk(raw[i - 1]) and is_cjk(raw[i]):
+            gaps.append(i)
+    return gaps
+
+
+def _insert_spaces(raw: str, picks: list[int], spaces: str) -> str:
+    gaps = _cjk_gaps(raw)
+    chosen = sorted({gaps[p % len(gaps)] for p in picks}, reverse=True)
+    for pos in chosen:
+        raw = raw[:pos] + spaces + raw[pos:]
+    return raw
+
+
+@pytest.mark.parametrize("name", MUTATED_SAMPLES)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(chosen=st.lists(st.booleans(), min_size=1, max_size=40),
+       picks=st.lists(st.integers(min_value=0, max_value=10**6), max_size=400),
+       spaces=st.sampled_from([" ", "  ", "\u3000"]))
+def test_facts_and_labels_survive_width_swaps_and_cjk_spaces(originals, name, chosen, picks, spaces):
+    raw, (labels, facts) = originals[name]
+    mutated = _insert_spaces(_swap_widths(raw, chosen), picks, spaces)
+    got_labels, got_facts = _pipeline(mutated)
+    assert got_labels == labels
+    assert got_facts == facts, (facts[0] - got_facts[0], got_facts[0] - facts[0])
+
+
+@pytest.mark.parametrize("name", MUTATED_SAMPLES)
+def test_every_punctuation_mark_half_width(originals, name):
+    raw, expected = originals[name]
+    assert _pipeline(raw.translate(str.maketrans(WIDTH_SWAPS))) == expected
