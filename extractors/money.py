@@ -1,7 +1,7 @@
 """Money facts: amounts in 元 / 万元 / 亿元 with their role, the scope of a cap and the 分别 case.
 
-`extract_money(text)` finds Arabic (1000 万元, 1.5亿元, 1,000元) and Chinese (五千万元, 壹佰万元)
-amounts, bare numbers that share the unit of a following amount (300、200、100万元, 10-50万元),
+`extract_money(text)` finds Arabic (1000 万元, 1.5亿元, 1,000元, 3千万元), mixed (1亿5000万元) and
+Chinese (五千万元, 壹佰万元) amounts, bare numbers that share the unit of a following amount (300、200、100万元, 10-50万元),
 and the one borderline unit word the gold keeps (亿元规模以上 = a 1亿 threshold). US dollars and
 unit words with no number (以万元为单位) are not money facts.
 """
@@ -25,8 +25,10 @@ CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿壹�
 ARABIC_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 UNIT = r"(?:万亿|[十百千]?亿|[十百千]?万|[百千])"
 # An amount: a number, an optional multiplier and 元 (not 美元: the unit must follow at once).
+# A mixed amount leads with a whole number of 亿 or 万 (1亿5000万元, 2亿零500万元, 1万2千元).
 MONEY_PATTERN = regex.compile(
-    rf"(?<![\d.])(?P<num>{ARABIC_NUMBER}|[{CHINESE_NUMERAL_CHARS}]+)"
+    rf"(?<![\d.])(?:(?P<high>\d+)[ \t]*(?P<high_unit>[亿万])[ \t]*零?[ \t]*)?"
+    rf"(?P<num>{ARABIC_NUMBER}|[{CHINESE_NUMERAL_CHARS}]+)"
     rf"[ \t]*(?P<unit>{UNIT})?[ \t]*元"
 )
 # A bare number before an amount whose unit it shares: 300、200、100万元 / 10-50万元 / 10万至50万元.
@@ -74,7 +76,10 @@ FENBIE_GROUP_END = frozenset("。；;()（）")
 # Items of an enumeration that a 分别 list answers: 二期、三期 / Ⅰ期、Ⅱ期 / 一、二、三类 / 一等奖、二等奖.
 ORDINAL_ITEM = regex.compile(r"[一二三四五六七八九十ⅠⅡⅢⅣⅤⅥ\d]+(?:类|期|级|等奖|档|星)?")
 ORDINAL_SUFFIX = regex.compile(r"(?:类|期|级|等奖|档|星)$")
-ENUM_BREAKS = frozenset("，,。；;：:()（）\n“”\"《》")
+# Quotes do not break an enumeration: 国家级专精特新“小巨人”企业、北京市专精特新中小企业.
+ENUM_BREAKS = frozenset("，,。；;：:()（）\n《》")
+# Endings of modifiers that a list's items share before one head noun (国家级、市级重点实验室).
+MODIFIER_ENDINGS = frozenset("级类型档等星期批")
 # A run holding these is the amount list itself, not the cases it answers.
 LIST_OWN_RUN = regex.compile(r"分别|给予")
 
@@ -117,11 +122,23 @@ def _find_amounts(folded: str) -> list[tuple[int, int, Decimal]]:
 
 def _parse_amount(m: regex.Match) -> tuple[int, Decimal] | None:
     """Start offset and value in yuan of an amount match, or None when the number is not one."""
+    parsed = _parse_number(m)
+    if parsed is None or m.group("high") is None:
+        return parsed
+    start, value = parsed
+    high_unit = UNIT_MULTIPLIERS[m.group("high_unit")]
+    if start == m.start("num") and value < high_unit:
+        return m.start(), Decimal(m.group("high")) * high_unit + value
+    return parsed  # 1万2万元 is no mixed amount: only the amount after the lead counts
+
+
+def _parse_number(m: regex.Match) -> tuple[int, Decimal] | None:
+    """Start offset and value in yuan of the number and unit before 元 (the lead not included)."""
     num, unit = m.group("num"), m.group("unit") or ""
     multiplier = UNIT_MULTIPLIERS[unit]
     if num[0].isdigit():
         try:
-            return m.start(), Decimal(num.replace(",", "")) * multiplier
+            return m.start("num"), Decimal(num.replace(",", "")) * multiplier
         except InvalidOperation:
             return None
     # A Chinese run may begin with a word's last character (统一百万元): drop leading characters.
@@ -132,7 +149,7 @@ def _parse_amount(m: regex.Match) -> tuple[int, Decimal] | None:
             continue
         if len(num) - skip == 1 and not unit and value < 10:
             return None  # 一元 / 三元: a word (一元化, 多元), not an amount
-        return m.start() + skip, Decimal(value) * multiplier
+        return m.start("num") + skip, Decimal(value) * multiplier
     return None
 
 
@@ -266,4 +283,40 @@ def _item_cores(parts: list[str]) -> list[str]:
     last = parts[-1].split("的", 1)[0]
     for cut in ("分别", "给予"):
         last = last.split(cut, 1)[0]
-    return [p.strip() for p in [first, *parts[1:-1], last]]
+    items = [p.strip() for p in [first, *parts[1:-1], last]]
+    return _parallel_items(items)
+
+
+def _parallel_items(items: list[str]) -> list[str]:
+    """Trim the outer items of a coordinated list to the shape of the others.
+
+    The last item may carry the head noun all items share when they are modifiers (…级, …类,
+    …型): 国家级、市级重点实验室 → 国家级, 市级, cut after the first item's ending where it recurs.
+    The first item may carry the clause's lead: 获得…进步奖特等奖、一等奖、二等奖 → 特等奖, cut to
+    the others' width when they share a 2-character ending (等奖).
+    """
+    first, *middle, last = items
+    if first and first[-1] in MODIFIER_ENDINGS:
+        last = _cut_after_shared_ending(first, last)
+    others = [*middle, last]
+    shared = _common_suffix(others) if middle else ""
+    width = max(len(o) for o in others)
+    if len(shared) >= 2 and first.endswith(shared) and len(first) > width:
+        first = first[-width:]
+    return [first, *middle, last]
+
+
+def _cut_after_shared_ending(first: str, last: str) -> str:
+    """`last` up to the longest ending of `first` it holds (市级重点实验室, 国家级 → 市级)."""
+    for k in range(len(first), 0, -1):
+        at = last.find(first[-k:])
+        if at >= 0 and at + k >= 2:
+            return last[:at + k]
+    return last
+
+
+def _common_suffix(words: list[str]) -> str:
+    n = 0
+    while all(len(w) > n for w in words) and len({w[-1 - n] for w in words}) == 1:
+        n += 1
+    return words[0][len(words[0]) - n:] if n else ""
