@@ -179,6 +179,27 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(canonical=canonical)
 
 
+def gazetteer_rows() -> list[tuple[str, str | None, list[str]]]:
+    """Rows of the catalog's `bureaus` table (schemas/migrations/002_facts.sql), one per body of
+    data/bureaus.yaml in file order: (canonical, jurisdiction, aliases).
+
+    `aliases` are every other form the extractor folds to `canonical`: the listed aliases first,
+    then the jurisdiction-prefixed and 与 spellings (经开区科技和产业促进局, 科技与产业促进局).
+    Pure: reads the YAML file, touches no database.
+    """
+    data = yaml.safe_load(GAZETTEER_PATH.read_text(encoding="utf-8"))
+    prefixes = data.get("jurisdictions") or {}
+    rows = []
+    for entry in data["bureaus"]:
+        name, listed = entry["name"], entry.get("aliases") or []
+        forms = [*listed]
+        for form in [name, *listed]:
+            forms += _variants(form, prefixes.get(entry.get("jurisdiction"), []))
+        aliases = list(dict.fromkeys(f for f in forms if f != name))
+        rows.append((name, entry.get("jurisdiction"), aliases))
+    return rows
+
+
 def _variants(form: str, prefixes: list[str]) -> list[str]:
     forms = [form]
     for prefix in prefixes:

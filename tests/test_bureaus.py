@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors.bureaus import USERDICT_PATH, extract_bureaus, gazetteer, userdict_lines
+from extractors.bureaus import USERDICT_PATH, extract_bureaus, gazetteer, gazetteer_rows, userdict_lines
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "bureaus.yaml").read_text(encoding="utf-8"))
 
@@ -30,3 +30,17 @@ def test_gazetteer_folds_variants_to_one_body():
                  "北京经济技术开发区生物技术和大健康产业局"):
         assert names[form] == "生物技术和大健康产业局"
     assert names["北京市科委、中关村管委会"] == names["市科委中关村管委会"] == "市科委、中关村管委会"
+
+
+def test_gazetteer_rows_are_the_bureaus_table():
+    """One row per body (canonical is the table's key); the aliases are exactly the other forms
+    the extractor folds to that body."""
+    rows = gazetteer_rows()
+    assert len({name for name, _, _ in rows}) == len(rows)
+    folded = gazetteer().canonical
+    for name, jurisdiction, aliases in rows:
+        assert jurisdiction in (None, "经开区", "北京市", "昌平区")
+        assert name not in aliases and len(set(aliases)) == len(aliases)
+        assert sorted(aliases) == sorted(f for f, c in folded.items() if c == name and f != name)
+    assert ("生物技术和大健康产业局", "经开区") == rows[1][:2]
+    assert {"生物技术和大健康产业链", "经开区生物技术与大健康产业局"} <= set(rows[1][2])
