@@ -114,12 +114,13 @@ def compact_cjk_spaces(text: str) -> tuple[str, list[int]] | None:
     if not removed:
         return None
     index: list[int] = []
+    pieces: list[str] = []
     pos = 0
-    for start, end in removed:
+    for start, end in [*removed, (len(text), len(text))]:
         index.extend(range(pos, start))
+        pieces.append(text[pos:start])
         pos = end
-    index.extend(range(pos, len(text)))
-    return "".join(text[i] for i in index), index
+    return "".join(pieces), index
 
 
 def across_cjk_spaces(extract: Callable[..., list[Fact]]) -> Callable[..., list[Fact]]:
