@@ -8,7 +8,7 @@ No Prefect here: `gazette diff` calls `diff_documents` and starts fast; the flow
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
@@ -39,8 +39,8 @@ class Version:
     policy_key: str
     doc_key: Optional[str]
     is_draft: bool
-    issued_date: Optional[object]
-    published: Optional[object]
+    issued_date: Optional[date]
+    published: Optional[date]
     text: str
     nodes: tuple[ArticleNode, ...]
     facts: tuple[Fact, ...]

@@ -140,12 +140,22 @@ def test_merged_articles():
      "第十五条（一） cap: 20% of 年度实际服务金额 → 30%"),
     ("北京未来科学城管理委员会（北京中关村生命科学园管理委员会）", "昌平区科学技术委员会", "第十八条",
      "第十八条 bureau: 北京未来科学城管理委员会 → 昌平区科学技术委员会"),
-], ids=["cap", "percentage", "bureau"])
+    ("分别给予50万元、100万元、200万元的奖励", "分别给予50万元、100万元、300万元的奖励", "第五条",
+     "第五条（一） award: 200万元 → 300万元"),
+], ids=["cap", "percentage", "bureau", "award"])
 def test_changed_fact(old, new, label, fact_line):
     assert DRAFT.count(old) == 1
     result = diff(DRAFT, DRAFT.replace(old, new))
     assert changes(result) == [("modified", [label], [label])]
     assert facts(result) == [fact_line]
+
+
+def test_changed_deadline():
+    gazette = (SAMPLES / "beijing-gazette-2025-27.txt").read_text(encoding="utf-8")
+    later = gazette.replace("于2025年7月31日前汇总上报", "于2025年8月15日前汇总上报")
+    result = diff_versions(*parse(gazette, "京商流通字〔2025〕6号"), *parse(later, "京商流通字〔2025〕6号"))
+    assert changes(result) == [("modified", ["六"], ["六"])]
+    assert facts(result) == ["六 deadline: 2025-07-31 → 2025-08-15"]
 
 
 def test_changed_cap_text_ops_point_at_the_printed_characters():
