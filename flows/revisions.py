@@ -99,7 +99,7 @@ def candidates(con, ref: str) -> list[Version]:
 
 def _file_versions(con, path: Path) -> list[Version]:
     if con is not None:
-        rows = con.execute("select doc_id from v_documents where source_id = ? order by doc_id",
+        rows = con.execute("select doc_id from documents where source_id = ? order by doc_id",
                            [catalog.sha256_file(path)]).fetchall()
         if rows:
             return [load_version(con, r[0]) for r in rows]

@@ -203,3 +203,14 @@ def test_cli_diff_by_doc_id_and_an_ambiguous_doc_number(corpus_con, corpus_catal
     assert "names 2 documents" in capsys.readouterr().err
     assert main(["--db", db, "diff", "no-such-doc", ids["jjgf-2025-9.txt"]]) == 2
     assert "give a doc id, a 文号 or the path of a file" in capsys.readouterr().err
+
+
+def test_cli_diff_of_the_pdf_renditions_finds_the_same_one_change(corpus_catalog, capsys):
+    db, raw, _ = corpus_catalog
+    assert main(["--db", str(db), "diff", str(raw / "jjgf-2025-9.pdf"), str(raw / "beijing-gazette-2025-27.pdf"),
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["old"]["source"], data["new"]["source"]) == ("jjgf-2025-9.pdf", "beijing-gazette-2025-27.pdf")
+    assert data["fact_changes"] == []
+    assert [(c["kind"], c["new"], [(o["old"], o["new"]) for o in c["ops"]]) for c in data["changes"]] == [
+        ("modified", ["二/(二)/10"], [("", "服务")])]
