@@ -51,10 +51,13 @@ LATIN_WRAP_RIGHT = frozenset(chr(c) for c in range(0x21, 0x7F)) - set("-)]}>,.;:
 HAN = regex.compile(r"\p{Han}")
 
 
-def clean_text_source(text: str) -> CleanText:
-    """Clean a decoded text file: paragraph style detected, markup removed, page breaks healed."""
+def clean_text_source(text: str, blank_line_paragraphs: bool | None = None) -> CleanText:
+    """Clean a decoded text file: paragraph style detected (unless given: a file read in parts
+    keeps the style of its first part), markup removed, page breaks healed."""
     lines = [line.rstrip() for line in strip_markup(text).splitlines()]
-    if uses_blank_line_paragraphs(lines):
+    if blank_line_paragraphs is None:
+        blank_line_paragraphs = uses_blank_line_paragraphs(lines)
+    if blank_line_paragraphs:
         paragraphs = paragraphs_from_blocks(lines)
     else:
         paragraphs = [clean_line(line) for line in lines if line.strip()]

@@ -7,6 +7,7 @@ exact for the corpus tables (shared/corpus/README.md).
 """
 from __future__ import annotations
 
+import codecs
 import ctypes
 import re
 import unicodedata
@@ -62,6 +63,56 @@ def decode_text(data: bytes, name: str) -> str:
                             f"re-export or re-download it")
     _check_is_text(text, name)
     return text
+
+
+def iter_decoded(path: Path, name: str, block_bytes: int = 1 << 20):
+    """Decode a text file block by block (for files too large to hold), the encoding detected
+    from its head as `decode_text` does; BadInputError names the file and the byte offset."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES * 8)
+        encoding, skip = _detect_encoding(head, name)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        offset, data = skip, head[skip:]
+        while True:
+            try:
+                text = decoder.decode(data, final=not data)
+            except UnicodeDecodeError as err:
+                raise BadInputError(f"{name}: invalid {encoding} near byte {offset + err.start}; "
+                                    f"the file is damaged or mislabelled, convert it to UTF-8") from None
+            if text:
+                if BINARY_CONTROL.search(text):
+                    raise BadInputError(f"{name}: binary data, not text (control characters near byte "
+                                        f"{offset}); check that this is the right file")
+                yield text
+            if not data:
+                return
+            offset += len(data)
+            data = fh.read(block_bytes)
+
+
+def _detect_encoding(head: bytes, name: str) -> tuple[str, int]:
+    """(codec, BOM length) of a file from its first bytes."""
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    if not head.strip():
+        raise BadInputError(f"{name}: empty file (no text); re-export or re-download it")
+    if b"\x00" in head:
+        encoding = _bomless_utf16(head[: len(head) // 2 * 2])
+        if encoding is None:
+            raise BadInputError(f"{name}: binary data, not text (NUL byte, not UTF-16); "
+                                f"check that this is the right file")
+        return encoding, 0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", 0
+    except UnicodeDecodeError:
+        pass
+    sample = codecs.getincrementaldecoder("gb18030")(errors="replace").decode(head, final=False)
+    if not _plausible_chinese(sample):
+        raise BadInputError(f"{name}: text encoding not detected (not UTF-8, UTF-16 or "
+                            f"GB18030/GBK); convert the file to UTF-8")
+    return "gb18030", 0
 
 
 def _decode_detected(data: bytes, name: str) -> str:

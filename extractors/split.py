@@ -69,6 +69,26 @@ def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[Documen
     return _with_toc_warnings(issue, spans), spans
 
 
+def continue_issue(clean: CleanText, issue: IssueMeta, first_seq: int) -> list[DocumentSpan]:
+    """The documents of a later part of an issue read in parts (a very large file): cut at
+    each title like the first part; text before the first title belongs to no document."""
+    lines = _lines(clean.text)
+    starts = _document_starts(lines)
+    spans = []
+    for k, (first, number_at) in enumerate(starts):
+        stop = starts[k + 1][0] if k + 1 < len(starts) else _back_matter(lines, first)
+        toc = _toc_entry(issue.toc, lines[number_at].text)
+        spans.append(_describe(clean.text, first_seq + k, lines[first:stop], number_at - first, toc))
+    return spans
+
+
+def document_starts(text: str) -> list[int]:
+    """Offsets where a document's title begins (the title lines above a 文号 line), in raw or
+    clean text: where a very large file may be cut into parts without cutting a document."""
+    lines = _lines(text)
+    return [lines[first].start for first, _ in _document_starts(lines)]
+
+
 def _lines(text: str) -> list[_Line]:
     out, pos = [], 0
     for raw in text.split("\n"):

@@ -9,6 +9,7 @@ published catalog untouched and only a stale copy, removed by the next writer.
 from __future__ import annotations
 
 import contextlib
+import functools
 import fcntl
 import hashlib
 import os
@@ -216,7 +217,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def memory():
-    """An in-memory catalog with the full schema, for staging one source's rows."""
+    """A cursor on this process's in-memory catalog (full schema), for staging rows."""
+    return _memory_catalog().cursor()
+
+
+@functools.lru_cache(maxsize=1)
+def _memory_catalog():
     con = duckdb.connect(":memory:")
     migrate(con)
     return con

@@ -3,9 +3,14 @@ to Parquet by a worker and loaded later by the single catalog writer.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import shutil
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -50,64 +55,113 @@ def delete_source(con, source_id: str) -> None:
         con.execute(f"delete from {table} where source_id = ?", [source_id])
 
 
+class SourceRows:
+    """A source's catalog rows, collected per table and written out in bulk (row-by-row inserts
+    cost ~1.4 ms a row in DuckDB's Python API; a bulk read of JSON lines is ~25× faster)."""
+
+    def __init__(self):
+        self.tables: dict[str, list[list]] = {t: [] for t in SOURCE_TABLES}
+
+    def add(self, table: str, values: list) -> None:
+        self.tables[table].append(values)
+
+    def export(self, folder: Path, part: int) -> None:
+        """Write each table's rows as `<table>-<part>.parquet` in `folder`, typed as the DDL says."""
+        con = catalog.memory()
+        for table in SOURCE_TABLES:
+            lines = folder / f"{table}-{part:05d}.jsonl"
+            with open(lines, "w", encoding="utf-8") as fh:
+                for values in self.tables[table]:
+                    fh.write(json.dumps(values, ensure_ascii=False, default=_json_value) + "\n")
+            select = _typed_select(con, table, lines)
+            con.execute(f"copy ({select}) to '{folder / table}-{part:05d}.parquet' (format parquet)")
+            lines.unlink()
+
+    def insert_into(self, con) -> None:
+        """Insert the rows straight into a catalog connection (inside the caller's transaction)."""
+        with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
+            self.export(Path(tmp), 0)
+            for table in SOURCE_TABLES:
+                verb = "insert or ignore" if table == "source_paths" else "insert"
+                con.execute(f"{verb} into {table} select * from read_parquet('{Path(tmp) / table}-00000.parquet')")
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot stage {type(value).__name__}")
+
+
+@functools.lru_cache(maxsize=None)
+def _columns(table: str) -> tuple[tuple[str, str], ...]:
+    con = catalog.memory()
+    return tuple(con.execute("select column_name, data_type from information_schema.columns "
+                             "where table_name = ? order by ordinal_position", [table]).fetchall())
+
+
+def _typed_select(con, table: str, lines: Path) -> str:
+    """SELECT casting each JSON array element to its column's type, in column order."""
+    casts = [f"(j->{i})::{kind} as {name}" if kind.endswith("[]") else f"(j->>{i})::{kind} as {name}"
+             for i, (name, kind) in enumerate(_columns(table))]
+    return (f"select {', '.join(casts)} from read_json('{lines}', format = 'newline_delimited', "
+            "records = false, columns = {'j': 'JSON'})")
+
+
 def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = False) -> None:
     """Write one parsed (or quarantined) source and everything derived from it, atomically."""
+    rows = SourceRows()
+    issue_id = build_header(rows, source, parsed)
+    build_toc(rows, issue_id, parsed, build_documents(rows, source, issue_id, parsed.documents))
     con.execute("begin transaction")
     try:
         if force:
             delete_source(con, source.source_id)
-        _insert_source(con, source, parsed)
-        record_path(con, source.source_id, source.path)
-        if parsed.error is None:
-            issue_id = _insert_issue(con, source, parsed)
-            doc_ids = [_insert_document(con, source, issue_id, doc) for doc in parsed.documents]
-            if issue_id is not None:
-                _insert_toc(con, issue_id, parsed, doc_ids)
+        rows.insert_into(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
 
 
-def _insert_source(con, source: SourceFile, parsed: ParsedSource) -> None:
+def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
+    """The source row, its path and its issue; returns the issue id (None for standalone)."""
     status = "ok" if parsed.error is None else "quarantined"
-    con.execute(
-        "insert into sources values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [source.source_id, source.path, source.media_type, status, parsed.error, parsed.pages,
-         source.size, list(parsed.warnings), now_utc()],
-    )
+    rows.add("sources", [source.source_id, source.path, source.media_type, status, parsed.error,
+                         parsed.pages, source.size, list(parsed.warnings), now_utc()])
+    rows.add("source_paths", [source.source_id, source.path, now_utc()])
+    meta = parsed.issue
+    if meta is None or parsed.error is not None:
+        return None
+    issue_id = f"{issue_key(parsed)}@{source.source_id[:12]}"
+    rows.add("issues", [issue_id, issue_key(parsed), source.source_id, meta.publication, meta.year,
+                        meta.issue_no, meta.total_no, meta.issue_date])
+    return issue_id
+
+
+def build_documents(rows: SourceRows, source: SourceFile, issue_id: Optional[str],
+                    docs: tuple[ParsedDocument, ...]) -> dict[int, str]:
+    """Documents with their articles, facts and relations; returns TOC entry seq → doc id."""
+    found = {}
+    for doc in docs:
+        doc_id = _document_rows(rows, source, issue_id, doc)
+        if doc.span.toc_entry is not None:
+            found[doc.span.toc_entry.seq] = doc_id
+    return found
+
+
+def build_toc(rows: SourceRows, issue_id: Optional[str], parsed: ParsedSource, found: dict[int, str]) -> None:
+    if issue_id is None or parsed.issue is None:
+        return
+    for entry in parsed.issue.toc:
+        rows.add("issue_toc", [issue_id, entry.seq, entry.section, entry.title_zh, entry.title_en,
+                               entry.doc_number, entry.printed_page, found.get(entry.seq)])
 
 
 def issue_key(parsed: ParsedSource) -> Optional[str]:
     meta = parsed.issue
     return None if meta is None else f"{meta.publication}/{meta.year}/{meta.issue_no}"
-
-
-def _insert_issue(con, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
-    meta = parsed.issue
-    if meta is None:
-        return None
-    key = issue_key(parsed)
-    issue_id = f"{key}@{source.source_id[:12]}"
-    con.execute(
-        "insert into issues values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [issue_id, key, source.source_id, meta.publication, meta.year, meta.issue_no,
-         meta.total_no, meta.issue_date],
-    )
-    return issue_id
-
-
-def _insert_toc(con, issue_id: str, parsed: ParsedSource, doc_ids: list[str]) -> None:
-    found = {}
-    for doc, doc_id in zip(parsed.documents, doc_ids):
-        if doc.span.toc_entry is not None:
-            found[doc.span.toc_entry.seq] = doc_id
-    for entry in parsed.issue.toc:
-        con.execute(
-            "insert into issue_toc values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [issue_id, entry.seq, entry.section, entry.title_zh, entry.title_en, entry.doc_number,
-             entry.printed_page, found.get(entry.seq)],
-        )
 
 
 def document_key(text: str) -> str:
@@ -121,23 +175,28 @@ def policy_key(doc: ParsedDocument) -> str:
     return normalize_for_compare(doc.span.title)
 
 
-def _insert_document(con, source: SourceFile, issue_id: Optional[str], doc: ParsedDocument) -> str:
+def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str], doc: ParsedDocument) -> str:
     span = doc.span
     doc_id = f"{source.source_id[:12]}-{span.seq:02d}"
     toc = span.toc_entry
-    con.execute(
-        "insert into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [doc_id, document_key(span.text), policy_key(doc), source.source_id, issue_id, span.seq,
-         span.doc_number, span.title, span.notice_title, span.issuer, span.doc_type, span.is_draft,
-         span.issued_date, doc.effective_date, doc.expiry_date, span.text, doc.page_start,
-         doc.page_end, toc.title_en if toc else None, toc.printed_page if toc else None],
-    )
+    rows.add("documents", [
+        doc_id, document_key(span.text), policy_key(doc), source.source_id, issue_id, span.seq,
+        span.doc_number, span.title, span.notice_title, span.issuer, span.doc_type, span.is_draft,
+        span.issued_date, doc.effective_date, doc.expiry_date, span.text, doc.page_start,
+        doc.page_end, toc.title_en if toc else None, toc.printed_page if toc else None])
     for warning in doc.tree.warnings:
-        con.execute("insert into document_warnings values (?, ?, ?)",
-                    [doc_id, warning.article_label, warning.message])
-    article_ids = _insert_articles(con, doc_id, doc.tree.nodes)
-    _insert_facts(con, doc_id, doc, article_ids)
-    _insert_relations(con, doc_id, doc)
+        rows.add("document_warnings", [doc_id, warning.article_label, warning.message])
+    article_ids = _article_rows(rows, doc_id, doc.tree.nodes)
+    for i, fact in enumerate(doc.facts):
+        seq = deepest_article(doc.tree.nodes, fact.char_start, fact.char_end)
+        rows.add("facts", [
+            f"{doc_id}/f{i}", doc_id, article_ids.get(seq) if seq is not None else None, fact.kind,
+            fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
+            fact.basis, fact.inferred, sentence_around(span.text, fact.char_start, fact.char_end),
+            fact.char_start, fact.char_end])
+    for r in doc.relations:
+        rows.add("relations", [doc_id, r.kind, r.to_doc_number, r.to_title, None, r.to_article_label,
+                               r.quoted_text, None, r.evidence, r.char_start, r.char_end])
     return doc_id
 
 
@@ -154,16 +213,13 @@ def path_labels(nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
     return out
 
 
-def _insert_articles(con, doc_id: str, nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
+def _article_rows(rows: SourceRows, doc_id: str, nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
     ids = {n.seq: f"{doc_id}/{n.seq}" for n in nodes}
     paths = path_labels(nodes)
-    rows = [
-        [ids[n.seq], doc_id, ids.get(n.parent_seq) if n.parent_seq is not None else None, n.seq,
-         n.level, n.kind, n.label, paths[n.seq], n.number, n.heading, n.text, n.char_start, n.char_end]
-        for n in nodes
-    ]
-    if rows:
-        con.executemany("insert into articles values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    for n in nodes:
+        rows.add("articles", [ids[n.seq], doc_id, ids.get(n.parent_seq) if n.parent_seq is not None else None,
+                              n.seq, n.level, n.kind, n.label, paths[n.seq], n.number, n.heading, n.text,
+                              n.char_start, n.char_end])
     return ids
 
 
@@ -177,47 +233,47 @@ def deepest_article(nodes: tuple[ArticleNode, ...], start: int, end: int) -> Opt
     return None if best is None else best.seq
 
 
-def _insert_facts(con, doc_id: str, doc: ParsedDocument, article_ids: dict[int, str]) -> None:
-    rows = []
-    for i, fact in enumerate(doc.facts):
-        seq = deepest_article(doc.tree.nodes, fact.char_start, fact.char_end)
-        rows.append([
-            f"{doc_id}/f{i}", doc_id, article_ids.get(seq) if seq is not None else None, fact.kind,
-            fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
-            fact.basis, fact.inferred, sentence_around(doc.span.text, fact.char_start, fact.char_end),
-            fact.char_start, fact.char_end,
-        ])
-    if rows:
-        con.executemany("insert into facts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+class Stager:
+    """Stages a source's rows to Parquet in parts (one per `add`) under staging_root/<source_id>;
+    the folder appears, whole, only at `finish`, so a worker that dies leaves nothing to load."""
 
+    def __init__(self, source: SourceFile, staging_root: Path):
+        self.source = source
+        self.final = Path(staging_root) / source.source_id
+        self.partial = self.final.with_name(self.final.name + ".partial")
+        shutil.rmtree(self.partial, ignore_errors=True)
+        self.partial.mkdir(parents=True)
+        self.parts = 0
+        self.found: dict[int, str] = {}
 
-def _insert_relations(con, doc_id: str, doc: ParsedDocument) -> None:
-    rows = [
-        [doc_id, r.kind, r.to_doc_number, r.to_title, None, r.to_article_label, r.quoted_text, None,
-         r.evidence, r.char_start, r.char_end]
-        for r in doc.relations
-    ]
-    if rows:
-        con.executemany("insert into relations values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    def issue_id(self, parsed: ParsedSource) -> Optional[str]:
+        key = issue_key(parsed)
+        return None if key is None or parsed.error else f"{key}@{self.source.source_id[:12]}"
+
+    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> None:
+        rows = SourceRows()
+        self.found.update(build_documents(rows, self.source, issue_id, docs))
+        self._export(rows)
+
+    def finish(self, parsed: ParsedSource) -> Path:
+        """Stage the source row, its issue and TOC; publish the staged folder."""
+        rows = SourceRows()
+        build_toc(rows, build_header(rows, self.source, parsed), parsed, self.found)
+        self._export(rows)
+        shutil.rmtree(self.final, ignore_errors=True)
+        os.replace(self.partial, self.final)
+        return self.final
+
+    def _export(self, rows: SourceRows) -> None:
+        rows.export(self.partial, self.parts)
+        self.parts += 1
 
 
 def stage_source(source: SourceFile, parsed: ParsedSource, staging_root: Path) -> Path:
-    """Write one source's rows as Parquet files (one per table) under staging_root/<source_id>;
-    the folder appears whole or not at all, so a worker that dies leaves nothing to load."""
-    final = Path(staging_root) / source.source_id
-    partial = final.with_name(final.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    con = catalog.memory()
-    try:
-        write_source(con, source, parsed)
-        for table in SOURCE_TABLES:
-            con.execute(f"copy (select * from {table}) to '{partial / table}.parquet' (format parquet)")
-    finally:
-        con.close()
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(partial, final)
-    return final
+    """Stage one whole parsed source (see Stager)."""
+    stager = Stager(source, staging_root)
+    stager.add(stager.issue_id(parsed), parsed.documents)
+    return stager.finish(parsed)
 
 
 def load_staged(con, staged: Path, force: bool = False) -> None:
@@ -229,7 +285,7 @@ def load_staged(con, staged: Path, force: bool = False) -> None:
             delete_source(con, source_id)
         for table in SOURCE_TABLES:
             verb = "insert or ignore" if table == "source_paths" else "insert"
-            con.execute(f"{verb} into {table} select * from read_parquet('{Path(staged) / table}.parquet')")
+            con.execute(f"{verb} into {table} select * from read_parquet('{Path(staged) / table}-*.parquet')")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -6,7 +6,7 @@ and the benchmark.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -14,11 +14,15 @@ from extractors import clean, read, segment, split
 from extractors.facts import extract_facts
 from extractors.relations import document_dates, extract_relations
 from flows.catalog import SourceFile
-from flows.loader import stage_source
+from extractors.parts import text_parts
+from flows.loader import Stager, stage_source
 from schemas.errors import BadInputError
 from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
 
 PDF_SUFFIXES = {".pdf"}
+# Text files above this size are streamed in parts of about PART_CHARS characters.
+LARGE_TEXT_BYTES = 32 << 20
+PART_CHARS = 2_000_000
 
 
 @dataclass
@@ -106,10 +110,44 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
 
 def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
     """Parse one file and stage its rows; the job a worker process runs."""
+    if media_type_of(Path(path)) == "text" and source.size > LARGE_TEXT_BYTES:
+        return parse_large_text(Path(path), source, Path(staging_root), PART_CHARS)
     timer = StageTimer()
     parsed, chars = parse_source(Path(path), timer)
     staged = timer.run("stage", stage_source, source, parsed, Path(staging_root))
     return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
+
+
+def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_chars: int) -> StagedSource:
+    """A text too large to hold, streamed: decoded block by block, cut into parts before
+    document titles, each part parsed and staged on its own, so memory follows the part size."""
+    timer, stager = StageTimer(), Stager(source, staging_root)
+    issue, seq, chars, warnings, style = None, 0, 0, [], None
+    try:
+        for k, part in enumerate(text_parts(read.iter_decoded(path, path.name), part_chars)):
+            if style is None:
+                style = clean.uses_blank_line_paragraphs(part.splitlines())
+            cleaned = timer.run("clean", clean.clean_text_source, part, style)
+            chars += len(cleaned.text)
+            if k == 0:
+                issue, spans = timer.run("split", split.split_documents, cleaned)
+            elif issue is not None:
+                spans = timer.run("split", split.continue_issue, cleaned, issue, seq + 1)
+            else:
+                spans = [replace(s, seq=seq + 1, title=f"{s.title}（第{k + 1}部分）")
+                         for s in timer.run("split", split.split_documents, cleaned)[1]]
+                warnings.append(f"{path.name}: no document boundary found; part {k + 1} is its own document")
+            trees = timer.run("segment", segment_documents, spans)
+            docs = timer.run("extract", extract_documents, cleaned, spans, trees)
+            issue_id = stager.issue_id(ParsedSource("text", None, issue=issue))
+            timer.run("stage", stager.add, issue_id, tuple(docs))
+            warnings += [f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings]
+            seq += len(spans)
+    except BadInputError as exc:
+        return stage_failure(source, str(exc).removeprefix(f"{path.name}: "), staging_root)
+    parsed = ParsedSource("text", None, issue=issue, warnings=tuple(issue.warnings if issue else ()) + tuple(warnings))
+    staged = timer.run("stage", stager.finish, parsed)
+    return StagedSource(source, staged, seq, None, timer.seconds, chars)
 
 
 def stage_failure(source: SourceFile, reason: str, staging_root: Path) -> StagedSource:
