@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
+from extractors.bureaus import gazetteer_rows
 from extractors.sentences import sentence_around
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
@@ -39,6 +40,12 @@ def record_path(con, source_id: str, path: str) -> bool:
         return False
     con.execute("insert into source_paths values (?, ?, ?)", [source_id, path, now_utc()])
     return True
+
+
+def sync_bureaus(con) -> None:
+    """Make the `bureaus` table the gazetteer's canonical bureaus with aliases and jurisdiction."""
+    con.execute("delete from bureaus")
+    con.executemany("insert into bureaus values (?, ?, ?)", [list(row) for row in gazetteer_rows()])
 
 
 def delete_source(con, source_id: str) -> None:

@@ -57,3 +57,10 @@ def test_bureau_workload_counts_measures_and_money(corpus_con):
     top = rows(corpus_con, "select bureau, measures, largest_cap_yuan from v_bureau_workload "
                            "where bureau = '北京未来科学城管理委员会'")
     assert top == [("北京未来科学城管理委员会", 9, Decimal(100000000))]
+
+
+def test_bureaus_table_holds_the_gazetteer_with_aliases(corpus_con):
+    row = corpus_con.execute("select jurisdiction, aliases from bureaus where canonical = '生物技术和大健康产业局'").fetchall()
+    assert len(row) == 1
+    assert {"生物技术与大健康产业局", "生物技术和大健康产业链"} <= set(row[0][1])
+    assert corpus_con.execute("select count(*) from bureaus").fetchone()[0] == 37
