@@ -23,14 +23,16 @@ from extractors.numerals import chinese_to_int
 from schemas.records import ArticleKind, ArticleNode, ArticleTree, NumberingWarning
 
 _CN = "零〇一二两三四五六七八九十百"
+# Spaces may stand inside a label ("第 一 条", "（ 一 ）": PDF text and OCR print them).
+_CN_RUN = rf"[{_CN}](?:\s*[{_CN}])*"
 NUMBERED_LINE_PATTERNS: tuple[tuple[ArticleKind, regex.Pattern], ...] = (
-    ("chapter", regex.compile(rf"第(?P<num>[{_CN}]+)章(?P<rest>.*)")),
-    ("article", regex.compile(rf"第(?P<num>[{_CN}]+)条(?P<rest>.*)")),
-    ("section", regex.compile(rf"(?P<num>[{_CN}]+)、(?P<rest>.*)")),
-    ("item", regex.compile(rf"[（(](?P<num>[{_CN}]+)[）)](?P<rest>.*)")),
+    ("chapter", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*章(?P<rest>.*)")),
+    ("article", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*条(?P<rest>.*)")),
+    ("section", regex.compile(rf"(?P<num>[{_CN}]+)\s*、(?P<rest>.*)")),
+    ("item", regex.compile(rf"[（(]\s*(?P<num>{_CN_RUN})\s*[）)](?P<rest>.*)")),
     # 1. 1、 1． — at most two digits, so never the year in "2025."; 1.5亿元 see DECIMAL_LIKE.
     ("subitem", regex.compile(r"(?P<num>[1-9]\d?)(?P<delim>[.．、])(?P<rest>.*)")),
-    ("point", regex.compile(r"[（(](?P<num>[1-9]\d?)[）)](?P<rest>.*)")),
+    ("point", regex.compile(r"[（(]\s*(?P<num>[1-9]\d?)\s*[）)](?P<rest>.*)")),
 )
 # "1.5亿元" is a decimal, not item 1. But the PDF of 京技管发〔2025〕8号 prints "1.4a类区为…" (item 1
 # about zone 4a): a digit + Latin letter + Han after the point is an item if the run expects it.
@@ -239,7 +241,7 @@ def _numbered(body: str) -> Optional[_Numbered]:
         if not m:
             continue
         try:
-            number = chinese_to_int(m["num"])
+            number = chinese_to_int(regex.sub(r"\s+", "", m["num"]))
         except ValueError:
             continue
         printed = regex.sub(r"\s+", "", body[: m.start("rest")])

@@ -273,3 +273,12 @@ def test_never_raises_and_offsets_hold(lines):
         if node.parent_seq is not None:
             parent = by_seq[node.parent_seq]
             assert parent.char_start <= node.char_start and node.char_end <= parent.char_end
+
+
+def test_labels_with_spaces_inside_as_pdf_and_ocr_print_them():
+    # the mutation test of tests/test_properties.py found 第 一 条 / （ 一 ） read as body text
+    tree = article_tree("第 一 章 总则\n第 一 条 为了规范。\n（ 一 ）项目。\n（ 二 ）项目。\n第 二 条 其他。")
+    assert [(n.kind, n.label, n.number) for n in tree.nodes] == [
+        ("chapter", "第一章", 1), ("article", "第一条", 1), ("item", "（一）", 1), ("item", "（二）", 2),
+        ("article", "第二条", 2)]
+    assert tree.warnings == ()
