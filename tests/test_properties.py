@@ -219,3 +219,39 @@ def test_facts_and_labels_survive_width_swaps_and_cjk_spaces(originals, name, ch
 def test_every_punctuation_mark_half_width(originals, name):
     raw, expected = originals[name]
     assert _pipeline(raw.translate(str.maketrans(WIDTH_SWAPS))) == expected
+
+
+# An old page break cut a body paragraph in two (the corpus has 41: "…并实现受试者" / "入组的,…").
+BREAK_AFTER = 30
+NO_BREAK_BEFORE = regex.compile(r"[\d（(第一二三四五六七八九十]")
+TERMINAL = set("。；;：:！？!?…）)")
+
+
+def _page_break_points(raw: str) -> list[int]:
+    """Offsets inside body lines where the cleaner must heal a page break: past 30 characters
+    of a line that already has a comma, between two Han characters, not before a numeral."""
+    points, line_start = [], 0
+    for i in range(1, len(raw)):
+        if raw[i - 1] == "\n":
+            line_start = i
+        prefix = raw[line_start:i]
+        if (i - line_start >= BREAK_AFTER and ("，" in prefix or "," in prefix) and "\t" not in prefix
+                and is_cjk(raw[i - 1]) and raw[i - 1] not in TERMINAL and is_cjk(raw[i])
+                and not NO_BREAK_BEFORE.match(raw[i]) and raw[i] not in TERMINAL | set("，,、")):
+            points.append(i)
+    return points
+
+
+@pytest.mark.parametrize("name", MUTATED_SAMPLES)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=12))
+def test_facts_and_labels_survive_page_breaks_inside_paragraphs(originals, name, picks):
+    raw, (labels, facts) = originals[name]
+    points = _page_break_points(raw)
+    brk = "\n\n" if name.startswith("jjgf") else "\n"
+    for pos in sorted({points[p % len(points)] for p in picks}, reverse=True):
+        raw = raw[:pos] + brk + raw[pos:]
+    got_labels, got_facts = _pipeline(raw)
+    assert got_labels == labels
+    assert got_facts == facts, (facts[0] - got_facts[0], got_facts[0] - facts[0])
