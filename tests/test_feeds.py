@@ -229,3 +229,16 @@ def test_html_policy_page_is_kept_and_its_article_text_saved_for_ingest(site, di
     # the title printed at the top of the body is not repeated; navigation, script, footer left out
     lines = (raw / saved).read_text(encoding="utf-8").splitlines()
     assert lines == [re.sub(r"\s+", " ", line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def test_listing_of_policy_pages(site, dirs):
+    raw, db = dirs
+    site.pages["/zhengce/index.html"] = (
+        b"<html><body><a href='/'>home</a><a href='t20250430_9.html'>9</a></body></html>", "text/html")
+    site.pages["/zhengce/t20250430_9.html"] = (html_page("关于促进医药健康产业高质量发展的若干意见",
+                                                         "第一条 单个企业每年支持额度不超过 1 亿元。"), "text/html")
+    feed = Feed(name="kfq", url=f"{site.url}/zhengce/index.html", pattern=r"/zhengce/t\d+_\d+\.html$")
+    [saved] = fetch_feed(feed, FAST, raw, db).saved
+    assert (raw / saved).read_text(encoding="utf-8") == (
+        "关于促进医药健康产业高质量发展的若干意见\n第一条 单个企业每年支持额度不超过 1 亿元。\n")
+    assert site.gets("/") == []
