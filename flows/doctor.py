@@ -31,6 +31,9 @@ CHECKS = (
     Check("fact offsets slice the document text",
           "select f.fact_id from facts f join documents d using (doc_id) "
           "where substring(d.text, f.char_start + 1, f.char_end - f.char_start) <> f.text"),
+    Check("policy term offsets slice the document text",
+          "select t.doc_id, t.text from policy_terms t join documents d using (doc_id) "
+          "where substring(d.text, t.char_start + 1, t.char_end - t.char_start) <> t.text"),
     Check("a child article lies inside its parent",
           "select a.article_id from articles a join articles p on p.article_id = a.parent_id "
           "where a.char_start < p.char_start or a.char_end > p.char_end or a.doc_id <> p.doc_id"),

@@ -23,7 +23,7 @@ from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
 # Tables a source's rows live in, in the order they are loaded.
 SOURCE_TABLES = ("sources", "source_paths", "issues", "documents", "document_warnings", "articles",
-                 "facts", "relations", "issue_toc")
+                 "facts", "relations", "policy_terms", "issue_toc")
 
 
 def source_status(con, source_id: str) -> Optional[str]:
@@ -53,7 +53,7 @@ def delete_source(con, source_id: str) -> None:
     doc_ids = "select doc_id from documents where source_id = ?"
     issue_ids = "select issue_id from issues where source_id = ?"
     for table, column, sub in (
-        ("facts", "doc_id", doc_ids), ("relations", "from_doc_id", doc_ids),
+        ("facts", "doc_id", doc_ids), ("relations", "from_doc_id", doc_ids), ("policy_terms", "doc_id", doc_ids),
         ("articles", "doc_id", doc_ids), ("document_warnings", "doc_id", doc_ids),
         ("issue_toc", "issue_id", issue_ids),
     ):
@@ -201,6 +201,10 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str]
             fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
             fact.basis, fact.inferred, sentence_around(span.text, fact.char_start, fact.char_end),
             fact.char_start, fact.char_end])
+    for t in doc.terms:
+        seq = deepest_article(doc.tree.nodes, t.char_start, t.char_end)
+        rows.add("policy_terms", [doc_id, article_ids.get(seq) if seq is not None else None, t.term,
+                                  t.category, t.text, t.char_start, t.char_end])
     for r in doc.relations:
         rows.add("relations", [doc_id, r.kind, r.to_doc_number, r.to_title, None, r.to_article_label,
                                r.quoted_text, None, r.evidence, r.char_start, r.char_end])

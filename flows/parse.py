@@ -12,9 +12,10 @@ from typing import Optional
 
 from extractors import clean, read, segment, split
 from extractors.facts import extract_facts
+from extractors.parts import text_parts
+from extractors.policy_terms import extract_policy_terms
 from extractors.relations import document_dates, extract_relations
 from flows.catalog import SourceFile
-from extractors.parts import text_parts
 from flows.loader import Stager, stage_source
 from schemas.errors import BadInputError
 from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
@@ -79,6 +80,7 @@ def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
         docs.append(ParsedDocument(
             span=span, tree=tree, facts=facts,
             relations=tuple(extract_relations(span.text, span.doc_number, span.title)),
+            terms=tuple(extract_policy_terms(span.text)),
             page_start=cleaned.page_at(span.char_start),
             page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
             effective_date=effective, expiry_date=expiry,

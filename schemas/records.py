@@ -195,6 +195,16 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class PolicyTerm:
+    """A policy term (CRO, 1类新药, 医疗器械…) a text names; `text == source[char_start:char_end]`."""
+    term: str
+    category: str
+    text: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """Everything the pipeline derives from one document, ready for the catalog writer."""
     span: DocumentSpan
@@ -205,6 +215,7 @@ class ParsedDocument:
     relations: tuple[Relation, ...] = ()
     effective_date: Optional[date] = None
     expiry_date: Optional[date] = None
+    terms: tuple["PolicyTerm", ...] = ()
 
 
 @dataclass(frozen=True)

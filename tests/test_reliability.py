@@ -25,7 +25,7 @@ from tests.test_read import encrypted_pdf
 
 GUIDE = "yizhuang-pharma-service-guide-2026.txt"
 TABLES = ("sources", "source_paths", "issues", "issue_toc", "documents", "document_warnings",
-          "articles", "facts", "relations")
+          "articles", "facts", "relations", "policy_terms")
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:

@@ -64,3 +64,14 @@ def test_bureaus_table_holds_the_gazetteer_with_aliases(corpus_con):
     assert len(row) == 1
     assert {"生物技术与大健康产业局", "生物技术和大健康产业链"} <= set(row[0][1])
     assert corpus_con.execute("select count(*) from bureaus").fetchone()[0] == 37
+
+
+def test_caps_for_cro_and_first_class_drugs_carry_their_article_terms(corpus_con):
+    caps = rows(corpus_con, "select article_label, cap_yuan, terms from v_money_caps "
+                            "where list_contains(terms, '1类新药') and is_draft order by cap_yuan desc, article_label")
+    assert caps == [("第二章/第五条/（一）", Decimal(100000000), ["1类新药", "临床试验"]),
+                    ("第二章/第六条/（一）", Decimal(10000000), ["1类新药", "改良型新药", "首仿药"]),
+                    ("第二章/第六条/（一）", Decimal(5000000), ["1类新药", "改良型新药", "首仿药"])]
+    cro = rows(corpus_con, "select distinct doc_number, article_label from v_money_caps "
+                           "where list_contains(terms, 'CRO') and doc_number is not null")
+    assert cro == [("京技管发〔2025〕9号", "二/(二)/10")]

@@ -1,0 +1,81 @@
+"""Policy terms: who or what a measure funds (CRO, CDMO, 1类新药, 医疗器械, 细胞与基因治疗…).
+
+`extract_policy_terms(text)` finds the terms of data/policy_terms.yaml. A compiled regex of
+every alias finds the sentences worth a look; a spaCy PhraseMatcher over jieba tokens (the
+aliases added to jieba's dictionary, so each is one token) matches there. jieba cuts a Latin
+run around a known word (MICRO → MI + CRO), so a Latin alias also needs no Latin letter beside it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from extractors.cues import sentence_end, sentence_start
+from extractors.textnorm import fold_width
+from schemas.records import PolicyTerm
+
+TERMS_PATH = Path(__file__).resolve().parent / "data" / "policy_terms.yaml"
+JIEBA_FREQ = 200000
+
+
+@lru_cache(maxsize=1)
+def term_table() -> dict[str, tuple[str, str]]:
+    """alias → (term, category), from the YAML file."""
+    data = yaml.safe_load(TERMS_PATH.read_text(encoding="utf-8"))
+    return {alias: (entry["term"], entry["category"]) for entry in data["terms"] for alias in entry["aliases"]}
+
+
+@lru_cache(maxsize=1)
+def _prefilter() -> regex.Pattern:
+    aliases = sorted(term_table(), key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(a) for a in aliases))
+
+
+def extract_policy_terms(text: str) -> list[PolicyTerm]:
+    """Every policy term in `text`, in order, with offsets into `text`."""
+    folded = fold_width(text)
+    sentences = []
+    for m in _prefilter().finditer(folded):
+        if sentences and m.start() < sentences[-1][1]:
+            continue
+        sentences.append((sentence_start(folded, m.start()), sentence_end(folded, m.end())))
+    if not sentences:
+        return []
+    nlp, matcher = _pipeline()
+    table = term_table()
+    found = []
+    for start, end in sentences:
+        doc = nlp.make_doc(folded[start:end])
+        for _, first, last in matcher(doc):
+            span = doc[first:last]
+            term, category = table[span.text]
+            a, b = start + span.start_char, start + span.end_char
+            if _inside_latin_word(folded, a, b):
+                continue
+            found.append(PolicyTerm(term, category, text[a:b], a, b))
+    return sorted(set(found), key=lambda t: (t.char_start, t.char_end))
+
+
+def _inside_latin_word(folded: str, start: int, end: int) -> bool:
+    before = folded[start - 1] if start else ""
+    after = folded[end] if end < len(folded) else ""
+    return (folded[start].isascii() and before.isascii() and before.isalpha()) or \
+        (folded[end - 1].isascii() and after.isascii() and after.isalpha())
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    from spacy.matcher import PhraseMatcher
+
+    from extractors.bureaus import _nlp
+    import jieba
+
+    nlp = _nlp()
+    for alias in term_table():
+        jieba.add_word(alias, JIEBA_FREQ)
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    matcher.add("POLICY_TERM", [nlp.make_doc(alias) for alias in term_table()])
+    return nlp, matcher
