@@ -20,6 +20,7 @@ from typing import Optional
 import regex
 
 from extractors.numerals import chinese_to_int
+from extractors.lines import TextLine, text_lines
 from schemas.records import ArticleKind, ArticleNode, ArticleTree, NumberingWarning
 
 _CN = "零〇一二两三四五六七八九十百"
@@ -54,13 +55,6 @@ NORMATIVE = regex.compile(r"本(?:措施|办法|意见|细则|政策|通知|规�
 CJK_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
 
 
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
 @dataclass(frozen=True)
 class _Numbered:
     kind: ArticleKind
@@ -89,7 +83,7 @@ def article_tree(doc_text: str) -> ArticleTree:
     Never raises on any text; a document without numbering gives an empty tree. The closing
     block (特此公告。, signature, date, (注:…)) is left outside every node.
     """
-    lines = _lines(doc_text)
+    lines = text_lines(doc_text)
     builder = _TreeBuilder(lines[:_closing_block_start(lines)])
     builder.run()
     nodes = builder.nodes
@@ -98,17 +92,7 @@ def article_tree(doc_text: str) -> ArticleTree:
     return ArticleTree(nodes=_freeze(nodes, doc_text), warnings=tuple(warnings))
 
 
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        if raw.strip():
-            lead = len(raw) - len(raw.lstrip())
-            out.append(_Line(pos + lead, pos + len(raw.rstrip()), raw.strip()))
-        pos += len(raw) + 1
-    return out
-
-
-def _closing_block_start(lines: list[_Line]) -> int:
+def _closing_block_start(lines: list[TextLine]) -> int:
     """Index of the first line of the trailing 特此公告 / signature / date / (注) block."""
     end = len(lines)
     while end and CLOSING_NOTE.fullmatch(lines[end - 1].text):
@@ -126,7 +110,7 @@ def _closing_block_start(lines: list[_Line]) -> int:
 class _TreeBuilder:
     """One pass over the lines with a stack of open nodes (indices into `nodes`)."""
 
-    def __init__(self, lines: list[_Line]) -> None:
+    def __init__(self, lines: list[TextLine]) -> None:
         self.lines = lines
         self.nodes: list[_Node] = []
         self.warnings: list[NumberingWarning] = []

@@ -13,13 +13,14 @@ TOC entries without a document and documents without a TOC entry are added to
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Optional
 
 import regex
 
 from extractors.issue import DOC_NUMBER, normalize_doc_number, parse_cn_date, parse_issue
+from extractors.lines import TextLine, text_lines
 from schemas.records import CleanText, DocumentSpan, IssueMeta, TocEntry
 
 BACK_MATTER = regex.compile(r"政府公报查询方式|《[^》]{2,30}公报》简介|政府公报网络版")
@@ -43,19 +44,12 @@ DOC_TYPES = ("办事指南", "细则", "办法", "措施", "意见", "方案", "
 WHITESPACE = regex.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
 def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[DocumentSpan]]:
     """(issue, documents) of a clean text; issue is None for a standalone document.
 
     Every span satisfies `span.text == clean.text[span.char_start:span.char_end]`.
     """
-    lines = _lines(clean.text)
+    lines = text_lines(clean.text)
     issue = parse_issue(clean)
     if issue is None:
         return None, [_standalone(clean.text, lines)] if lines else []
@@ -72,7 +66,7 @@ def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[Documen
 def continue_issue(clean: CleanText, issue: IssueMeta, first_seq: int) -> list[DocumentSpan]:
     """The documents of a later part of an issue read in parts (a very large file): cut at
     each title like the first part; text before the first title belongs to no document."""
-    lines = _lines(clean.text)
+    lines = text_lines(clean.text)
     starts = _document_starts(lines)
     spans = []
     for k, (first, number_at) in enumerate(starts):
@@ -85,21 +79,11 @@ def continue_issue(clean: CleanText, issue: IssueMeta, first_seq: int) -> list[D
 def document_starts(text: str) -> list[int]:
     """Offsets where a document's title begins (the title lines above a 文号 line), in raw or
     clean text: where a very large file may be cut into parts without cutting a document."""
-    lines = _lines(text)
+    lines = text_lines(text)
     return [lines[first].start for first, _ in _document_starts(lines)]
 
 
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        if raw.strip():
-            lead = len(raw) - len(raw.lstrip())
-            out.append(_Line(pos + lead, pos + len(raw.rstrip()), raw.strip()))
-        pos += len(raw) + 1
-    return out
-
-
-def _document_starts(lines: list[_Line]) -> list[tuple[int, int]]:
+def _document_starts(lines: list[TextLine]) -> list[tuple[int, int]]:
     """(first title line, 文号 line) of each document, in order."""
     starts = []
     for i, line in enumerate(lines):
@@ -110,7 +94,7 @@ def _document_starts(lines: list[_Line]) -> list[tuple[int, int]]:
     return starts
 
 
-def _title_start(lines: list[_Line], number_at: int) -> int:
+def _title_start(lines: list[TextLine], number_at: int) -> int:
     """Walk up from the 文号 line over the title's lines."""
     first = number_at
     title = ""
@@ -131,14 +115,14 @@ def _title_like(text: str) -> bool:
             and not text.startswith(("(", "（", "-")))
 
 
-def _back_matter(lines: list[_Line], first: int) -> int:
+def _back_matter(lines: list[TextLine], first: int) -> int:
     for i in range(first + 1, len(lines)):
         if BACK_MATTER.fullmatch(lines[i].text):
             return i
     return len(lines)
 
 
-def _standalone(text: str, lines: list[_Line]) -> DocumentSpan:
+def _standalone(text: str, lines: list[TextLine]) -> DocumentSpan:
     """The whole text as one document; its title is the leading title-like lines."""
     first = 1 if ATTACHMENT_MARK.fullmatch(lines[0].text) and len(lines) > 1 else 0
     end = first
@@ -154,7 +138,7 @@ def _numbered(text: str) -> bool:
     return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[章条]|[一二三四五六七八九十]+、)", text))
 
 
-def _describe(text: str, seq: int, lines: list[_Line], number_at: Optional[int],
+def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[int],
               toc: Optional[TocEntry], title_lines: Optional[tuple[int, int]] = None) -> DocumentSpan:
     """A DocumentSpan from a document's lines; the title is lines[:number_at] by default."""
     head_from, head_to = title_lines or (0, number_at)
@@ -175,7 +159,7 @@ def _describe(text: str, seq: int, lines: list[_Line], number_at: Optional[int],
         doc_type=doc_type(title), is_draft=is_draft, issued_date=issued, toc_entry=toc)
 
 
-def _signature(lines: list[_Line], body_from: int) -> tuple[Optional[str], Optional[date]]:
+def _signature(lines: list[TextLine], body_from: int) -> tuple[Optional[str], Optional[date]]:
     """(signing body, date) from the first date line of the body and the line above it."""
     for i in range(body_from, len(lines)):
         if DATE_LINE.fullmatch(lines[i].text):
