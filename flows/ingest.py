@@ -149,6 +149,7 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
             loader.load_staged(con, item.staged, force=force)
         if staged:
             relate.resolve_relations(con)
+        loader.sync_bureaus(con)
         ids = [s.source.source_id for s in staged]
         doc_ids = [r[0] for r in con.execute(
             "select doc_id from documents where list_contains(?, source_id) order by doc_id", [ids]).fetchall()]
