@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test eval install clean-catalog browser
+.PHONY: demo test eval install clean-catalog browser tesseract
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/gazette ingest data/raw
 	$(BIN)/gazette summary
 
-test: $(STAMP) browser
+test: $(STAMP) browser tesseract
 	$(BIN)/python -m pytest -q
 
 # Headless Chromium (and a CJK font for its screenshots) for the redline page test, installed
@@ -35,6 +35,16 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 			|| echo "chromium could not be installed: the browser test will skip"; \
 	else echo "no chromium, and apt-get cannot run as root here: the browser test will skip"; fi
+
+# Tesseract with its Simplified Chinese model, for OCR of scanned PDFs (extractors/ocr.py), installed
+# the same way; without it the OCR test skips and scans are quarantined with how to install it.
+tesseract:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx chi_sim; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing tesseract-ocr and tesseract-ocr-chi-sim for OCR of scans (tests/test_ocr.py)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim >/dev/null) \
+			|| echo "tesseract could not be installed: the OCR test will skip"; \
+	else echo "no tesseract, and apt-get cannot run as root here: the OCR test will skip"; fi
 
 eval: $(STAMP)
 	$(BIN)/python $(SHARED)/eval/score.py data/warehouse/catalog.duckdb

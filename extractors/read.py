@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import ctypes
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from extractors import ocr
 from schemas.errors import BadInputError
 from schemas.records import PdfLine, PdfPage, PdfTable
 
@@ -189,7 +191,8 @@ def _check_is_text(text: str, name: str) -> None:
 
 
 def read_pdf(path: str | Path) -> list[PdfPage]:
-    """Read every page of a text PDF; BadInputError for encrypted, damaged or scanned PDFs."""
+    """Read every page of a PDF; a scan (no text layer on any page) is read by OCR when
+    Tesseract can run here. BadInputError for encrypted or damaged PDFs, and for scans without OCR."""
     path = Path(path)
     name = path.name
     document = _open_pdf(path, name)
@@ -203,9 +206,24 @@ def read_pdf(path: str | Path) -> list[PdfPage]:
     finally:
         document.close()
     if not any(page.lines for page in pages):
-        raise BadInputError(f"{name}: no text layer on any of {len(pages)} pages; "
-                            f"OCR is not available yet")
+        return _read_scan(path, name, len(pages))
     return _add_tables(path, pages, ruled) if ruled else pages
+
+
+def _read_scan(path: Path, name: str, count: int) -> list[PdfPage]:
+    """The pages of a PDF without a text layer, read by OCR (extractors/ocr.py)."""
+    missing = ocr.tesseract_missing()
+    if missing:
+        raise BadInputError(f"{name}: no text layer on any of {count} pages (a scan), and OCR "
+                            f"cannot run: {missing}")
+    try:
+        pages = ocr.ocr_pdf(path)
+    except subprocess.SubprocessError as err:
+        raise BadInputError(f"{name}: a scan, and OCR failed ({err})") from None
+    if not any(page.lines for page in pages):
+        raise BadInputError(f"{name}: no text layer on any of {count} pages, and OCR found no text "
+                            f"in them either")
+    return pages
 
 
 def _open_pdf(path: Path, name: str) -> pdfium.PdfDocument:

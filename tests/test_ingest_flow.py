@@ -9,7 +9,7 @@ import pytest
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
 from flows.ingest import ingest
-from tests.conftest import GAZETTE_DOC_NUMBERS, SAMPLES, SHARED_CORPUS
+from tests.conftest import GAZETTE_DOC_NUMBERS, SAMPLES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -161,15 +161,6 @@ def test_bad_file_is_quarantined_and_the_batch_goes_on(tmp_path):
                       "junk.pdf": "quarantined"}
     assert "empty.txt" in errors["empty.txt"] and "junk.pdf" in errors["junk.pdf"]
     assert orphans == [(0,)]
-
-
-@pytest.mark.skipif(not (SHARED_CORPUS / "pdf" / "beijing-gazette-2025-27-scan.pdf").exists(),
-                    reason="the scanned gazette lives in ../shared/corpus only")
-def test_scanned_pdf_without_text_layer_is_quarantined(tmp_path):
-    scan = SHARED_CORPUS / "pdf" / "beijing-gazette-2025-27-scan.pdf"
-    report = ingest([scan], db_path=tmp_path / "catalog.duckdb")
-    (error,) = report.quarantined.values()
-    assert "beijing-gazette-2025-27-scan.pdf" in error and "text layer" in error
 
 
 def test_changed_bytes_under_the_same_name_are_a_new_version(tmp_path):

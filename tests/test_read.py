@@ -9,7 +9,6 @@ from extractors.read import decode_text, read_pdf
 from schemas.errors import BadInputError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
-SCAN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf" / "beijing-gazette-2025-27-scan.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +116,6 @@ def test_broken_pdf_is_refused(tmp_path, data, reason):
     path.write_bytes(data((SAMPLES / "jjgf-2025-9.pdf").read_bytes()))
     with pytest.raises(BadInputError, match=rf"^broken\.pdf: {reason}"):
         read_pdf(path)
-
-
-@pytest.mark.skipif(not SCAN.exists(), reason="scanned gazette not in ../shared/corpus/pdf")
-def test_scanned_pdf_has_no_text_layer():
-    with pytest.raises(BadInputError) as error:
-        read_pdf(SCAN)
-    assert str(error.value) == ("beijing-gazette-2025-27-scan.pdf: no text layer on any of 79 pages; "
-                                "OCR is not available yet")
 
 
 def encrypted_pdf() -> bytes:
