@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds one file may take before it is quarantined (default 300)")
     ingest.add_argument("--lock-timeout", type=float, default=600.0,
                         help="seconds to wait while another run writes the catalog (default 600)")
+    add_runner_arguments(ingest)
     ingest.set_defaults(run=run_ingest)
 
     query = sub.add_parser("query", help="run SQL on the catalog (read-only)",
@@ -79,9 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
     rebuild.add_argument("--no-progress", action="store_true", help="no progress bar")
     rebuild.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
+    add_runner_arguments(rebuild)
     rebuild.set_defaults(run=run_rebuild)
     add_nightly_commands(sub)
     return parser
+
+
+def add_runner_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--runner", choices=("thread", "dask"), default="thread",
+                         help="task runner: local worker processes (thread, default) or a Dask cluster "
+                              "(dask: a local cluster of --workers processes unless --dask-address)")
+    command.add_argument("--dask-address", metavar="ADDRESS",
+                         help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                              "(implies --runner dask; workers must see the files at the same paths)")
+
+
+def runner_options(args) -> dict:
+    runner = "dask" if args.dask_address else args.runner
+    return {"runner": runner, "dask_address": args.dask_address}
 
 
 def run_ingest(args) -> int:
@@ -92,7 +108,8 @@ def run_ingest(args) -> int:
 
     paths = args.paths or [RAW_DIR]
     report = ingest(paths, db_path=args.db, workers=args.workers, force=args.force,
-                    progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout)
+                    progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout,
+                    **runner_options(args))
     print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "
           f"skipped {len(report.skipped)} already in the catalog")
     for path, error in report.quarantined.items():
@@ -109,7 +126,7 @@ def run_rebuild(args) -> int:
     from flows.ingest import RAW_DIR, ingest
 
     report = ingest(args.paths or [RAW_DIR], db_path=args.db, workers=args.workers, rebuild=True,
-                    progress=not args.no_progress)
+                    progress=not args.no_progress, **runner_options(args))
     print(f"rebuilt {args.db} from {len(report.added)} source(s), {report.documents} document(s)")
     for path, error in report.quarantined.items():
         print(f"quarantined {path}: {error}", file=sys.stderr)

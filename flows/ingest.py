@@ -24,6 +24,7 @@ from flows import catalog, loader, relate  # noqa: E402
 from flows.parse import StagedSource, media_type_of, parse_and_stage, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
 from flows.revision_flow import revisions_flow  # noqa: E402
+from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 
 RAW_DIR = Path("data/raw")
@@ -124,6 +125,12 @@ def parse_in_worker(pool: WorkerPool, path: Path, source: catalog.SourceFile, st
     return result
 
 
+@task(cache_policy=NO_CACHE, task_run_name="parse {source.path}")
+def parse_here(path: Path, source: catalog.SourceFile, staging: Path) -> StagedSource:
+    """Stages 1–6 for one source in this process: a Dask worker (the cluster isolates it)."""
+    return parse_and_stage(path, source, staging)
+
+
 @dataclass(frozen=True)
 class IngestOptions:
     """How a run treats known files, how it parses, and how long it waits for the catalog."""
@@ -134,6 +141,12 @@ class IngestOptions:
     memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES
     lock_timeout: float = 600.0
     progress: bool = False
+    runner: str = "thread"
+    dask_address: Optional[str] = None
+
+    @property
+    def runner_choice(self) -> RunnerChoice:
+        return RunnerChoice(self.runner, self.workers, self.dask_address)
 
 
 @task(cache_policy=NO_CACHE)
@@ -185,20 +198,38 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
 def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[StagedSource]:
     if not plan.parse:
         return []
-    staging = staging_root(db_path)
-    done = []
+    staging = staging_root(db_path).resolve()
+    if not options.runner_choice.in_process_pool:
+        # Under Dask the workers parse; paths are absolute so any worker finds them.
+        with progress_bar(len(plan.parse), enabled=options.progress) as advance:
+            futures = [(parse_here.submit(path.resolve(), source, staging), source) for path, source in plan.parse]
+            return _collect(futures, staging, advance)
     with WorkerPool(min(options.workers, len(plan.parse)), options.timeout, options.memory_bytes) as pool, \
             progress_bar(len(plan.parse), enabled=options.progress) as advance:
-        futures = [parse_in_worker.submit(pool, path, source, staging) for path, source in plan.parse]
-        for future in as_completed(futures):
+        futures = [(parse_in_worker.submit(pool, path, source, staging), source) for path, source in plan.parse]
+        return _collect(futures, staging, advance)
+
+
+def _collect(futures: list[tuple], staging: Path, advance) -> list[StagedSource]:
+    """Each source's staged result as it finishes; a task that died (a lost Dask worker)
+    quarantines its source."""
+    sources = {id(future): source for future, source in futures}
+    done = []
+    for future in as_completed([future for future, _ in futures]):
+        try:
             item = future.result()
-            done.append(item)
-            advance(item.source.path)
+        except Exception as exc:
+            item = stage_failure(sources[id(future)], f"the parse task failed ({type(exc).__name__}: {exc})",
+                                 staging)
+        done.append(item)
+        advance(item.source.path)
     return sorted(done, key=lambda s: s.source.path)
 
 
 def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, **options) -> IngestReport:
-    """Run the ingest flow with `workers` parsing processes (the CLI and tests call this)."""
+    """Run the ingest flow with `workers` parsing processes, under the task runner `runner`
+    (`thread` or `dask`, see flows/runners.py); the CLI and tests call this."""
     opts = IngestOptions(**options)
-    runner = ThreadPoolTaskRunner(max_workers=max(1, opts.workers))
-    return ingest_flow.with_options(task_runner=runner)(paths, db_path=db_path, options=opts)
+    choice = opts.runner_choice
+    with orchestration(choice):
+        return ingest_flow.with_options(task_runner=task_runner(choice))(paths, db_path=db_path, options=opts)
