@@ -1,0 +1,53 @@
+"""Scale: read-only commands never import Prefect, a run with nothing new parses and stages
+nothing, and the benchmark's corpus copies are distinct sources that still parse."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+
+from benchmarks.ingest import build_corpus
+from extractors.read import read_pdf
+from flows.ingest import ingest, staging_root
+from flows.parse import parse_source
+from tests.conftest import ROOT
+
+READ_ONLY_COMMANDS = textwrap.dedent("""
+    import sys
+    from flows.cli import main
+    db, raw = sys.argv[1], sys.argv[2]
+    codes = [main(["--db", db, "query", "select count(*) from documents", "--format", "csv"]),
+             main(["--db", db, "doctor"]),
+             main(["--db", db, "alerts"]),
+             main(["--db", db, "diff", f"{raw}/jjgf-2025-9.txt", f"{raw}/beijing-gazette-2025-27.txt"])]
+    print("codes", codes, "prefect imported:", any(m.split(".")[0] == "prefect" for m in sys.modules))
+""")
+
+
+def test_query_doctor_alerts_and_diff_never_import_prefect(corpus_catalog):
+    db, raw, _ = corpus_catalog
+    out = subprocess.run([sys.executable, "-c", READ_ONLY_COMMANDS, str(db), str(raw)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "codes [0, 0, 0, 0] prefect imported: False", out.stderr
+
+
+def test_a_run_with_nothing_new_parses_and_stages_nothing(corpus_catalog):
+    db, raw, _ = corpus_catalog
+    report = ingest([raw], db_path=db)
+    assert (report.added, report.seconds, report.doc_ids) == ([], {}, [])
+    assert not staging_root(db).exists() or not any(staging_root(db).iterdir())
+
+
+def test_benchmark_copies_are_distinct_sources_that_parse_like_the_original(tmp_path):
+    files, _ = build_corpus(tmp_path / "pdf", ".pdf", 2)
+    copies = sorted((tmp_path / "pdf").glob("jjgf-2025-9-*.pdf"))
+    assert files == 6 and len(copies) == 2
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "pdf").iterdir()}) == 6
+    original = read_pdf(ROOT / "data" / "samples" / "jjgf-2025-9.pdf")
+    assert read_pdf(copies[1]) == original
+    build_corpus(tmp_path / "text", ".txt", 1)
+    parsed, _ = parse_source(tmp_path / "text" / "jjgf-2025-9-00000.txt")
+    reference, _ = parse_source(ROOT / "data" / "samples" / "jjgf-2025-9.txt")
+    assert [d.span.doc_number for d in parsed.documents] == [d.span.doc_number for d in reference.documents]
+    assert [len(d.facts) for d in parsed.documents] == [len(d.facts) for d in reference.documents]
