@@ -1,9 +1,12 @@
 """Policy terms: who or what a measure funds (CRO, CDMO, 1类新药, 医疗器械, 细胞与基因治疗…).
 
 `extract_policy_terms(text)` finds the terms of data/policy_terms.yaml. A compiled regex of
-every alias finds the sentences worth a look; a spaCy PhraseMatcher over jieba tokens (the
-aliases added to jieba's dictionary, so each is one token) matches there. jieba cuts a Latin
-run around a known word (MICRO → MI + CRO), so a Latin alias also needs no Latin letter beside it.
+every alias finds the candidates; a spaCy PhraseMatcher over jieba tokens (the aliases added to
+jieba's dictionary, so each is one token) confirms each in a window of WINDOW characters either
+side, cut to its sentence: jieba's cut is decided by the words around a term, and tokenizing the
+window rather than the sentence keeps spaCy's cost per hit, not per sentence (the pharma texts
+name a term in most sentences). jieba cuts a Latin run around a known word (MICRO → MI + CRO), so
+a Latin alias also needs no Latin letter beside it.
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from schemas.records import PolicyTerm
 
 TERMS_PATH = Path(__file__).resolve().parent / "data" / "policy_terms.yaml"
 JIEBA_FREQ = 200000
+# Characters of context either side of a candidate that jieba sees: longer than any dictionary word.
+WINDOW = 12
 
 
 @lru_cache(maxsize=1)
@@ -37,17 +42,20 @@ def _prefilter() -> regex.Pattern:
 def extract_policy_terms(text: str) -> list[PolicyTerm]:
     """Every policy term in `text`, in order, with offsets into `text`."""
     folded = fold_width(text)
-    sentences = []
+    windows: list[list[int]] = []
     for m in _prefilter().finditer(folded):
-        if sentences and m.start() < sentences[-1][1]:
-            continue
-        sentences.append((sentence_start(folded, m.start()), sentence_end(folded, m.end())))
-    if not sentences:
+        start = max(m.start() - WINDOW, sentence_start(folded, m.start()))
+        end = min(m.end() + WINDOW, sentence_end(folded, m.end()))
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    if not windows:
         return []
     nlp, matcher = _pipeline()
     table = term_table()
     found = []
-    for start, end in sentences:
+    for start, end in windows:
         doc = nlp.make_doc(folded[start:end])
         for _, first, last in matcher(doc):
             span = doc[first:last]

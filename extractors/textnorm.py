@@ -6,6 +6,7 @@ to exactly one code point (unlike NFKC, which turns `㈠` into `(一)`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FULLWIDTH_FIRST, FULLWIDTH_LAST = 0xFF01, 0xFF5E
 FULLWIDTH_OFFSET = 0xFEE0
@@ -27,8 +28,11 @@ CJK_RANGES = (
 WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16)
 def fold_width(text: str) -> str:
-    """Fold full-width ASCII forms (U+FF01–FF5E) to ASCII and U+3000 to a space, 1 char → 1 char."""
+    """Fold full-width ASCII forms (U+FF01–FF5E) to ASCII and U+3000 to a space, 1 char → 1 char.
+
+    Cached: every extractor folds the same document text, and a str caches its own hash."""
     return text.translate(WIDTH_FOLD)
 
 
