@@ -17,10 +17,10 @@ from extractors.policy_terms import extract_policy_terms
 from extractors.relations import document_dates, extract_relations
 from flows.catalog import SourceFile
 from flows.loader import Stager, stage_source
+from flows.plan import media_type_of
 from schemas.errors import BadInputError
 from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
 
-PDF_SUFFIXES = {".pdf"}
 # Text files above this size are streamed in parts of about PART_CHARS characters.
 LARGE_TEXT_BYTES = 32 << 20
 PART_CHARS = 2_000_000
@@ -48,10 +48,6 @@ class StagedSource:
     error: Optional[str]
     seconds: dict[str, float]
     text_chars: int = 0
-
-
-def media_type_of(path: Path) -> str:
-    return "pdf" if path.suffix.lower() in PDF_SUFFIXES else "text"
 
 
 def read_source(path: Path) -> tuple[str, object, Optional[int]]:
