@@ -19,6 +19,7 @@ from extractors.facts import extract_facts
 from extractors.issue import normalize_doc_number
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
+from flows.loader import insert_rows
 from flows.revision_rows import change_rows, revision_row
 from schemas.errors import GazetteError
 from schemas.records import ArticleNode, DocumentVersion, Fact, PolicyVersion, RepealLink, RevisionDiff
@@ -234,18 +235,16 @@ def write_revisions(con, plan: RevisionPlan, revisions: list[Revision], now: Opt
     con.execute("begin transaction")
     try:
         con.execute("delete from policy_versions")
-        con.executemany("insert into policy_versions values (?, ?, ?, ?, ?, ?, ?)",
-                        [[v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by,
-                          v.linked_to] for v in plan.versions])
+        insert_rows(con, "policy_versions", [
+            [v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by, v.linked_to]
+            for v in plan.versions])
         for old_id, new_id in plan.stale:
             _delete_revision(con, f"{old_id}..{new_id}")
         for rev in revisions:
             _delete_revision(con, rev.revision_id)
-            con.execute("insert into revisions values (" + ", ".join("?" * 19) + ")",
-                        revision_row(rev, number.get(rev.old.doc_id), number.get(rev.new.doc_id), now))
-            rows = change_rows(rev)
-            if rows:
-                con.executemany("insert into revision_changes values (" + ", ".join("?" * 21) + ")", rows)
+        insert_rows(con, "revisions", [revision_row(rev, number.get(rev.old.doc_id), number.get(rev.new.doc_id), now)
+                                       for rev in revisions])
+        insert_rows(con, "revision_changes", [row for rev in revisions for row in change_rows(rev)])
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -255,3 +255,23 @@ def test_facts_and_labels_survive_page_breaks_inside_paragraphs(originals, name,
     got_labels, got_facts = _pipeline(raw)
     assert got_labels == labels
     assert got_facts == facts, (facts[0] - got_facts[0], got_facts[0] - facts[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="支持企业资金万元的一二三四五和与CRO", max_size=60), min_size=2, max_size=5))
+def test_character_count_bound_is_never_below_the_similarity_it_bounds(texts):
+    """Pairs are dropped before rapidfuzz when the bound is under the threshold: a bound under
+    the real ratio would lose a version link."""
+    from unittest import mock
+
+    from rapidfuzz import fuzz
+
+    from extractors import diff_family
+
+    for buckets in (diff_family.CHAR_BUCKETS, 4):   # 4: rare characters share counts
+        with mock.patch.object(diff_family, "CHAR_BUCKETS", buckets):
+            bounds = diff_family._ratio_bounds(texts, list(range(len(texts))))
+        for i, a in enumerate(texts):
+            for j, b in enumerate(texts):
+                if a or b:
+                    assert bounds[i][j] + 1e-9 >= fuzz.ratio(a, b)
