@@ -21,14 +21,12 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from flows import catalog, loader, relate  # noqa: E402
-from flows.parse import StagedSource, media_type_of, parse_and_stage, stage_failure  # noqa: E402
+from flows.plan import RAW_DIR, Plan, discover, plan_files, staging_root  # noqa: E402,F401
+from flows.parse import StagedSource, parse_and_stage, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
 from flows.revision_flow import revisions_flow  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
-
-RAW_DIR = Path("data/raw")
-
 
 @dataclass
 class IngestReport:
@@ -45,75 +43,10 @@ class IngestReport:
         return not self.quarantined
 
 
-def discover(paths: list[Path], raw_dir: Path = RAW_DIR) -> list[tuple[Path, str]]:
-    """Files under the given paths (folders walked recursively, hidden files left out), each with
-    the path the catalog records: relative to the folder given, or to data/raw for a file in it.
-    """
-    found = {}
-    for path in paths:
-        if path.is_dir():
-            for file in path.rglob("*"):
-                if file.is_file() and not _hidden(file, path):
-                    found[file] = file.relative_to(path).as_posix()
-        elif path.exists():
-            found[path] = _relative_to_raw(path, raw_dir)
-        else:
-            raise FileNotFoundError(f"{path}: no such file or folder")
-    return sorted(found.items())
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def _relative_to_raw(path: Path, raw_dir: Path) -> str:
-    try:
-        return path.resolve().relative_to(raw_dir.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def staging_root(db_path: Path) -> Path:
-    return Path(db_path).parent / "staging"
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Which files to parse, which were skipped (bytes already known), and which known bytes
-    turned up under a new path."""
-    parse: list[tuple[Path, catalog.SourceFile]]
-    skipped: list[str]
-    new_paths: list[catalog.SourceFile]
-
-
 @task(cache_policy=NO_CACHE)
 def plan_sources(db_path: Path, files: list[tuple[Path, str]], force: bool) -> Plan:
     """Hash every file; bytes the published catalog holds are skipped unless `force`."""
-    known, paths = _known_sources(Path(db_path))
-    parse, skipped, new_paths, seen = [], [], [], set()
-    for path, recorded in files:
-        source = catalog.SourceFile(catalog.sha256_file(path), recorded, media_type_of(path),
-                                    path.stat().st_size)
-        if source.source_id in seen or (source.source_id in known and not force):
-            skipped.append(source.path)
-            if (source.source_id, source.path) not in paths:
-                new_paths.append(source)
-        else:
-            seen.add(source.source_id)
-            parse.append((path, source))
-    return Plan(parse, skipped, new_paths)
-
-
-def _known_sources(db_path: Path) -> tuple[set[str], set[tuple[str, str]]]:
-    if not db_path.exists():
-        return set(), set()
-    con = catalog.connect(db_path, read_only=True)
-    try:
-        known = {r[0] for r in con.execute("select source_id from sources").fetchall()}
-        paths = {(r[0], r[1]) for r in con.execute("select source_id, path from source_paths").fetchall()}
-        return known, paths
-    finally:
-        con.close()
+    return plan_files(Path(db_path), files, force)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse {source.path}")

@@ -1,8 +1,9 @@
 """Scale: read-only commands never import Prefect, a run with nothing new parses and stages
-nothing, and the benchmark's corpus copies are distinct sources that still parse."""
+nothing (and from the CLI ends before Prefect is imported), and the benchmark's corpus copies are distinct sources that still parse."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,7 @@ from benchmarks.ingest import build_corpus
 from extractors.read import read_pdf
 from flows.ingest import ingest, staging_root
 from flows.parse import parse_source
+from flows.plan import discover, plan_files
 from tests.conftest import ROOT
 
 READ_ONLY_COMMANDS = textwrap.dedent("""
@@ -37,6 +39,31 @@ def test_a_run_with_nothing_new_parses_and_stages_nothing(corpus_catalog):
     report = ingest([raw], db_path=db)
     assert (report.added, report.seconds, report.doc_ids) == ([], {}, [])
     assert not staging_root(db).exists() or not any(staging_root(db).iterdir())
+
+
+NOOP_INGEST = textwrap.dedent("""
+    import sys
+    from flows.cli import main
+    code = main(["--db", sys.argv[1], "ingest", sys.argv[2]])
+    print("code", code, "prefect imported:", any(m.split(".")[0] == "prefect" for m in sys.modules))
+""")
+
+
+def test_cli_ingest_with_nothing_new_ends_before_prefect_is_imported(corpus_catalog):
+    db, raw, _ = corpus_catalog
+    out = subprocess.run([sys.executable, "-c", NOOP_INGEST, str(db), str(raw)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines() == ["nothing new: 8 file(s) already in the catalog",
+                                               "code 0 prefect imported: False"], out.stderr
+
+
+def test_known_bytes_under_a_new_name_are_not_nothing_new(corpus_catalog, tmp_path):
+    db, raw, _ = corpus_catalog
+    shutil.copy(raw / "jjgf-2025-9.txt", tmp_path / "jjgf-renamed.txt")
+    plan = plan_files(db, discover([raw, tmp_path]), force=False)
+    assert not plan.parse and [s.path for s in plan.new_paths] == ["jjgf-renamed.txt"]
+    assert not plan.nothing_new
+    assert plan_files(db, discover([raw]), force=False).nothing_new
 
 
 def test_benchmark_copies_are_distinct_sources_that_parse_like_the_original(tmp_path):
