@@ -5,14 +5,18 @@ An alert's id names what it announces (`issue:<issue_key>`, `document:<doc_key>`
 crash or a second run adds nothing twice and loses nothing. Renditions of one text (its PDF and
 its text file) share a doc_key and are one document. A document that came in an issue is
 announced by the issue's alert; a new version of a known policy by a revision alert with its
-fact changes, also when it came in an issue. No Prefect here: `gazette alerts` reads through it.
+fact changes, also when it came in an issue. Alerts are derived from a read-only connection and
+inserted in one publish of the catalog (none when nothing is new), so an analyst's reader is never
+in the way. No Prefect here: `gazette alerts` reads through it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Optional
 
+from flows import catalog
 from flows.alert_text import document_line, issue_subject, revision_lines, where_published
 
 ALERT_COLUMNS = "alert_id, created_at, kind, doc_id, issue_id, subject, summary, delivered_at"
@@ -82,30 +86,38 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def derive_alerts(con) -> list[Alert]:
-    """Insert an alert for each issue, document and revision not yet announced; returns them."""
-    con.execute("begin transaction")
+def derive_alerts(db_path: Path, lock_timeout: float = 600.0) -> list[Alert]:
+    """Insert an alert for each issue, document and revision not yet announced; returns those
+    inserted. Publishes the catalog only when something is new; without a catalog, nothing is."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return []
+    con = catalog.connect(db_path, read_only=True)
     try:
-        created = [_issue_alert(con, key, issue_id) for key, issue_id in con.execute(NEW_ISSUES).fetchall()]
-        for alert in created:
-            _insert(con, alert)
-        versions = VERSIONS.format(**(BY_FAMILY if has_revisions(con) else BY_POLICY_KEY))
-        for row in con.execute(versions).fetchall():
-            alert = _version_alert(con, *row)
-            _insert(con, alert)
-            created.append(alert)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    return created
+        found = new_alerts(con)
+    finally:
+        con.close()
+    if not found:
+        return []
+    with catalog.writing(db_path, lock_timeout) as con:
+        # another run may have announced some since the read: those are not inserted twice
+        return [alert for alert in found if _insert(con, alert)]
 
 
-def _insert(con, alert: Alert) -> None:
-    con.execute(f"insert into alerts ({ALERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?) "
-                "on conflict (alert_id) do nothing",
-                [alert.alert_id, alert.created_at, alert.kind, alert.doc_id, alert.issue_id,
-                 alert.subject, alert.summary, None])
+def new_alerts(con) -> list[Alert]:
+    """The alerts the catalog's issues, documents and revisions call for and it does not hold yet."""
+    found = [_issue_alert(con, key, issue_id) for key, issue_id in con.execute(NEW_ISSUES).fetchall()]
+    versions = VERSIONS.format(**(BY_FAMILY if has_revisions(con) else BY_POLICY_KEY))
+    return found + [_version_alert(con, *row) for row in con.execute(versions).fetchall()]
+
+
+def _insert(con, alert: Alert) -> bool:
+    """Insert an alert unless its id is there already; whether it was inserted."""
+    return bool(con.execute(
+        f"insert into alerts ({ALERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?) "
+        "on conflict (alert_id) do nothing returning alert_id",
+        [alert.alert_id, alert.created_at, alert.kind, alert.doc_id, alert.issue_id,
+         alert.subject, alert.summary, None]).fetchall())
 
 
 def _issue_alert(con, key: str, issue_id: str) -> Alert:

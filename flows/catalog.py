@@ -62,10 +62,14 @@ def connect(db_path: Path, read_only: bool = False, lock_timeout: float = 30.0):
                     "Wait for it to finish or close the other connection, then retry."
                 ) from exc
             time.sleep(0.2)
-    if read_only:
-        _check_version(con, db_path)
-    else:
-        migrate(con)
+    try:
+        if read_only:
+            _check_version(con, db_path)
+        else:
+            migrate(con)
+    except Exception:
+        con.close()  # else this process keeps the file open and a later connect sees it unchanged
+        raise
     return con
 
 

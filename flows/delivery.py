@@ -1,21 +1,27 @@
 """Alert delivery: a JSONL file, a webhook (POST JSON) and e-mail over SMTP, each at most once.
 
-Each (alert, channel) send is recorded in `alert_deliveries` right after it succeeds, in its own
-short transaction, so the catalog is not held while a network call waits. A failed send keeps
-`delivered_at` null and is tried again on the next run; a channel that fails is not tried again
-in the same run (a dead webhook costs one timeout, not one per alert). `alerts.delivered_at` is
-set once every configured channel has the alert. Receivers can deduplicate by the alert id: it is
-the `alert_id` of the JSONL record and webhook body, and `alert_token` of it in the webhook's
+Each (alert, channel) send is noted, right after it succeeds or fails, in a journal beside the
+catalog (`<catalog>.deliveries.jsonl`, one line each, flushed and fsynced before the next send);
+what is pending is what neither the catalog's `alert_deliveries` nor the journal has delivered.
+At the end of the run the journal is folded into `alert_deliveries` and `alerts.delivered_at` in
+one publish of the catalog and emptied, so a run killed once a send is journaled neither sends it
+again nor loses it: the next run folds it in with its own. A run holds the journal's lock, so a
+second run waits for it. A failed send keeps `delivered_at` null and is tried again on the next
+run (`attempts` counts the tries); a channel that fails is not tried again in the same run (a
+dead webhook costs one timeout, not one per alert). `alerts.delivered_at` is set once every
+configured channel has the alert. Receivers can deduplicate by the alert id: it is the
+`alert_id` of the JSONL record and webhook body, and `alert_token` of it in the webhook's
 `Idempotency-Key` header and the e-mail's Message-ID.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import smtplib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -97,17 +103,36 @@ def send_smtp(channel: SmtpChannel, alert: Alert) -> None:
 SENDERS = {"jsonl": send_jsonl, "webhook": send_webhook, "smtp": send_smtp}
 
 
-def deliver_pending(db_path: Path, channels: Channels) -> DeliveryReport:
-    """Send every undelivered alert to each configured channel that has not had it yet."""
-    report = DeliveryReport()
+def journal_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".deliveries.jsonl")
+
+
+def deliver_pending(db_path: Path, channels: Channels, lock_timeout: float = 600.0) -> DeliveryReport:
+    """Send every undelivered alert to each configured channel that has not had it yet; one
+    publish of the catalog records the sends (none when nothing was sent). No catalog, no alerts."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return DeliveryReport()
     configured = channels.configured()
-    con = catalog.connect(db_path)
-    try:
-        pending = list_alerts(con, undelivered=True)
-        done = set(con.execute("select alert_id, channel from alert_deliveries "
-                               "where delivered_at is not null").fetchall())
-    finally:
-        con.close()
+    with open(journal_path(db_path), "a+", encoding="utf-8") as journal:
+        fcntl.flock(journal, fcntl.LOCK_EX)  # released on close; sends are bounded by channel timeouts
+        entries = read_journal(journal)
+        con = catalog.connect(db_path, read_only=True)
+        try:
+            pending = list_alerts(con, undelivered=True)
+            done = set(con.execute("select alert_id, channel from alert_deliveries "
+                                   "where delivered_at is not null").fetchall())
+        finally:
+            con.close()
+        done |= {(e["alert_id"], e["channel"]) for e in entries if e["error"] is None}
+        report = _send_all(pending, configured, done, journal)
+        fold_journal(db_path, journal, [name for name, _ in configured], lock_timeout)
+    return report
+
+
+def _send_all(pending: list[Alert], configured: list[tuple[str, object]], done: set,
+              journal) -> DeliveryReport:
+    report = DeliveryReport()
     for alert in pending:
         for name, channel in configured:
             if (alert.alert_id, name) in done or name in report.failed:
@@ -116,32 +141,65 @@ def deliver_pending(db_path: Path, channels: Channels) -> DeliveryReport:
                 SENDERS[name](channel, alert)
             except DeliveryError as exc:
                 report.failed[name] = str(exc)
-                _record(db_path, alert.alert_id, name, str(exc), [n for n, _ in configured])
+                _note(journal, alert.alert_id, name, str(exc))
                 continue
+            _note(journal, alert.alert_id, name, None)
             report.sent.setdefault(name, []).append(alert.alert_id)
             done.add((alert.alert_id, name))
-            _record(db_path, alert.alert_id, name, None, [n for n, _ in configured])
         if not configured or any((alert.alert_id, n) not in done for n, _ in configured):
             report.pending += 1
     return report
 
 
-def _record(db_path: Path, alert_id: str, channel: str, error, channel_names: list[str]) -> None:
-    """Note one send's outcome; mark the alert delivered when every channel has had it."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    con = catalog.connect(db_path)
-    try:
-        con.execute("begin transaction")
-        con.execute(
-            "insert into alert_deliveries values (?, ?, ?, 1, ?) on conflict (alert_id, channel) do update "
-            "set attempts = alert_deliveries.attempts + 1, delivered_at = excluded.delivered_at, "
-            "last_error = excluded.last_error",
-            [alert_id, channel, None if error else now, error])
-        delivered = con.execute(
-            "select count(*) from alert_deliveries where alert_id = ? and delivered_at is not null "
-            "and list_contains(?, channel)", [alert_id, channel_names]).fetchone()[0]
-        if delivered == len(channel_names):
-            con.execute("update alerts set delivered_at = ? where alert_id = ?", [now, alert_id])
-        con.execute("commit")
-    finally:
-        con.close()
+def _note(journal, alert_id: str, channel: str, error) -> None:
+    """Journal one send's outcome, on disk before anything else happens."""
+    journal.write(json.dumps({"alert_id": alert_id, "channel": channel, "at": catalog.now_utc().isoformat(),
+                              "error": error}, ensure_ascii=False) + "\n")
+    journal.flush()
+    os.fsync(journal.fileno())
+
+
+def read_journal(journal) -> list[dict]:
+    """The journal's entries, oldest first. A line cut short by a crash is left out and ended, so
+    that the next entry starts on a line of its own."""
+    journal.seek(0)
+    text = journal.read()
+    if text and not text.endswith("\n"):
+        journal.write("\n")
+    entries = []
+    for line in text.splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return entries
+
+
+def fold_journal(db_path: Path, journal, channel_names: list[str], lock_timeout: float) -> None:
+    """Record the journal's entries in the catalog in one publish, then empty the journal."""
+    entries = read_journal(journal)
+    if entries:
+        with catalog.writing(db_path, lock_timeout) as con:
+            for entry in entries:
+                _record(con, entry, channel_names)
+    journal.truncate(0)
+    journal.flush()
+    os.fsync(journal.fileno())
+
+
+def _record(con, entry: dict, channel_names: list[str]) -> None:
+    """Note one send's outcome; mark the alert delivered when every channel has had it. A channel
+    that has the alert is left alone, so folding an entry twice (killed between the publish and
+    emptying the journal) cannot undo a delivery."""
+    alert_id, at = entry["alert_id"], datetime.fromisoformat(entry["at"])
+    con.execute(
+        "insert into alert_deliveries values (?, ?, ?, 1, ?) on conflict (alert_id, channel) do update "
+        "set attempts = alert_deliveries.attempts + 1, delivered_at = excluded.delivered_at, "
+        "last_error = excluded.last_error where alert_deliveries.delivered_at is null",
+        [alert_id, entry["channel"], None if entry["error"] else at, entry["error"]])
+    delivered = con.execute(
+        "select count(*) from alert_deliveries where alert_id = ? and delivered_at is not null "
+        "and list_contains(?, channel)", [alert_id, channel_names]).fetchone()[0]
+    if channel_names and delivered == len(channel_names):
+        con.execute("update alerts set delivered_at = ? where alert_id = ? and delivered_at is null",
+                    [at, alert_id])

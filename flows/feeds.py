@@ -6,6 +6,7 @@ fetched with a conditional request (the ETag / Last-Modified it last answered wi
 limit. A body is saved as `data/raw/<feed>/<sha256 prefix>-<name>`: content-hashed, never
 overwritten. An HTML page keeps its raw HTML under `data/raw/<feed>/.html/` (hidden from
 ingest) and its article text as a `.txt` beside the other files, which is what gets ingested.
+`feed_state` is read read-only and written by one publish of the catalog per feed fetch.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import httpx
 from extractors.html_text import decode_html, html_article, page_links
 from flows import catalog
 from flows.settings import Feed, HttpSettings
-from schemas.errors import GazetteError
+from schemas.errors import CatalogVersionError, GazetteError
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 HASH_PREFIX = 16
@@ -120,7 +121,17 @@ def _get(client: httpx.Client, url: str, headers: dict, max_bytes: int) -> Respo
 
 
 def load_state(db_path: Path, feed: str) -> dict[str, UrlState]:
-    con = catalog.connect(db_path)
+    """Each URL's validators and body hash, read from the published catalog; {} before there is one.
+    A catalog of older code is migrated first (one publish), as any writer would."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return {}
+    try:
+        con = catalog.connect(db_path, read_only=True)
+    except CatalogVersionError:
+        with catalog.writing(db_path):  # a newer catalog raises again here, saying so
+            pass
+        con = catalog.connect(db_path, read_only=True)
     try:
         rows = con.execute("select url, etag, last_modified, sha256 from feed_state where feed = ?",
                            [feed]).fetchall()
@@ -129,11 +140,14 @@ def load_state(db_path: Path, feed: str) -> dict[str, UrlState]:
     return {url: UrlState(etag, modified, sha) for url, etag, modified, sha in rows}
 
 
-def save_state(db_path: Path, feed: str, seen: list[tuple[Response, Optional[str]]]) -> None:
-    """Remember each URL's validators and body hash, in one short transaction."""
+def save_state(db_path: Path, feed: str, seen: list[tuple[Response, Optional[str]]],
+               lock_timeout: float = 600.0) -> None:
+    """Remember each URL's validators and body hash, in one publish of the catalog (none when
+    nothing was fetched)."""
+    if not seen:
+        return
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    con = catalog.connect(db_path)
-    try:
+    with catalog.writing(Path(db_path), lock_timeout) as con:
         con.execute("begin transaction")
         for resp, path in seen:
             sha = hashlib.sha256(resp.body).hexdigest() if resp.status == 200 else None
@@ -146,8 +160,6 @@ def save_state(db_path: Path, feed: str, seen: list[tuple[Response, Optional[str
                 [resp.url, feed, resp.etag, resp.last_modified, sha, path, now,
                  now if resp.status == 200 else None])
         con.execute("commit")
-    finally:
-        con.close()
 
 
 def fetch_feed(feed: Feed, http: HttpSettings, raw_dir: Path, db_path: Path) -> FeedReport:

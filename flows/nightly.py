@@ -2,9 +2,10 @@
 
 Each step reads what the one before left in the catalog or the drop folder, so a run that stops
 anywhere is completed by the next: files already downloaded are skipped by hash, documents without
-an alert get one, alerts without a delivery are sent. `nightly_deployment` is the scheduled
-deployment `nightly-ingest` that `gazette serve` runs (it needs a real Prefect server:
-shared/STACK.md); `gazette nightly` runs the flow once.
+an alert get one, alerts without a delivery are sent. Every step reads the published catalog
+read-only and writes it through `catalog.writing`, so an analyst's open reader never blocks a
+run. `nightly_deployment` is the scheduled deployment `nightly-ingest` that `gazette serve` runs
+(it needs a real Prefect server: shared/STACK.md); `gazette nightly` runs the flow once.
 """
 from __future__ import annotations
 
@@ -50,11 +51,7 @@ def fetch_feed_task(feed: Feed, http: HttpSettings, raw_dir: Path, db_path: Path
 
 @task(cache_policy=NO_CACHE)
 def derive_alerts_task(db_path: Path) -> list[str]:
-    con = catalog.connect(db_path)
-    try:
-        return [alert.alert_id for alert in derive_alerts(con)]
-    finally:
-        con.close()
+    return [alert.alert_id for alert in derive_alerts(db_path)]
 
 
 @task(cache_policy=NO_CACHE)

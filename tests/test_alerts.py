@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import textwrap
 from datetime import date
 from decimal import Decimal
 from email import message_from_bytes
@@ -17,10 +18,11 @@ from flows import catalog
 from flows.alert_text import format_yuan
 from flows.alerts import derive_alerts, list_alerts
 from flows.cli import main
-from flows.delivery import deliver_pending
+from flows.delivery import deliver_pending, journal_path
 from flows.settings import (Channels, JsonlChannel, SettingsError, SmtpChannel, WebhookChannel,
                             load_settings, parse_settings)
 from tests.test_feeds import LoopbackSite
+from tests.test_reliability import held_reader, run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,14 +99,6 @@ def catalog_copy(corpus_catalog, tmp_path):
     return db
 
 
-def derive(db: Path):
-    con = catalog.connect(db)
-    try:
-        return derive_alerts(con)
-    finally:
-        con.close()
-
-
 @pytest.mark.parametrize("amount, words", [
     ("100000000", "1亿元"), ("150000000", "1.5亿元"), ("5000000", "500万元"), ("25000000", "2500万元"),
     ("2000", "2000元"), ("15000.5", "1.50005万元"),
@@ -114,7 +108,7 @@ def test_format_yuan(amount, words):
 
 
 def test_corpus_alerts_one_per_issue_document_and_revision(catalog_copy):
-    created = derive(catalog_copy)
+    created = derive_alerts(catalog_copy)
     assert sorted((a.kind, a.alert_id) for a in created) == [
         ("document", "document:26b7b7b7d6e674c3"),   # yizhuang-pharma-service-guide-2026
         ("document", "document:2fa825f3a2f7f56e"),   # beijing-tech-services-2025-draft
@@ -129,20 +123,20 @@ def test_corpus_alerts_one_per_issue_document_and_revision(catalog_copy):
     assert changping.summary.splitlines() == [
         "新文件：中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法（修订稿）（征求意见稿）",
         "   来源：changping-pharma-2025-draft.txt", "   最高 1亿元（单个企业每年）；废止 昌政办发〔2023〕13号"]
-    assert derive(catalog_copy) == []  # derived again: nothing twice
+    assert derive_alerts(catalog_copy) == []  # derived again: nothing twice
 
 
 def test_versions_by_policy_key_without_the_revision_stage(catalog_copy, monkeypatch):
     import flows.alerts
 
     monkeypatch.setattr(flows.alerts, "has_revisions", lambda con: False)
-    assert sorted(a.alert_id for a in derive(catalog_copy)) == [
+    assert sorted(a.alert_id for a in derive_alerts(catalog_copy)) == [
         "document:26b7b7b7d6e674c3", "document:2fa825f3a2f7f56e", "document:304287588cce5dea",
         "issue:北京市人民政府公报/2025/27", "revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
 
 
 def test_revision_alert_names_the_previous_version(catalog_copy):
-    [revision] = [a for a in derive(catalog_copy) if a.kind == "revision"]
+    [revision] = [a for a in derive_alerts(catalog_copy) if a.kind == "revision"]
     # jjgf-2025-9.txt differs from the gazette's 9号 in two characters, none of them a fact
     assert revision.summary.splitlines() == [
         "修订：京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
@@ -152,7 +146,7 @@ def test_revision_alert_names_the_previous_version(catalog_copy):
 
 
 def test_delivery_to_every_channel_once_and_retried_after_a_failure(catalog_copy, tmp_path, webhook, smtp_sink):
-    created = derive(catalog_copy)
+    created = derive_alerts(catalog_copy)
     ids = sorted(a.alert_id for a in created)
     channels = Channels(jsonl=JsonlChannel(tmp_path / "alerts.jsonl"),
                         webhook=WebhookChannel(url=f"{webhook.url}/hook", timeout_seconds=5),
@@ -185,7 +179,7 @@ def test_delivery_to_every_channel_once_and_retried_after_a_failure(catalog_copy
 
 
 def test_jsonl_channel_skips_an_alert_already_in_the_file(catalog_copy, tmp_path):
-    derive(catalog_copy)
+    derive_alerts(catalog_copy)
     path = tmp_path / "alerts.jsonl"
     deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path)))
     con = catalog.connect(catalog_copy)
@@ -196,8 +190,66 @@ def test_jsonl_channel_skips_an_alert_already_in_the_file(catalog_copy, tmp_path
     assert len(path.read_text(encoding="utf-8").splitlines()) == 5
 
 
+def test_a_reader_holding_the_catalog_does_not_block_deriving_or_delivering(catalog_copy, tmp_path):
+    with held_reader(catalog_copy, "select count(*) from alerts") as ask:
+        assert ask() == "0"
+        assert len(derive_alerts(catalog_copy)) == 5
+        report = deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(tmp_path / "alerts.jsonl")))
+        assert (len(report.sent["jsonl"]), report.failed, report.pending) == (5, {}, 0)
+        assert ask() == "0"  # its snapshot
+    con = catalog.connect(catalog_copy, read_only=True)
+    assert [a.delivered_at is not None for a in list_alerts(con)] == [True] * 5
+    con.close()
+
+
+KILL_AFTER_JOURNALING = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from flows import delivery
+    from flows.settings import Channels, JsonlChannel, WebhookChannel
+
+    real_note, notes = delivery._note, []
+
+    def note_then_die(journal, *outcome):
+        real_note(journal, *outcome)
+        notes.append(outcome)
+        if len(notes) == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    delivery._note = note_then_die
+    delivery.deliver_pending(Path(sys.argv[1]), Channels(jsonl=JsonlChannel(Path(sys.argv[2])),
+                                                         webhook=WebhookChannel(url=sys.argv[3])))
+""")
+
+
+def test_killed_after_a_send_the_next_run_neither_sends_it_again_nor_loses_it(catalog_copy, tmp_path, webhook):
+    ids = sorted(a.alert_id for a in derive_alerts(catalog_copy))
+    path, hook = tmp_path / "alerts.jsonl", f"{webhook.url}/hook"
+    code = run_script(KILL_AFTER_JOURNALING, str(catalog_copy), str(path), hook, tmp_path=tmp_path)
+    assert code == -9, (tmp_path / "script.log").read_text()[-2000:]
+    [first] = [p["alert_id"] for p in webhook.posts]  # killed after journaling its webhook send
+    assert [json.loads(line)["channel"] for line in journal_path(catalog_copy).read_text().splitlines()] == [
+        "jsonl", "webhook"]
+    con = catalog.connect(catalog_copy, read_only=True)
+    assert con.execute("select count(*) from alert_deliveries").fetchone()[0] == 0  # not folded
+    con.close()
+    with open(journal_path(catalog_copy), "a", encoding="utf-8") as journal:
+        journal.write('{"alert_id": "iss')  # as if killed while journaling a third send
+
+    report = deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path), webhook=WebhookChannel(url=hook)))
+    assert first not in report.sent["webhook"] and sorted(report.sent["webhook"] + [first]) == ids
+    assert sorted(p["alert_id"] for p in webhook.posts) == ids
+    assert sorted(json.loads(line)["alert_id"] for line in path.read_text(encoding="utf-8").splitlines()) == ids
+    assert journal_path(catalog_copy).read_text() == ""
+    con = catalog.connect(catalog_copy, read_only=True)
+    assert con.execute("select channel, count(*), sum(attempts), count(delivered_at) from alert_deliveries "
+                       "group by all order by all").fetchall() == [("jsonl", 5, 5, 5), ("webhook", 5, 5, 5)]
+    assert list_alerts(con, undelivered=True) == []
+    con.close()
+
+
 def test_gazette_alerts_command(catalog_copy, capsys):
-    derive(catalog_copy)
+    derive_alerts(catalog_copy)
     assert main(["--db", str(catalog_copy), "alerts", "--undelivered"]) == 0
     out = capsys.readouterr().out
     assert "issue  issue:北京市人民政府公报/2025/27  (undelivered)" in out and out.rstrip().endswith("(5 alerts)")

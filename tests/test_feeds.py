@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows import catalog
 from flows.feeds import fetch_feed
 from flows.settings import Feed, HttpSettings
 from tests.conftest import sample
+from tests.test_reliability import held_reader
 
 FAST = HttpSettings(timeout_seconds=2.0, retries=2, backoff_seconds=0.01, max_bytes=1_000_000,
                     use_env_proxy=False)
@@ -242,3 +244,41 @@ def test_listing_of_policy_pages(site, dirs):
     assert (raw / saved).read_text(encoding="utf-8") == (
         "关于促进医药健康产业高质量发展的若干意见\n第一条 单个企业每年支持额度不超过 1 亿元。\n")
     assert site.gets("/") == []
+
+
+def test_a_reader_holding_the_catalog_does_not_block_saving_feed_state(site, dirs):
+    raw, db = dirs
+    site.pages["/list.html"] = (listing("a.txt"), "text/html")
+    site.pages["/files/a.txt"] = ("甲".encode(), "text/plain")
+    feed = Feed(name="f", url=f"{site.url}/list.html")
+    fetch_feed(feed, FAST, raw, db)
+    with held_reader(db, "select count(*) from feed_state") as ask:
+        assert ask() == "2"
+        site.pages["/list.html"] = (listing("a.txt", "b.txt"), "text/html")
+        site.pages["/files/b.txt"] = ("乙".encode(), "text/plain")
+        report = fetch_feed(feed, FAST, raw, db)
+        assert (len(report.saved), report.unchanged, report.errors) == (1, 1, {})
+        assert ask() == "2"  # its snapshot
+    con = catalog.connect(db, read_only=True)
+    assert con.execute("select count(*) from feed_state").fetchone()[0] == 3
+    con.close()
+
+
+def test_feed_state_of_a_catalog_from_older_code_is_read_after_migrating_it(site, dirs):
+    from schemas.ddl import latest_version, migrations
+
+    raw, db = dirs
+    body = "甲".encode()
+    site.pages["/a.txt"] = (body, "text/plain")
+    con = duckdb.connect(str(db))  # the catalog as the code before the latest migration left it
+    for mg in migrations()[:-1]:
+        con.execute(mg.sql)
+        con.execute("insert into schema_migrations values (?, ?, now())", [mg.version, mg.name])
+    con.execute("insert into feed_state (url, feed, etag, checked_at) values (?, 'f', ?, now())",
+                [f"{site.url}/a.txt", '"%s"' % hashlib.sha256(body).hexdigest()[:12]])
+    con.close()
+    report = fetch_feed(Feed(name="f", url=f"{site.url}/a.txt", kind="page"), FAST, raw, db)
+    assert (report.saved, report.unchanged, report.errors) == ([], 1, {})  # its ETag sent back: 304
+    con = catalog.connect(db, read_only=True)
+    assert catalog.schema_version(con) == latest_version()
+    con.close()

@@ -1,5 +1,6 @@
 """The nightly flow: its deployment's schedule, and three runs end to end against a loopback feed,
-a loopback webhook, a loopback SMTP server and a JSONL file (127.0.0.1 only)."""
+a loopback webhook, a loopback SMTP server and a JSONL file (127.0.0.1 only), with an analyst's
+reader holding the catalog open."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from flows.settings import Schedule, Settings
 from tests.conftest import sample
 from tests.test_alerts import SmtpSink
 from tests.test_feeds import LoopbackSite, html_page
+from tests.test_reliability import held_reader
 
 # 第28期 is made from the 27th: a new masthead over the same eight documents.
 ISSUE_28 = (("第 27 期（总第 903 期）", "第 28 期（总第 904 期）"), ("2025年7月24日 第27期", "2025年7月31日 第28期"))
@@ -104,19 +106,23 @@ def test_three_nightly_runs_alert_each_new_item_once_on_every_channel(prefect_ha
         "/files/jjgf-2025-9.txt": (replaced(jjgf, REVISION), "text/plain; charset=utf-8"),
     })
     hook.fail_posts = 1
-    second = nightly_flow(str(settings), str(db))
-    assert len(second.feeds[0].saved) == 2 and second.feeds[0].unchanged == 2
-    [revision_id] = [a for a in second.alerts if a.startswith("revision:")]
-    assert revision_id.startswith("revision:京技管发〔2025〕9号@")
-    assert sorted(second.alerts) == ["issue:北京市人民政府公报/2025/28", revision_id]
-    assert "webhook" not in second.delivery.sent and "HTTP 500" in second.delivery.failed["webhook"]
-    assert second.delivery.pending == 2 and not second.ok
+    # an analyst's read-only shell stays open through runs 2 and 3: neither waits for it
+    with held_reader(db, "select count(*) from alerts where delivered_at is not null") as ask:
+        assert ask() == "2"
+        second = nightly_flow(str(settings), str(db))
+        assert len(second.feeds[0].saved) == 2 and second.feeds[0].unchanged == 2
+        [revision_id] = [a for a in second.alerts if a.startswith("revision:")]
+        assert revision_id.startswith("revision:京技管发〔2025〕9号@")
+        assert sorted(second.alerts) == ["issue:北京市人民政府公报/2025/28", revision_id]
+        assert "webhook" not in second.delivery.sent and "HTTP 500" in second.delivery.failed["webhook"]
+        assert second.delivery.pending == 2 and not second.ok
 
-    third = nightly_flow(str(settings), str(db))
-    assert third.alerts == [] and third.feeds[0].unchanged == 1 and third.feeds[0].saved == []
-    assert feed.gets("/feed.json")[-1]["If-None-Match"].startswith('"')  # answered 304
-    assert sorted(third.delivery.sent["webhook"]) == sorted(second.alerts)
-    assert set(third.delivery.sent) == {"webhook"} and third.ok
+        third = nightly_flow(str(settings), str(db))
+        assert third.alerts == [] and third.feeds[0].unchanged == 1 and third.feeds[0].saved == []
+        assert feed.gets("/feed.json")[-1]["If-None-Match"].startswith('"')  # answered 304
+        assert sorted(third.delivery.sent["webhook"]) == sorted(second.alerts)
+        assert set(third.delivery.sent) == {"webhook"} and third.ok
+        assert ask() == "2"  # its snapshot
 
     every = sorted(first.alerts + second.alerts)
     jsonl = [json.loads(line)["alert_id"] for line in (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]

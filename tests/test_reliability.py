@@ -1,6 +1,7 @@
 """Bad input, runaway parsers, crashes, concurrent runs and old catalogs lose nothing."""
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -10,6 +11,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Callable, Iterator
 
 import duckdb
 import pytest
@@ -198,12 +200,28 @@ def test_second_writer_waits_then_says_catalog_busy(tmp_path, capsys):
 
 
 HOLD_READER = textwrap.dedent("""
-    import sys, time, duckdb
+    import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
-    print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
-    sys.stdin.readline()
-    print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
+    for _ in sys.stdin:
+        print(con.execute(sys.argv[2]).fetchone()[0], flush=True)
 """)
+
+
+@contextlib.contextmanager
+def held_reader(db: Path, sql: str) -> Iterator[Callable[[], str]]:
+    """Another process holding the catalog open read-only for the whole block, as an analyst's
+    `duckdb -readonly` shell does; yields `ask()`, which runs `sql` there and returns the answer."""
+    with subprocess.Popen([sys.executable, "-c", HOLD_READER, str(db), sql], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as proc:
+        def ask() -> str:
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+            return proc.stdout.readline().strip()
+
+        try:
+            yield ask
+        finally:
+            proc.kill()
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -213,18 +231,12 @@ def test_a_reader_holding_the_catalog_does_not_block_ingest_and_keeps_its_snapsh
     shutil.copy(SAMPLES / GUIDE, raw)
     db = tmp_path / "c.duckdb"
     ingest([raw], db_path=db)
-    reader = subprocess.Popen([sys.executable, "-c", HOLD_READER, str(db)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "1"
+    with held_reader(db, "select count(*) from documents") as ask:
+        assert ask() == "1"
         shutil.copy(SAMPLES / "changping-pharma-2025-draft.txt", raw)
         report = ingest([raw], db_path=db, lock_timeout=5)
         assert report.added == ["changping-pharma-2025-draft.txt"]
-        reader.stdin.write("\n")
-        reader.stdin.flush()
-        assert reader.stdout.readline().strip() == "1"  # its snapshot, consistent
-    finally:
-        reader.kill()
+        assert ask() == "1"  # its snapshot, consistent
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from documents").fetchone()[0] == 2
     con.close()
