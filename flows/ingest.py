@@ -1,8 +1,8 @@
 """The ingest flow: raw files → parsed and staged in worker processes → loaded by one writer.
 
 Sources are parsed in parallel, each in a worker process with a timeout and a memory ceiling,
-and staged to Parquet; then one writer loads them into a copy of the catalog, one transaction
-per source, and publishes it atomically (`catalog.writing`). Files whose bytes the catalog
+and staged to Parquet; then one writer loads them into a copy of the catalog, in transactions of
+whole sources, and publishes it atomically (`catalog.writing`). Files whose bytes the catalog
 already holds are not parsed again.
 """
 from __future__ import annotations
@@ -27,6 +27,9 @@ from flows.progress import progress_bar  # noqa: E402
 from flows.revision_flow import revisions_flow  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
+# Staged sources loaded per transaction: whole sources only, and the run is published at once.
+LOAD_BATCH = 64
+
 
 @dataclass
 class IngestReport:
@@ -91,8 +94,8 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
     with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
             loader.record_path(con, source.source_id, source.path)
-        for item in staged:
-            loader.load_staged(con, item.staged, force=force)
+        for k in range(0, len(staged), LOAD_BATCH):
+            loader.load_staged(con, [item.staged for item in staged[k:k + LOAD_BATCH]], force=force)
         if staged:
             relate.resolve_relations(con)
         loader.sync_bureaus(con)

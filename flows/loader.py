@@ -106,7 +106,7 @@ class SourceRows:
         """Insert the rows straight into a catalog connection (inside the caller's transaction)."""
         with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
             self.export(Path(tmp), 0)
-            _insert_staged(con, Path(tmp))
+            _insert_staged(con, [Path(tmp)])
 
 
 def _json_value(value):
@@ -304,26 +304,32 @@ def stage_source(source: SourceFile, parsed: ParsedSource, staging_root: Path) -
     return stager.finish(parsed, rows)
 
 
-def load_staged(con, staged: Path, force: bool = False) -> None:
-    """Load a staged source into the catalog in one transaction (replacing it with --force)."""
-    source_id = Path(staged).name
+def load_staged(con, staged: Path | list[Path], force: bool = False) -> None:
+    """Load staged sources (a folder, or a batch of them) into the catalog in one transaction
+    (replacing them with --force). A batch costs one statement per table, not one per table and
+    source: ~1.7 ms a statement is most of a small source's load."""
+    folders = [Path(staged)] if isinstance(staged, (str, Path)) else [Path(f) for f in staged]
     con.execute("begin transaction")
     try:
         if force:
-            delete_source(con, source_id)
-        _insert_staged(con, Path(staged))
+            for folder in folders:
+                delete_source(con, folder.name)
+        _insert_staged(con, folders)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
 
 
-
-def _insert_staged(con, folder: Path) -> None:
-    """Insert every table's staged Parquet parts from `folder`, in load order; tables without
+def _insert_staged(con, folders: list[Path]) -> None:
+    """Insert every table's staged Parquet parts from `folders`, in load order; tables without
     rows have no file."""
-    present = {p.name.rsplit("-", 1)[0] for p in folder.glob("*.parquet")}
+    files: dict[str, list[str]] = {}
+    for folder in folders:
+        for part in sorted(folder.glob("*.parquet")):
+            files.setdefault(part.name.rsplit("-", 1)[0], []).append(str(part).replace("'", "''"))
     for table in SOURCE_TABLES:
-        if table in present:
+        if table in files:
             verb = "insert or ignore" if table == "source_paths" else "insert"
-            con.execute(f"{verb} into {table} select * from read_parquet('{folder / table}-*.parquet')")
+            listed = ", ".join(f"'{f}'" for f in files[table])
+            con.execute(f"{verb} into {table} select * from read_parquet([{listed}])")

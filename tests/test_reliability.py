@@ -129,8 +129,10 @@ def test_same_bytes_under_a_new_name_are_one_source_with_two_paths(tmp_path):
 KILL_DURING_LOAD = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from flows import loader
+    from flows import ingest as ingest_module, loader
     from flows.ingest import ingest
+
+    ingest_module.LOAD_BATCH = 1  # a batch per source, so the kill falls between two of them
 
     real_load, loads = loader.load_staged, []
 
