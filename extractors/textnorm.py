@@ -28,7 +28,7 @@ CJK_RANGES = (
 WHITESPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def fold_width(text: str) -> str:
     """Fold full-width ASCII forms (U+FF01–FF5E) to ASCII and U+3000 to a space, 1 char → 1 char.
 

@@ -227,7 +227,8 @@ def memory():
 
 @functools.lru_cache(maxsize=1)
 def _memory_catalog():
-    con = duckdb.connect(":memory:")
+    # One thread: DuckDB's memory for writing a staged part grows with its threads' buffers.
+    con = duckdb.connect(":memory:", config={"threads": 1})
     migrate(con)
     return con
 

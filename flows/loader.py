@@ -21,6 +21,9 @@ from flows import catalog
 from flows.catalog import SourceFile, now_utc
 from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
+# DuckDB needs ~10× the staged text in memory to write a part (JSON read, casts, Parquet row
+# groups), so a large source is staged in parts of about this many characters of document text.
+STAGE_PART_CHARS = 100_000
 # Tables a source's rows live in, in the order they are loaded.
 SOURCE_TABLES = ("sources", "source_paths", "issues", "documents", "document_warnings", "articles",
                  "facts", "relations", "policy_terms", "issue_toc")
@@ -277,10 +280,16 @@ class Stager:
         key = issue_key(parsed)
         return None if key is None or parsed.error else f"{key}@{self.source.source_id[:12]}"
 
-    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> None:
-        rows = SourceRows()
-        self.found.update(build_documents(rows, self.source, issue_id, docs))
-        self._export(rows)
+    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> Optional[SourceRows]:
+        """Stage documents, a part per STAGE_PART_CHARS of their text; returns the rows of the
+        last part unexported, for `finish` to write with the source row."""
+        rows = None
+        for batch in document_batches(docs, STAGE_PART_CHARS):
+            if rows is not None:
+                self._export(rows)
+            rows = SourceRows()
+            self.found.update(build_documents(rows, self.source, issue_id, batch))
+        return rows
 
     def finish(self, parsed: ParsedSource, rows: Optional[SourceRows] = None) -> Path:
         """Stage the source row, its issue and TOC (with `rows`, when given: rows not yet
@@ -292,16 +301,32 @@ class Stager:
         os.replace(self.partial, self.final)
         return self.final
 
+    def export(self, rows: Optional[SourceRows]) -> None:
+        if rows is not None:
+            self._export(rows)
+
     def _export(self, rows: SourceRows) -> None:
         rows.export(self.partial, self.parts)
         self.parts += 1
 
 
 def stage_source(source: SourceFile, parsed: ParsedSource, staging_root: Path) -> Path:
-    """Stage one whole parsed source (see Stager), as a single part."""
-    stager, rows = Stager(source, staging_root), SourceRows()
-    stager.found.update(build_documents(rows, source, stager.issue_id(parsed), parsed.documents))
-    return stager.finish(parsed, rows)
+    """Stage one whole parsed source (see Stager): a small source in a single part."""
+    stager = Stager(source, staging_root)
+    return stager.finish(parsed, stager.add(stager.issue_id(parsed), parsed.documents))
+
+
+def document_batches(docs: tuple[ParsedDocument, ...], limit: int) -> list[tuple[ParsedDocument, ...]]:
+    """Consecutive documents in batches of at most `limit` characters of text (a longer document
+    alone); at least one batch, maybe empty."""
+    batches, batch, size = [], [], 0
+    for doc in docs:
+        if batch and size + len(doc.span.text) > limit:
+            batches.append(tuple(batch))
+            batch, size = [], 0
+        batch.append(doc)
+        size += len(doc.span.text)
+    return batches + [tuple(batch)]
 
 
 def load_staged(con, staged: Path | list[Path], force: bool = False) -> None:

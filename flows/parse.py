@@ -22,7 +22,7 @@ from schemas.errors import BadInputError
 from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
 
 # Text files above this size are streamed in parts of about PART_CHARS characters.
-LARGE_TEXT_BYTES = 32 << 20
+LARGE_TEXT_BYTES = 8 << 20
 PART_CHARS = 2_000_000
 
 
@@ -138,7 +138,8 @@ def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_ch
             trees = timer.run("segment", segment_documents, spans)
             docs = timer.run("extract", extract_documents, cleaned, spans, trees)
             issue_id = stager.issue_id(ParsedSource("text", None, issue=issue))
-            timer.run("stage", stager.add, issue_id, tuple(docs))
+            rows = timer.run("stage", stager.add, issue_id, tuple(docs))
+            timer.run("stage", stager.export, rows)
             warnings += [f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings]
             seq += len(spans)
     except BadInputError as exc:

@@ -70,3 +70,38 @@ def test_large_files_take_the_streamed_path_with_bounded_memory(tmp_path, monkey
     assert len(list(result.staged.glob("documents-*.parquet"))) > 5
     # the whole file is ~1.2 MB of UTF-8 (~0.4 M characters); parsing it whole peaks near 60 MB
     assert peak < 45_000_000, peak
+
+
+def test_a_source_larger_than_a_staging_part_is_staged_in_parts_and_loads_whole(tmp_path, monkeypatch):
+    """DuckDB's memory for writing a part grows with it, so a big source is staged in parts of
+    STAGE_PART_CHARS; the catalog gets the same rows as from a single part."""
+    from flows import catalog, loader
+
+    path = big_issue(tmp_path, copies=3)
+    source = SourceFile("d" * 64, path.name, "text", path.stat().st_size)
+    parsed, _ = parse.parse_source(path)
+    monkeypatch.setattr(loader, "STAGE_PART_CHARS", 10_000_000)
+    single = loader.stage_source(source, parsed, tmp_path / "one")
+    monkeypatch.setattr(loader, "STAGE_PART_CHARS", 20_000)
+    parted = loader.stage_source(source, parsed, tmp_path / "many")
+    assert len(list(single.glob("documents-*.parquet"))) == 1
+    assert len(list(parted.glob("documents-*.parquet"))) >= 5
+    tables = {}
+    for name, staged in (("one", single), ("many", parted)):
+        with catalog.writing(tmp_path / f"{name}.duckdb") as con:
+            loader.load_staged(con, staged)
+            tables[name] = [con.execute(f"select * exclude (ingested_at) from {t} order by all").fetchall()
+                            if t == "sources" else con.execute(f"select * from {t} order by all").fetchall()
+                            for t in ("documents", "articles", "facts", "policy_terms", "issue_toc", "sources")]
+    assert tables["one"] == tables["many"]
+    assert len(tables["one"][0]) == 24
+
+
+def test_document_batches_keep_order_and_put_an_oversized_document_alone():
+    from types import SimpleNamespace
+
+    from flows.loader import document_batches
+
+    docs = tuple(SimpleNamespace(span=SimpleNamespace(text="字" * n)) for n in (30, 50, 200, 10, 10))
+    assert [[len(d.span.text) for d in b] for b in document_batches(docs, 100)] == [[30, 50], [200], [10, 10]]
+    assert document_batches((), 100) == [()]
