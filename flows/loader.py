@@ -24,6 +24,9 @@ from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 # DuckDB needs ~10× the staged text in memory to write a part (JSON read, casts, Parquet row
 # groups), so a large source is staged in parts of about this many characters of document text.
 STAGE_PART_CHARS = 100_000
+INSERT_CHUNK_BYTES = 2 << 20
+# The longest row DuckDB reads back (a document of a text file just under the streaming size).
+MAX_ROW_BYTES = 64 << 20
 # Tables a source's rows live in, in the order they are loaded.
 SOURCE_TABLES = ("sources", "source_paths", "issues", "documents", "document_warnings", "articles",
                  "facts", "relations", "policy_terms", "issue_toc")
@@ -52,20 +55,36 @@ def sync_bureaus(con) -> None:
 
 
 def insert_rows(con, table: str, rows: list[list]) -> None:
-    """Insert many rows into `table` in one statement, typed as the DDL says. DuckDB's
-    `executemany` costs ~1.4 ms a row (it probes for pandas and numpy types value by value)."""
-    if not rows:
-        return
+    """Insert many rows into `table`, typed as the DDL says, a statement per INSERT_CHUNK_BYTES
+    of JSON. DuckDB's `executemany` costs ~1.4 ms a row (it probes for pandas and numpy types
+    value by value); its JSON reader needs ~20× the bytes it reads, hence the chunks."""
     with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
         lines = Path(tmp) / f"{table}.jsonl"
-        _write_lines(lines, rows)
-        con.execute(f"insert into {table} {_typed_select(table, lines)}")
+        fh, written = None, 0
+        for values in rows:
+            if fh is None:
+                fh, written = open(lines, "w", encoding="utf-8"), 0
+            written += fh.write(_json_line(table, values))
+            if written >= INSERT_CHUNK_BYTES:
+                fh.close()
+                con.execute(f"insert into {table} {_typed_select(table, lines)}")
+                fh = None
+        if fh is not None:
+            fh.close()
+            con.execute(f"insert into {table} {_typed_select(table, lines)}")
 
 
-def _write_lines(path: Path, rows: list[list]) -> None:
+def _write_lines(path: Path, table: str, rows: list[list]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for values in rows:
-            fh.write(json.dumps(values, ensure_ascii=False, default=_json_value) + "\n")
+            fh.write(_json_line(table, values))
+
+
+def _json_line(table: str, values: list) -> str:
+    """A row as a JSON object keyed by column name (DuckDB reads those straight into typed
+    columns; arrays read as one JSON value and cast element by element need ~70× the memory)."""
+    names = _column_names(table)
+    return json.dumps(dict(zip(names, values)), ensure_ascii=False, default=_json_value) + "\n"
 
 
 def delete_source(con, source_id: str) -> None:
@@ -100,7 +119,7 @@ class SourceRows:
             if not self.tables[table]:
                 continue
             lines = folder / f"{table}-{part:05d}.jsonl"
-            _write_lines(lines, self.tables[table])
+            _write_lines(lines, table, self.tables[table])
             select = _typed_select(table, lines)
             con.execute(f"copy ({select}) to '{folder / table}-{part:05d}.parquet' (format parquet)")
             lines.unlink()
@@ -128,11 +147,15 @@ def _columns(table: str) -> tuple[tuple[str, str], ...]:
 
 
 def _typed_select(table: str, lines: Path) -> str:
-    """SELECT casting each JSON array element to its column's type, in column order."""
-    casts = [f"(j->{i})::{kind} as {name}" if kind.endswith("[]") else f"(j->>{i})::{kind} as {name}"
-             for i, (name, kind) in enumerate(_columns(table))]
-    return (f"select {', '.join(casts)} from read_json('{lines}', format = 'newline_delimited', "
-            "records = false, columns = {'j': 'JSON'})")
+    """SELECT of a JSON-lines file of `table`'s rows, typed as the DDL says, in column order."""
+    columns = ", ".join(f"'{name}': '{kind}'" for name, kind in _columns(table))
+    return (f"select * from read_json('{lines}', format = 'newline_delimited', "
+            f"maximum_object_size = {MAX_ROW_BYTES}, columns = {{{columns}}})")
+
+
+@functools.lru_cache(maxsize=None)
+def _column_names(table: str) -> tuple[str, ...]:
+    return tuple(name for name, _ in _columns(table))
 
 
 def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = False) -> None:

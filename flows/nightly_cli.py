@@ -62,6 +62,14 @@ def run_serve(args) -> int:
 
 
 def run_nightly(args) -> int:
+    from flows.settings import load_settings
+
+    settings = load_settings(args.settings)
+    if not settings.feeds and not nightly_work(args.db, settings):
+        # No feed to fetch and nothing to ingest, alert or deliver: the run would orchestrate
+        # nothing, so it ends before Prefect is imported (1.5–2 s) or a server is started.
+        print("nothing new: no feeds, no new files, no alerts to derive or deliver")
+        return 0
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.nightly import nightly_flow
@@ -77,6 +85,38 @@ def run_nightly(args) -> int:
     for name, error in report.delivery.failed.items():
         print(f"delivery to {name} failed, retried next run: {error}", file=sys.stderr)
     return 0 if report.ok else EXIT_PARTIAL
+
+
+def nightly_work(db: Path, settings) -> list[str]:
+    """What a nightly run without feeds would do, found on a read-only connection: new files,
+    alerts to derive, alerts some configured channel has not had, deliveries to record."""
+    from flows import catalog
+    from flows.alerts import new_alerts
+    from flows.delivery import journal_path
+    from flows.plan import discover, plan_files
+
+    work = []
+    if settings.raw_dir.exists() and not plan_files(db, discover([settings.raw_dir]), force=False).nothing_new:
+        work.append("new files")
+    if not Path(db).exists():
+        return work
+    journal = journal_path(Path(db))
+    if journal.exists() and journal.stat().st_size:
+        work.append("deliveries to record")
+    channels = [name for name, _ in settings.channels.configured()]
+    con = catalog.connect(db, read_only=True)
+    try:
+        if new_alerts(con):
+            work.append("alerts to derive")
+        if channels and con.execute(
+                "select count(*) from alerts a where a.delivered_at is null and exists ("
+                "select 1 from unnest(?) c(channel) where not exists (select 1 from alert_deliveries d "
+                "where d.alert_id = a.alert_id and d.channel = c.channel and d.delivered_at is not null))",
+                [channels]).fetchone()[0]:
+            work.append("alerts to deliver")
+    finally:
+        con.close()
+    return work
 
 
 def run_alerts(args) -> int:

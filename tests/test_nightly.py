@@ -145,3 +145,24 @@ def test_three_nightly_runs_alert_each_new_item_once_on_every_channel(prefect_ha
     assert revision[1].endswith("-jjgf-2025-9.txt；上一版本：北京市人民政府公报 2025年第27期")
     assert revision[2:] == ["   上限 3000万元 → 5000万元（单个企业每年）",
                             "   现行：最高 1亿元（单个企业每年）；废止 京技管发〔2023〕5号；有效期至 2027-12-31"]
+
+    # a fourth night with the feeds gone quiet and nothing undelivered has no work at all, so
+    # `gazette nightly` would end before importing Prefect; a new file in data/raw is work again
+    from dataclasses import replace as with_changes
+
+    from flows.nightly_cli import nightly_work
+    from flows.settings import load_settings
+
+    quiet = with_changes(load_settings(settings), feeds=())
+    assert nightly_work(db, quiet) == []
+    (quiet.raw_dir / "guide.txt").write_bytes(sample("yizhuang-pharma-service-guide-2026.txt").read_bytes())
+    assert nightly_work(db, quiet) == ["new files"]
+
+
+def test_nightly_work_lists_alerts_a_catalog_has_not_derived(corpus_catalog, tmp_path):
+    from flows.nightly_cli import nightly_work
+
+    db, raw, _ = corpus_catalog
+    settings = Settings(raw_dir=raw)
+    assert nightly_work(db, settings) == ["alerts to derive"]
+    assert nightly_work(tmp_path / "none.duckdb", Settings(raw_dir=tmp_path / "empty")) == []
