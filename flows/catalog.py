@@ -27,6 +27,10 @@ from schemas.errors import CatalogBusyError, CatalogVersionError, QueryError
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 LOCK_MESSAGE = "Could not set lock"
+# A writer's DuckDB: a bounded buffer pool (it spills to `<catalog>.tmp` beyond it) on one thread.
+# Loading a 200 MB text's 927,000 facts peaks at 1.35 GB of RSS with DuckDB's defaults, 360 MB
+# with these; a run's loads are small batches, so one thread costs little.
+WRITER_SETTINGS = ("set memory_limit = '256MB'", "set threads = 1", "set enable_progress_bar = false")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ def connect(db_path: Path, read_only: bool = False, lock_timeout: float = 30.0):
         if read_only:
             _check_version(con, db_path)
         else:
+            for setting in WRITER_SETTINGS:
+                con.execute(setting)
             migrate(con)
     except Exception:
         con.close()  # else this process keeps the file open and a later connect sees it unchanged

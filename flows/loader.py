@@ -21,8 +21,8 @@ from flows import catalog
 from flows.catalog import SourceFile, now_utc
 from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
-# DuckDB needs ~10× the staged text in memory to write a part (JSON read, casts, Parquet row
-# groups), so a large source is staged in parts of about this many characters of document text.
+# A large source is staged in parts of about this many characters of document text, so that
+# the rows held for a part, and DuckDB's memory for writing it, stay small whatever the source.
 STAGE_PART_CHARS = 100_000
 INSERT_CHUNK_BYTES = 2 << 20
 # The longest row DuckDB reads back (a document of a text file just under the streaming size).
