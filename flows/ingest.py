@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -21,7 +21,7 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from flows import catalog, loader, relate  # noqa: E402
-from flows.plan import RAW_DIR, Plan, discover, plan_files, staging_root  # noqa: E402,F401
+from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
 from flows.parse import StagedSource, parse_and_stage, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
 from flows.revision_flow import revisions_flow  # noqa: E402
@@ -29,21 +29,6 @@ from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 # Staged sources loaded per transaction: whole sources only, and the run is published at once.
 LOAD_BATCH = 64
-
-
-@dataclass
-class IngestReport:
-    """What one ingest run did, source by source."""
-    added: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    quarantined: dict[str, str] = field(default_factory=dict)
-    documents: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-    doc_ids: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.quarantined
 
 
 @task(cache_policy=NO_CACHE)

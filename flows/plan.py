@@ -6,7 +6,7 @@ and never starts an orchestration it would not use.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import catalog
@@ -26,6 +26,21 @@ class Plan:
     @property
     def nothing_new(self) -> bool:
         return not self.parse and not self.new_paths
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did, source by source."""
+    added: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    quarantined: dict[str, str] = field(default_factory=dict)
+    documents: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    doc_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.quarantined
 
 
 def media_type_of(path: Path) -> str:
