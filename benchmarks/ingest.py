@@ -301,31 +301,33 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 
 # --- report ------------------------------------------------------------------------------------
 
-# What the profiles (cProfile, warm processes) said when these targets were first measured.
+# What the profiles (cProfile, warm processes) say about the targets still missed.
 WHY = """
-Why, from profiles of warm processes (cProfile, 2026-11-23):
+Why, from profiles of warm processes (cProfile, 2026-11-30), after the changes of that day
+(policy terms tokenized in a window around each candidate, not per sentence; width folding cached;
+one staging export per source with no file for an empty table; rows handed to DuckDB as JSON
+objects read into typed columns; staged sources loaded 64 at a time; version linking that skips
+pairs whose character counts rule them out; planning before Prefect is imported):
 
-- **Texts**: the parse stages run at about 0.25 MB/s per core. `extract` is ~0.55 MB/s: half of
-  it is `extract_policy_terms` (jieba + spaCy PhraseMatcher on every sentence holding a term
-  alias, and the pharma corpus holds many), a fifth `extract_bureaus`. `stage` (Parquet) costs
-  ~45 ms per source whatever its size: `SourceRows.export` runs twice per source, each time a
-  JSONL file and a DuckDB `COPY … TO parquet` for each of the 9 tables, most of them empty (20
-  `duckdb.execute` of ~2 ms each). The benchmark's copies are versions of one another, so the
-  revisions flow diffs every copy against the previous one (~19 s of the 37 s): real backfills
-  have few versions, but this is also a serial step after the parallel part. Each worker also
-  pays ~3 s of start-up (spawn, imports, jieba's dictionary, spaCy).
-- **PDFs**: pdfium reads text at 600–900 pages/s; `read_pdf` reaches 80–100 because pdfplumber
-  parses the 9 ruled pages of the gazette (of 79) to find its tables: 75% of the read time.
-  With 2 workers the serial part (flow, load, revisions) and two worker start-ups weigh on a
-  1,000-page run; the parse stages alone run at ≥ 40 pages/s per core.
-- **Nothing new**: importing Prefect costs 1.4–2 s of the CLI's 3.5 s; creating the flow run
-  ~1 s. Planning (hashing 30 files, reading the known hashes) takes ~0.1 s, so a check of the
-  plan before Prefect is imported would make a no-op run well under a second with or without
-  a server.
-- **Memory**: the flow process is ~300 MB (Prefect ~140 MB, DuckDB, revisions), a worker
-  ~300 MB (jieba's dictionary and spaCy ~200 MB, pdfium); per-stage Python allocations stay
-  under 11 MB, so memory does not grow with the corpus, but two workers and the flow add up to
-  ~800 MB, and Prefect's temporary server ~250 MB more.
+- **Texts**: warm, the parse stages run at ~1.6 MB/s per core on these files (`extract` ~2 MB/s)
+  and at 1.0 MB/s on one 200 MB text (benchmarks/results_large_text.md). On this corpus of
+  100 small files (31 kB each) two fixed costs keep the per-core rate near 0.6 MB/s: staging
+  (~18 ms a source: a DuckDB `COPY … TO parquet` of ~1.7 ms for each of ~7 tables) and, in each
+  worker, the first extraction loading jieba's dictionary and spaCy (~1.3 s, inside `extract`).
+  End to end the serial part adds ~5 s: worker start-up, the flow run, the load (0.6 s) and
+  the revisions flow (2.1 s: the copies are versions of one another, so every copy is diffed
+  against the one before; a real backfill has few versions). 1 MB/s per core end to end would
+  need both the staging cost per source and the orchestration per run to shrink several-fold.
+- **PDFs**: met. pdfium reads the text layer at ~900 pages/s; `read_pdf` runs at ~110 because
+  pdfplumber still parses the 9 ruled pages (of 79) for their tables.
+- **Nothing new**: `gazette ingest` plans (hashes, known sources) before importing Prefect and
+  ends in 0.2 s. `gazette nightly` with a feed must run its flow: importing Prefect (~0.9 s) and
+  a flow run with three tasks (~1.2 s, as for an empty flow) are most of its ~2.5–3.0 s.
+- **Memory**: each process stays under 400 MB (a worker ~270–300 MB: DuckDB 60, spaCy 86,
+  jieba's dictionary 67; the flow ~190 MB after imports, up to ~380 MB while DuckDB loads, its
+  buffer pool capped at 256 MB). The flow and one worker together peak at ~550–580 MB, over
+  the 500 MB budget; each further worker adds ~300 MB. Prefect's temporary server (~250 MB) is
+  not counted: the nightly case runs against `prefect server start`.
 """
 
 def machine() -> str:
