@@ -14,7 +14,6 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -336,6 +335,8 @@ def _font_name(textpage: pdfium.PdfTextPage, index: int) -> str:
 
 def _add_tables(path: Path, pages: list[PdfPage], numbers: list[int]) -> list[PdfPage]:
     """Read the ruled tables of the given pages and drop the lines that lie inside them."""
+    import pdfplumber  # here: only ruled pages need it, and the flow's process never does (13 MB)
+
     pages = list(pages)
     with pdfplumber.open(path) as pdf:
         for number in numbers:
