@@ -24,9 +24,14 @@ class JobFailure:
     reason: str
 
 
-def _serve(conn, memory_bytes: Optional[int]) -> None:
+def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None) -> None:
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 — a job that needs what failed here reports it itself
+            pass
     while True:
         try:
             job = conn.recv()
@@ -45,9 +50,9 @@ def _serve(conn, memory_bytes: Optional[int]) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, memory_bytes: Optional[int]):
+    def __init__(self, ctx, memory_bytes: Optional[int], warm_up: Optional[Callable] = None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, memory_bytes), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(child, memory_bytes, warm_up), daemon=True)
         self.process.start()
         child.close()
 
@@ -89,12 +94,16 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` spawned worker processes; `run(fn, *args)` is safe to call from several threads."""
+    """`size` spawned worker processes; `run(fn, *args)` is safe to call from several threads.
+
+    `warm_up`, a module-level function, runs in each worker as it starts (loading what jobs need),
+    so that start-up overlaps whatever the caller does meanwhile and stays out of job timeouts.
+    """
 
     def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
-                 memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES):
+                 memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES, warm_up: Optional[Callable] = None):
         self._ctx = mp.get_context("spawn")
-        self._timeout, self._memory = timeout, memory_bytes
+        self._timeout, self._memory, self._warm_up = timeout, memory_bytes, warm_up
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
@@ -102,7 +111,7 @@ class WorkerPool:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self._memory)
+        worker = _Worker(self._ctx, self._memory, self._warm_up)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -120,6 +129,11 @@ class WorkerPool:
                     self._all.remove(worker)
                 self._add()
         return result
+
+    @property
+    def size(self) -> int:
+        with self._lock:
+            return len(self._all)
 
     def close(self) -> None:
         with self._lock:

@@ -78,3 +78,40 @@ def test_benchmark_copies_are_distinct_sources_that_parse_like_the_original(tmp_
     reference, _ = parse_source(ROOT / "data" / "samples" / "jjgf-2025-9.txt")
     assert [d.span.doc_number for d in parsed.documents] == [d.span.doc_number for d in reference.documents]
     assert [len(d.facts) for d in parsed.documents] == [len(d.facts) for d in reference.documents]
+
+
+def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_harness, tmp_path, monkeypatch):
+    """ingest() starts the parsing workers before the flow run (their spaCy and jieba loading
+    overlaps Prefect's start-up) and the flow uses that pool, stopping it before the load."""
+    from flows import ingest as ingest_module, loader
+    from flows.workers import WorkerPool
+
+    events = []
+
+    class CountedPool(WorkerPool):
+        def __init__(self, *args, **kwargs):
+            events.append(("pool", kwargs.get("warm_up").__name__))
+            super().__init__(*args, **kwargs)
+
+        def close(self):
+            events.append(("close",))
+            super().close()
+
+    real_load = loader.load_staged
+
+    def load(con, staged, force=False):
+        events.append(("load",))
+        return real_load(con, staged, force)
+
+    monkeypatch.setattr(ingest_module, "WorkerPool", CountedPool)
+    monkeypatch.setattr(loader, "load_staged", load)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("jjgf-2025-9.txt", "yizhuang-pharma-service-guide-2026.txt"):
+        shutil.copy(ROOT / "data" / "samples" / name, raw)
+    report = ingest([raw], db_path=tmp_path / "c.duckdb", workers=1)
+    assert len(report.added) == 2 and report.ok
+    assert events[0] == ("pool", "warm_up") and events.count(("pool", "warm_up")) == 1
+    assert events.index(("close",)) < events.index(("load",))
+    # start-up ran in warm_up, not inside the first source's extraction
+    assert report.seconds["extract"] < 1.0, report.seconds
