@@ -335,13 +335,13 @@ one staging export per source with no file for an empty table; rows handed to Du
 objects read into typed columns; staged sources loaded 64 at a time; version linking that skips
 pairs whose character counts rule them out; planning before Prefect is imported):
 
-- **Texts**: warm, the parse stages run at ~1.6 MB/s per core on these files (`extract` ~2 MB/s)
+- **Texts**: warm, the parse stages run at ~1.6 MB/s per core on these files (`extract` ~1.8 MB/s)
   and at 1.0 MB/s on one 200 MB text (benchmarks/results_large_text.md). On this corpus of
-  100 small files (31 kB each) two fixed costs keep the per-core rate near 0.6 MB/s: staging
-  (~18 ms a source: a DuckDB `COPY … TO parquet` of ~1.7 ms for each of ~7 tables) and, in each
-  worker, the first extraction loading jieba's dictionary and spaCy (~1.3 s, inside `extract`).
-  End to end the serial part adds ~5 s: worker start-up, the flow run, the load (0.6 s) and
-  the revisions flow (2.1 s: the copies are versions of one another, so every copy is diffed
+  100 small files (31 kB each) staging is the fixed cost that keeps the per-core rate near
+  0.7 MB/s: ~20 ms a source, a DuckDB `COPY … TO parquet` of ~1.7 ms for each of ~7 tables.
+  Workers load spaCy and jieba (~1.3 s) while Prefect creates the flow run, not inside the
+  first source. End to end the serial part adds ~5 s: the flow run, the load (0.6 s) and the
+  revisions flow (2.2 s: the copies are versions of one another, so every copy is diffed
   against the one before; a real backfill has few versions). 1 MB/s per core end to end would
   need both the staging cost per source and the orchestration per run to shrink several-fold.
 - **PDFs**: met. pdfium reads the text layer at ~900 pages/s; `read_pdf` runs at ~110 because
@@ -355,8 +355,8 @@ pairs whose character counts rule them out; planning before Prefect is imported)
   jieba's dictionary 67; the flow ~190 MB after imports, up to ~380 MB while DuckDB loads, its
   buffer pool capped at 256 MB). Against a running `prefect server start` (the nightly case) a
   1,000-page backfill with one worker peaks at ~450–490 MB for all its processes; each further
-  worker adds ~300 MB (~730 MB with two). In the runs above the flow's process also imports
-  Prefect's server app to start the temporary server (~60–90 MB more), hence ~580 MB.
+  worker adds ~270 MB (~720 MB with two). In the runs above the flow's process also imports
+  Prefect's server app to start the temporary server (~60–90 MB more), hence ~520–580 MB.
 """
 
 def machine() -> str:

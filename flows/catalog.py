@@ -79,6 +79,18 @@ def connect(db_path: Path, read_only: bool = False, lock_timeout: float = 30.0):
     return con
 
 
+def connect_current(db_path: Path, lock_timeout: float = 600.0):
+    """A read-only connection to the published catalog, for a command that writes it: a catalog
+    of older code is migrated first, in one publish, as that command's writer would anyway (a
+    catalog newer than the code still raises, saying so)."""
+    try:
+        return connect(db_path, read_only=True)
+    except CatalogVersionError:
+        with writing(Path(db_path), lock_timeout):
+            pass
+        return connect(db_path, read_only=True)
+
+
 def schema_version(con) -> int:
     exists = con.execute(
         "select count(*) from information_schema.tables where table_name = 'schema_migrations'"

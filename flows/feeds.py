@@ -25,7 +25,7 @@ import httpx
 from extractors.html_text import decode_html, html_article, page_links
 from flows import catalog
 from flows.settings import Feed, HttpSettings
-from schemas.errors import CatalogVersionError, GazetteError
+from schemas.errors import GazetteError
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 HASH_PREFIX = 16
@@ -126,12 +126,7 @@ def load_state(db_path: Path, feed: str) -> dict[str, UrlState]:
     db_path = Path(db_path)
     if not db_path.exists():
         return {}
-    try:
-        con = catalog.connect(db_path, read_only=True)
-    except CatalogVersionError:
-        with catalog.writing(db_path):  # a newer catalog raises again here, saying so
-            pass
-        con = catalog.connect(db_path, read_only=True)
+    con = catalog.connect_current(db_path)
     try:
         rows = con.execute("select url, etag, last_modified, sha256 from feed_state where feed = ?",
                            [feed]).fetchall()

@@ -97,10 +97,11 @@ def plan_files(db_path: Path, files: list[tuple[Path, str]], force: bool) -> Pla
 
 
 def known_sources(db_path: Path) -> tuple[set[str], set[tuple[str, str]]]:
-    """Content hashes in the published catalog, and every (hash, path) it has recorded."""
+    """Content hashes in the published catalog, and every (hash, path) it has recorded (a
+    catalog of older code is migrated first: planning is the start of a writing command)."""
     if not db_path.exists():
         return set(), set()
-    con = catalog.connect(db_path, read_only=True)
+    con = catalog.connect_current(db_path)
     try:
         known = {r[0] for r in con.execute("select source_id from sources").fetchall()}
         paths = {(r[0], r[1]) for r in con.execute("select source_id, path from source_paths").fetchall()}

@@ -270,6 +270,27 @@ def test_doctor_finds_broken_offsets_and_orphans(corpus_catalog, tmp_path):
     assert "FAIL  no orphan articles, facts, relations or warnings" in report
 
 
+@pytest.mark.usefixtures("prefect_harness")
+def test_ingest_into_a_catalog_of_older_code_migrates_it_first(tmp_path):
+    """Planning reads the catalog read-only; for an older catalog that must not stop the very
+    command that migrates it (the CLI plans before Prefect, the flow plans again)."""
+    from schemas.ddl import latest_version, migrations
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(migrations()[0].sql)
+    con.execute("insert into schema_migrations values (1, ?, now())", [migrations()[0].name])
+    con.close()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / GUIDE, raw)
+    assert main(["--db", str(db), "ingest", str(raw), "--no-progress"]) == 0
+    con = catalog.connect(db, read_only=True)
+    assert catalog.schema_version(con) == latest_version()
+    assert con.execute("select count(*) from sources").fetchone()[0] == 1
+    con.close()
+
+
 def test_old_catalog_is_migrated_by_a_writer_and_explained_to_a_reader(tmp_path):
     from schemas.ddl import latest_version, migrations
 
