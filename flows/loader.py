@@ -24,6 +24,8 @@ from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 # A large source is staged in parts of about this many characters of document text, so that
 # the rows held for a part, and DuckDB's memory for writing it, stay small whatever the source.
 STAGE_PART_CHARS = 100_000
+# JSON lines per bulk insert statement, so that neither the file nor DuckDB's read of it grows
+# with the number of rows (a run's revisions can hold every changed article's text).
 INSERT_CHUNK_BYTES = 2 << 20
 # The longest row DuckDB reads back (a document of a text file just under the streaming size).
 MAX_ROW_BYTES = 64 << 20
@@ -56,8 +58,8 @@ def sync_bureaus(con) -> None:
 
 def insert_rows(con, table: str, rows: list[list]) -> None:
     """Insert many rows into `table`, typed as the DDL says, a statement per INSERT_CHUNK_BYTES
-    of JSON. DuckDB's `executemany` costs ~1.4 ms a row (it probes for pandas and numpy types
-    value by value); its JSON reader needs ~20× the bytes it reads, hence the chunks."""
+    of JSON lines. DuckDB's `executemany` costs ~1.4 ms a row (it probes for pandas and numpy
+    types value by value); a bulk read of JSON lines costs about as much per statement."""
     with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
         lines = Path(tmp) / f"{table}.jsonl"
         fh, written = None, 0
