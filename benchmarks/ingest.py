@@ -80,20 +80,27 @@ def utf8_per_char() -> float:
 # --- one configuration, in its own process -----------------------------------------------------
 
 class TreeSampler(threading.Thread):
-    """Peak summed RSS of this process and its descendants (the Prefect server apart)."""
+    """Peak summed RSS of a process (this one unless `pid`) and its descendants, the Prefect
+    server apart; and the peak of the process alone."""
 
-    def __init__(self):
+    def __init__(self, pid: int | None = None, interval: float = 0.1):
         super().__init__(daemon=True)
         import psutil
 
-        self.root, self.peak, self.server_peak, self.running = psutil.Process(), 0, 0, True
+        self.root, self.interval = psutil.Process(pid), interval
+        self.peak = self.server_peak = self.root_peak = 0
+        self.running = True
 
     def run(self):
         import psutil
 
         while self.running:
             total = server = 0
-            for proc in [self.root] + self.root.children(recursive=True):
+            try:
+                members = [self.root] + self.root.children(recursive=True)
+            except psutil.Error:
+                return
+            for proc in members:
                 try:
                     rss = proc.memory_info().rss
                     is_server = "uvicorn" in " ".join(proc.cmdline())
@@ -101,8 +108,10 @@ class TreeSampler(threading.Thread):
                     continue
                 server += rss if is_server else 0
                 total += 0 if is_server else rss
+                if proc.pid == self.root.pid:
+                    self.root_peak = max(self.root_peak, rss)
             self.peak, self.server_peak = max(self.peak, total), max(self.server_peak, server)
-            time.sleep(0.1)
+            time.sleep(self.interval)
 
 
 def child(args) -> None:
@@ -249,28 +258,16 @@ def cli_wall(argv: list[str], env: dict, runs: int = 3) -> float:
 
 def cli_memory(argv: list[str], env: dict) -> dict:
     """Wall time and peak RSS of a CLI run's process tree (a Prefect server outside it)."""
-    import psutil
-
     started = time.perf_counter()
     proc = subprocess.Popen([GAZETTE, *argv], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    root, tree, flow = psutil.Process(proc.pid), 0, 0
-    while proc.poll() is None:
-        total = 0
-        try:
-            members = [root] + root.children(recursive=True)
-        except psutil.Error:
-            break
-        for member in members:
-            try:
-                rss = member.memory_info().rss
-            except psutil.Error:
-                continue
-            total += rss
-            flow = max(flow, rss) if member.pid == root.pid else flow
-        tree = max(tree, total)
-        time.sleep(0.05)
-    return {"wall": time.perf_counter() - started, "rss_tree": tree, "rss_flow": flow, "code": proc.returncode}
+    sampler = TreeSampler(proc.pid, interval=0.05)
+    sampler.start()
+    code = proc.wait()
+    sampler.running = False
+    sampler.join()
+    return {"wall": time.perf_counter() - started, "rss_tree": sampler.peak, "rss_flow": sampler.root_peak,
+            "code": code}
 
 
 def imports_prefect(argv: list[str], env: dict) -> bool:

@@ -161,18 +161,9 @@ def _canonical_unknown(name: str) -> str:
 
 
 def _known_bodies(span: str) -> list[tuple[int, int, str]]:
-    """Gazetteer bodies in a short span, found by the EntityRuler over jieba tokens; spans that
-    hold no gazetteer form as a substring (most procedure steps) skip spaCy."""
-    if not _form_prefilter().search(span):
-        return []
+    """Gazetteer bodies in a short span, found by the EntityRuler over jieba tokens."""
     doc = _nlp()(span)
     return [(ent.start_char, ent.end_char, ent.ent_id_) for ent in doc.ents if ent.label_ == ENTITY_LABEL]
-
-
-@lru_cache(maxsize=1)
-def _form_prefilter() -> regex.Pattern:
-    forms = sorted(gazetteer().canonical, key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(f) for f in forms))
 
 
 @lru_cache(maxsize=1)

@@ -103,7 +103,7 @@ def runner_options(args) -> dict:
 def run_ingest(args) -> int:
     from flows.plan import RAW_DIR, discover, plan_files
 
-    paths = args.paths or [RAW_DIR]
+    paths, plan = args.paths or [RAW_DIR], None
     if not args.force:
         # Planning needs no Prefect: with nothing new there is nothing to orchestrate, and the
         # run ends before Prefect is imported (1.5–2 s) or its temporary server started (7–17 s).
@@ -116,7 +116,7 @@ def run_ingest(args) -> int:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.ingest import ingest
 
-    report = ingest(paths, db_path=args.db, workers=args.workers, force=args.force,
+    report = ingest(paths, db_path=args.db, plan=plan, workers=args.workers, force=args.force,
                     progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout,
                     **runner_options(args))
     print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "

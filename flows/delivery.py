@@ -120,8 +120,7 @@ def deliver_pending(db_path: Path, channels: Channels, lock_timeout: float = 600
         con = catalog.connect(db_path, read_only=True)
         try:
             pending = list_alerts(con, undelivered=True)
-            done = set(con.execute("select alert_id, channel from alert_deliveries "
-                                   "where delivered_at is not null").fetchall())
+            done = delivered_pairs(con)
         finally:
             con.close()
         done |= {(e["alert_id"], e["channel"]) for e in entries if e["error"] is None}
@@ -146,9 +145,20 @@ def _send_all(pending: list[Alert], configured: list[tuple[str, object]], done: 
             _note(journal, alert.alert_id, name, None)
             report.sent.setdefault(name, []).append(alert.alert_id)
             done.add((alert.alert_id, name))
-        if not configured or any((alert.alert_id, n) not in done for n, _ in configured):
+        if not configured or owed([alert], [n for n, _ in configured], done):
             report.pending += 1
     return report
+
+
+def delivered_pairs(con) -> set[tuple[str, str]]:
+    """(alert id, channel) of every delivery the catalog records."""
+    return set(con.execute("select alert_id, channel from alert_deliveries "
+                           "where delivered_at is not null").fetchall())
+
+
+def owed(alerts: list[Alert], channel_names: list[str], done: set[tuple[str, str]]) -> list[Alert]:
+    """The alerts some of these channels has not had."""
+    return [a for a in alerts if any((a.alert_id, name) not in done for name in channel_names)]
 
 
 def _note(journal, alert_id: str, channel: str, error) -> None:

@@ -142,14 +142,15 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[Staged
 
 
 @contextlib.contextmanager
-def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions):
+def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Optional[Plan]):
     """Start the parsing workers before the flow run is created, when the plan (made without
-    Prefect) has files to parse: their start-up (spawn, spaCy, jieba: ~1.5 s) then overlaps
-    Prefect's (creating the flow run, ~1 s)."""
+    Prefect, or handed over by the caller) has files to parse: their start-up (spawn, spaCy,
+    jieba: ~1.5 s) then overlaps Prefect's (creating the flow run, ~1 s)."""
     if not options.runner_choice.in_process_pool:
         yield
         return
-    plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild)
+    if plan is None:
+        plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild)
     if not plan.parse:
         yield
         return
@@ -178,10 +179,13 @@ def _collect(futures: list[tuple], staging: Path, advance) -> list[StagedSource]
     return sorted(done, key=lambda s: s.source.path)
 
 
-def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, **options) -> IngestReport:
+def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional[Plan] = None,
+           **options) -> IngestReport:
     """Run the ingest flow with `workers` parsing processes, under the task runner `runner`
-    (`thread` or `dask`, see flows/runners.py); the CLI and tests call this."""
+    (`thread` or `dask`, see flows/runners.py); the CLI and tests call this. `plan`, when the
+    caller has made one, sizes the worker pool without hashing the files again (the flow still
+    plans its own run)."""
     opts = IngestOptions(**options)
     choice = opts.runner_choice
-    with orchestration(choice), _started_workers(paths, db_path, opts):
+    with orchestration(choice), _started_workers(paths, db_path, opts, plan):
         return ingest_flow.with_options(task_runner=task_runner(choice))(paths, db_path=db_path, options=opts)

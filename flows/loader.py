@@ -305,30 +305,27 @@ class Stager:
         key = issue_key(parsed)
         return None if key is None or parsed.error else f"{key}@{self.source.source_id[:12]}"
 
-    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> Optional[SourceRows]:
-        """Stage documents, a part per STAGE_PART_CHARS of their text; returns the rows of the
-        last part unexported, for `finish` to write with the source row."""
-        rows = None
+    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> None:
+        """Stage documents, a part per STAGE_PART_CHARS of their text."""
         for batch in document_batches(docs, STAGE_PART_CHARS):
-            if rows is not None:
-                self._export(rows)
-            rows = SourceRows()
-            self.found.update(build_documents(rows, self.source, issue_id, batch))
-        return rows
+            if batch:
+                self._export(self._document_rows(issue_id, batch))
 
-    def finish(self, parsed: ParsedSource, rows: Optional[SourceRows] = None) -> Path:
-        """Stage the source row, its issue and TOC (with `rows`, when given: rows not yet
-        exported); publish the staged folder."""
-        rows = rows or SourceRows()
+    def finish(self, parsed: ParsedSource, issue_id: Optional[str] = None,
+               docs: tuple[ParsedDocument, ...] = ()) -> Path:
+        """Stage the source row, its issue and TOC, with `docs` in the same part; publish the
+        staged folder."""
+        rows = self._document_rows(issue_id, docs)
         build_toc(rows, build_header(rows, self.source, parsed), parsed, self.found)
         self._export(rows)
         shutil.rmtree(self.final, ignore_errors=True)
         os.replace(self.partial, self.final)
         return self.final
 
-    def export(self, rows: Optional[SourceRows]) -> None:
-        if rows is not None:
-            self._export(rows)
+    def _document_rows(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> SourceRows:
+        rows = SourceRows()
+        self.found.update(build_documents(rows, self.source, issue_id, docs))
+        return rows
 
     def _export(self, rows: SourceRows) -> None:
         rows.export(self.partial, self.parts)
@@ -338,7 +335,10 @@ class Stager:
 def stage_source(source: SourceFile, parsed: ParsedSource, staging_root: Path) -> Path:
     """Stage one whole parsed source (see Stager): a small source in a single part."""
     stager = Stager(source, staging_root)
-    return stager.finish(parsed, stager.add(stager.issue_id(parsed), parsed.documents))
+    issue_id = stager.issue_id(parsed)
+    *parts, last = document_batches(parsed.documents, STAGE_PART_CHARS)
+    stager.add(issue_id, tuple(doc for part in parts for doc in part))
+    return stager.finish(parsed, issue_id, last)
 
 
 def document_batches(docs: tuple[ParsedDocument, ...], limit: int) -> list[tuple[ParsedDocument, ...]]:

@@ -91,8 +91,8 @@ def nightly_work(db: Path, settings) -> list[str]:
     """What a nightly run without feeds would do, found on a read-only connection: new files,
     alerts to derive, alerts some configured channel has not had, deliveries to record."""
     from flows import catalog
-    from flows.alerts import new_alerts
-    from flows.delivery import journal_path
+    from flows.alerts import list_alerts, new_alerts
+    from flows.delivery import delivered_pairs, journal_path, owed
     from flows.plan import discover, plan_files
 
     work = []
@@ -108,11 +108,7 @@ def nightly_work(db: Path, settings) -> list[str]:
     try:
         if new_alerts(con):
             work.append("alerts to derive")
-        if channels and con.execute(
-                "select count(*) from alerts a where a.delivered_at is null and exists ("
-                "select 1 from unnest(?) c(channel) where not exists (select 1 from alert_deliveries d "
-                "where d.alert_id = a.alert_id and d.channel = c.channel and d.delivered_at is not null))",
-                [channels]).fetchone()[0]:
+        if owed(list_alerts(con, undelivered=True), channels, delivered_pairs(con)):
             work.append("alerts to deliver")
     finally:
         con.close()

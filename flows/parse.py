@@ -150,8 +150,7 @@ def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_ch
             trees = timer.run("segment", segment_documents, spans)
             docs = timer.run("extract", extract_documents, cleaned, spans, trees)
             issue_id = stager.issue_id(ParsedSource("text", None, issue=issue))
-            rows = timer.run("stage", stager.add, issue_id, tuple(docs))
-            timer.run("stage", stager.export, rows)
+            timer.run("stage", stager.add, issue_id, tuple(docs))
             warnings += [f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings]
             seq += len(spans)
     except BadInputError as exc:

@@ -127,6 +127,12 @@ def listing(*names: str) -> bytes:
     return f"<html><body><a href='/about.html'>关于</a><ul>{links}</ul></body></html>".encode("utf-8")
 
 
+def serve_listing(site: LoopbackSite, files: dict[str, str]) -> None:
+    """Serve /list.html linking each file, and each file's text under /files/."""
+    site.pages["/list.html"] = (listing(*files), "text/html")
+    site.pages.update({f"/files/{name}": (text.encode("utf-8"), "text/plain") for name, text in files.items()})
+
+
 def test_listing_downloads_linked_files_once_with_conditional_requests(site, dirs):
     raw, db = dirs
     gazette = sample("beijing-gazette-2025-27.txt").read_bytes()
@@ -153,8 +159,7 @@ def test_listing_downloads_linked_files_once_with_conditional_requests(site, dir
 
 def test_a_changed_file_is_saved_beside_the_old_one(site, dirs):
     raw, db = dirs
-    site.pages["/list.html"] = (listing("notice.txt"), "text/html")
-    site.pages["/files/notice.txt"] = ("第一版".encode(), "text/plain")
+    serve_listing(site, {"notice.txt": "第一版"})
     feed = Feed(name="notices", url=f"{site.url}/list.html")
     fetch_feed(feed, FAST, raw, db)
     site.pages["/files/notice.txt"] = ("第二版".encode(), "text/plain")
@@ -248,14 +253,12 @@ def test_listing_of_policy_pages(site, dirs):
 
 def test_a_reader_holding_the_catalog_does_not_block_saving_feed_state(site, dirs):
     raw, db = dirs
-    site.pages["/list.html"] = (listing("a.txt"), "text/html")
-    site.pages["/files/a.txt"] = ("甲".encode(), "text/plain")
+    serve_listing(site, {"a.txt": "甲"})
     feed = Feed(name="f", url=f"{site.url}/list.html")
     fetch_feed(feed, FAST, raw, db)
     with held_reader(db, "select count(*) from feed_state") as ask:
         assert ask() == "2"
-        site.pages["/list.html"] = (listing("a.txt", "b.txt"), "text/html")
-        site.pages["/files/b.txt"] = ("乙".encode(), "text/plain")
+        serve_listing(site, {"a.txt": "甲", "b.txt": "乙"})
         report = fetch_feed(feed, FAST, raw, db)
         assert (len(report.saved), report.unchanged, report.errors) == (1, 1, {})
         assert ask() == "2"  # its snapshot
