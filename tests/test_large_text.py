@@ -49,8 +49,9 @@ def test_streamed_issue_gives_the_same_documents_as_a_whole_read(tmp_path):
     assert (streamed.documents, streamed.error) == (whole.documents, None) == (8, None)
     import duckdb
     con = duckdb.connect()
-    texts = [con.execute(f"select seq, doc_number, text from read_parquet('{s.staged}/documents-*.parquet') "
-                         "order by seq").fetchall() for s in (whole, streamed)]
+    texts = [con.execute(f"select d.seq, d.doc_number, d.text from (select unnest(documents) as d "
+                         f"from read_parquet('{s.staged}/rows-*.parquet')) order by d.seq").fetchall()
+             for s in (whole, streamed)]
     assert texts[0] == texts[1]
 
 
@@ -67,7 +68,7 @@ def test_large_files_take_the_streamed_path_with_bounded_memory(tmp_path, monkey
     finally:
         tracemalloc.stop()
     assert (result.documents, result.error) == (8 * 12, None)
-    assert len(list(result.staged.glob("documents-*.parquet"))) > 5
+    assert len(list(result.staged.glob("rows-*.parquet"))) > 5
     # the whole file is ~1.2 MB of UTF-8 (~0.4 M characters); parsing it whole peaks near 60 MB
     assert peak < 45_000_000, peak
 
@@ -84,8 +85,8 @@ def test_a_source_larger_than_a_staging_part_is_staged_in_parts_and_loads_whole(
     single = loader.stage_source(source, parsed, tmp_path / "one")
     monkeypatch.setattr(loader, "STAGE_PART_CHARS", 20_000)
     parted = loader.stage_source(source, parsed, tmp_path / "many")
-    assert len(list(single.glob("documents-*.parquet"))) == 1
-    assert len(list(parted.glob("documents-*.parquet"))) >= 5
+    assert len(list(single.glob("rows-*.parquet"))) == 1
+    assert len(list(parted.glob("rows-*.parquet"))) >= 5
     tables = {}
     for name, staged in (("one", single), ("many", parted)):
         with catalog.writing(tmp_path / f"{name}.duckdb") as con:
