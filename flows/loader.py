@@ -16,7 +16,7 @@ from typing import Optional
 import orjson
 
 from extractors.bureaus import gazetteer_rows
-from extractors.sentences import sentence_around
+from extractors.sentences import Sentences
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
 from flows.catalog import SourceFile, now_utc
@@ -250,12 +250,13 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str]
     for warning in doc.tree.warnings:
         rows.add("document_warnings", [doc_id, warning.article_label, warning.message])
     article_ids = _article_rows(rows, doc_id, doc.tree.nodes)
+    sentences = Sentences(span.text)
     for i, fact in enumerate(doc.facts):
         seq = deepest_article(doc.tree.nodes, fact.char_start, fact.char_end)
         rows.add("facts", [
             f"{doc_id}/f{i}", doc_id, article_ids.get(seq) if seq is not None else None, fact.kind,
             fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
-            fact.basis, fact.inferred, sentence_around(span.text, fact.char_start, fact.char_end),
+            fact.basis, fact.inferred, sentences.around(fact.char_start, fact.char_end),
             fact.char_start, fact.char_end])
     for t in doc.terms:
         seq = deepest_article(doc.tree.nodes, t.char_start, t.char_end)

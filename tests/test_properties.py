@@ -28,6 +28,7 @@ from extractors.numerals import int_to_chinese
 from extractors.percent import extract_percent
 from extractors.relations import extract_relations
 from extractors.segment import article_tree
+from extractors.sentences import Sentences, sentence_bounds
 from extractors.split import split_documents
 from extractors.textnorm import fold_width, is_cjk
 
@@ -85,6 +86,16 @@ def test_fact_extractors_never_raise_and_offsets_slice(text):
     _assert_facts_slice(text, extract_facts(text))
     for extract in FACT_EXTRACTORS:
         _assert_facts_slice(text, extract(text))
+
+
+@PROPERTY_SETTINGS
+@given(any_texts, st.data())
+def test_indexed_sentences_match_the_walk_back(text, data):
+    """The staging's per-document sentence index gives every fact the sentence the character
+    walk gives it, on any span, at the text's ends and on line breaks."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert Sentences(text).bounds(start, end) == sentence_bounds(text, start, end)
 
 
 @PROPERTY_SETTINGS
