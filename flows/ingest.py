@@ -31,6 +31,12 @@ from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 # Staged sources loaded per transaction: whole sources only, and the run is published at once.
 LOAD_BATCH = 64
+# Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
+# the flow and its API server, as much as parsing a small text; batches keep that per batch.
+# About TASKS_PER_WORKER batches per worker keep the workers evenly loaded to the end.
+TASKS_PER_WORKER = 4
+MAX_BATCH_BYTES = 4 << 20
+MAX_BATCH_SOURCES = 64
 
 
 @task(cache_policy=NO_CACHE)
@@ -39,19 +45,44 @@ def plan_sources(db_path: Path, files: list[tuple[Path, str]], force: bool) -> P
     return plan_files(Path(db_path), files, force)
 
 
-@task(cache_policy=NO_CACHE, task_run_name="parse {source.path}")
-def parse_in_worker(pool: WorkerPool, path: Path, source: catalog.SourceFile, staging: Path) -> StagedSource:
-    """Stages 1–6 for one source in a worker process; a timeout or crash quarantines it."""
-    result = pool.run(parse_and_stage, path, source, staging)
-    if isinstance(result, JobFailure):
-        return stage_failure(source, result.reason, staging)
-    return result
+Batch = list[tuple[Path, catalog.SourceFile]]
 
 
-@task(cache_policy=NO_CACHE, task_run_name="parse {source.path}")
-def parse_here(path: Path, source: catalog.SourceFile, staging: Path) -> StagedSource:
-    """Stages 1–6 for one source in this process: a Dask worker (the cluster isolates it)."""
-    return parse_and_stage(path, source, staging)
+@task(cache_policy=NO_CACHE, task_run_name="parse {name}")
+def parse_in_worker(pool: WorkerPool, batch: Batch, staging: Path, name: str) -> list[StagedSource]:
+    """Stages 1–6 for a batch of sources in a worker process, each source on its own timeout;
+    a source that times out or crashes its worker is quarantined, the rest go on."""
+    results = pool.run_each(parse_and_stage, [(path, source, staging) for path, source in batch])
+    return [stage_failure(source, result.reason, staging) if isinstance(result, JobFailure) else result
+            for (_, source), result in zip(batch, results)]
+
+
+@task(cache_policy=NO_CACHE, task_run_name="parse {name}")
+def parse_here(batch: Batch, staging: Path, name: str) -> list[StagedSource]:
+    """Stages 1–6 for a batch of sources in this process: a Dask worker (the cluster isolates it)."""
+    return [parse_and_stage(path, source, staging) for path, source in batch]
+
+
+def parse_batches(parse: Batch, workers: int) -> list[Batch]:
+    """The sources to parse, in consecutive batches of about 1/TASKS_PER_WORKER of a worker's
+    share of the bytes (at most MAX_BATCH_BYTES and MAX_BATCH_SOURCES); a large file alone."""
+    total = sum(source.size for _, source in parse)
+    target = min(MAX_BATCH_BYTES, max(1, total // max(1, workers * TASKS_PER_WORKER)))
+    batches: list[Batch] = []
+    batch: Batch = []
+    size = 0
+    for path, source in parse:
+        if batch and (size + source.size > target or len(batch) == MAX_BATCH_SOURCES):
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append((path, source))
+        size += source.size
+    return batches + [batch] if batch else batches
+
+
+def batch_name(batch: Batch) -> str:
+    first = Path(batch[0][1].path).name
+    return first if len(batch) == 1 else f"{first} and {len(batch) - 1} more"
 
 
 @dataclass(frozen=True)
@@ -126,10 +157,12 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[Staged
     if not plan.parse:
         return []
     staging = staging_root(db_path).resolve()
+    batches = parse_batches(plan.parse, options.workers)
     if not options.runner_choice.in_process_pool:
         # Under Dask the workers parse; paths are absolute so any worker finds them.
         with progress_bar(len(plan.parse), enabled=options.progress) as advance:
-            futures = [(parse_here.submit(path.resolve(), source, staging), source) for path, source in plan.parse]
+            futures = [(parse_here.submit([(path.resolve(), source) for path, source in batch], staging,
+                                          batch_name(batch)), batch) for batch in batches]
             return _collect(futures, staging, advance)
     started = STARTED_POOL.get()
     # The workers are stopped when parsing ends, pre-started or not: the load must not share the
@@ -137,7 +170,7 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[Staged
     pool = started or WorkerPool(min(options.workers, len(plan.parse)), options.timeout, options.memory_bytes,
                                  warm_up=warm_up)
     with pool, progress_bar(len(plan.parse), enabled=options.progress) as advance:
-        futures = [(parse_in_worker.submit(pool, path, source, staging), source) for path, source in plan.parse]
+        futures = [(parse_in_worker.submit(pool, batch, staging, batch_name(batch)), batch) for batch in batches]
         return _collect(futures, staging, advance)
 
 
@@ -164,18 +197,19 @@ def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, p
 
 
 def _collect(futures: list[tuple], staging: Path, advance) -> list[StagedSource]:
-    """Each source's staged result as it finishes; a task that died (a lost Dask worker)
-    quarantines its source."""
-    sources = {id(future): source for future, source in futures}
+    """Each source's staged result as its batch finishes; a task that died (a lost Dask worker)
+    quarantines its batch's sources."""
+    batches = {id(future): batch for future, batch in futures}
     done = []
     for future in as_completed([future for future, _ in futures]):
         try:
-            item = future.result()
+            items = future.result()
         except Exception as exc:
-            item = stage_failure(sources[id(future)], f"the parse task failed ({type(exc).__name__}: {exc})",
-                                 staging)
-        done.append(item)
-        advance(item.source.path)
+            items = [stage_failure(source, f"the parse task failed ({type(exc).__name__}: {exc})", staging)
+                     for _, source in batches[id(future)]]
+        for item in items:
+            done.append(item)
+            advance(item.source.path)
     return sorted(done, key=lambda s: s.source.path)
 
 

@@ -2,6 +2,9 @@
 process a memory ceiling, so a PDF that makes a parser run away costs one quarantined source,
 not the batch. Workers are spawned once and reused (jieba and spaCy load once per worker);
 a worker that times out, crashes or runs out of memory is replaced.
+
+A worker takes a list of jobs at once (`run_each`) and reports each as it starts and ends, so the
+timeout stays per job while many small sources cost one hand-over, not one each.
 """
 from __future__ import annotations
 
@@ -39,14 +42,15 @@ def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None
             return
         if job is None:
             return
-        fn, args = job
-        conn.send(("started", None))
-        try:
-            conn.send(("ok", fn(*args)))
-        except MemoryError:
-            conn.send(("error", f"ran out of memory (limit {memory_bytes >> 20} MiB)"))
-        except Exception as exc:  # reported to the parent, which quarantines the source
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        fn, jobs = job
+        for args in jobs:
+            conn.send(("started", None))
+            try:
+                conn.send(("ok", fn(*args)))
+            except MemoryError:
+                conn.send(("error", f"ran out of memory (limit {memory_bytes >> 20} MiB)"))
+            except Exception as exc:  # reported to the parent, which quarantines the source
+                conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
 class _Worker:
@@ -56,8 +60,19 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def run(self, fn: Callable, args: tuple, timeout: float) -> Any:
-        self.conn.send((fn, args))
+    def run_each(self, fn: Callable, jobs: list[tuple], timeout: float) -> list[Any]:
+        """Results of fn(*args) for the jobs, in order, up to and including the first one that
+        kills this worker (a timeout, a crash): the caller goes on with the rest elsewhere."""
+        self.conn.send((fn, jobs))
+        results = []
+        for _ in jobs:
+            result = self._next_result(timeout)
+            results.append(result)
+            if isinstance(result, JobFailure) and not self.alive:
+                break
+        return results
+
+    def _next_result(self, timeout: float) -> Any:
         try:
             if not self.conn.poll(STARTUP_TIMEOUT_S):
                 self.kill()
@@ -118,17 +133,25 @@ class WorkerPool:
 
     def run(self, fn: Callable, *args) -> Any:
         """fn(*args) in a worker: its result, or a JobFailure."""
-        worker = self._idle.get()
-        try:
-            result = worker.run(fn, args, self._timeout)
-        finally:
-            if worker.alive:
-                self._idle.put(worker)
-            else:
-                with self._lock:
-                    self._all.remove(worker)
-                self._add()
-        return result
+        return self.run_each(fn, [args])[0]
+
+    def run_each(self, fn: Callable, jobs: list[tuple]) -> list[Any]:
+        """fn(*args) for each args of `jobs`, in order, in one worker while it lives: each job's
+        result or JobFailure, each within the per-job timeout. A job that kills its worker (a
+        timeout, a crash) fails alone; the jobs after it go on in a fresh worker."""
+        results: list[Any] = []
+        while len(results) < len(jobs):
+            worker = self._idle.get()
+            try:
+                results += worker.run_each(fn, jobs[len(results):], self._timeout)
+            finally:
+                if worker.alive:
+                    self._idle.put(worker)
+                else:
+                    with self._lock:
+                        self._all.remove(worker)
+                    self._add()
+        return results
 
     @property
     def size(self) -> int:

@@ -22,7 +22,7 @@ from flows.ingest import ingest
 from flows.workers import JobFailure, WorkerPool
 from schemas.errors import CatalogBusyError, CatalogVersionError
 from tests.conftest import ROOT, SAMPLES
-from tests.jobs import allocate, die, sleep_forever
+from tests.jobs import act, allocate, die, sleep_forever
 from tests.test_read import encrypted_pdf
 
 GUIDE = "yizhuang-pharma-service-guide-2026.txt"
@@ -105,6 +105,19 @@ def test_worker_pool_survives_timeouts_memory_blowups_and_crashes():
         assert pool.run(allocate, 4096) == JobFailure("ran out of memory (limit 1024 MiB)")
         assert pool.run(die).reason.startswith("the parser process died (exit code 9")
         assert pool.run(allocate, 2) == 2 << 20
+
+
+def test_a_batch_in_one_worker_keeps_each_jobs_timeout_and_goes_on_past_a_dead_worker():
+    """Sources reach a worker in batches; a runaway or a crash still costs only its own job."""
+    jobs = [("allocate", 1), ("sleep", 0), ("allocate", 4096), ("die", 0), ("allocate", 2)]
+    with WorkerPool(1, timeout=2, memory_bytes=1 << 30) as pool:
+        results = pool.run_each(act, jobs)
+        assert pool.size == 1
+    assert results[0] == 1 << 20
+    assert results[1] == JobFailure("gave up after 2 s (per-file timeout)")
+    assert results[2] == JobFailure("ran out of memory (limit 1024 MiB)")
+    assert results[3].reason.startswith("the parser process died (exit code 9")
+    assert results[4] == 2 << 20
 
 
 @pytest.mark.usefixtures("prefect_harness")

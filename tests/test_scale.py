@@ -3,6 +3,7 @@ nothing (and from the CLI ends before Prefect is imported), and the benchmark's 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,8 @@ import textwrap
 
 from benchmarks.ingest import build_corpus
 from extractors.read import read_pdf
-from flows.ingest import ingest, staging_root
+from flows.catalog import SourceFile
+from flows.ingest import MAX_BATCH_SOURCES, batch_name, ingest, parse_batches, staging_root
 from flows.parse import parse_source
 from flows.plan import discover, plan_files
 from tests.conftest import ROOT
@@ -115,3 +117,21 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
     assert events.index(("close",)) < events.index(("load",))
     # start-up ran in warm_up, not inside the first source's extraction
     assert report.seconds["extract"] < 1.0, report.seconds
+
+
+def _sources(sizes):
+    return [(Path(f"f{k:03d}.txt"), SourceFile(f"{k:064d}", f"raw/f{k:03d}.txt", "text", size))
+            for k, size in enumerate(sizes)]
+
+
+def test_sources_reach_workers_in_batches_of_a_quarter_of_a_workers_share():
+    """100 files of 31 kB and 2 workers: 8 tasks, not 100; a large file alone; order kept."""
+    parse = _sources([31_000] * 100)
+    batches = parse_batches(parse, workers=2)
+    assert [item for batch in batches for item in batch] == parse
+    assert 8 <= len(batches) <= 9 and max(len(b) for b in batches) == 12
+    mixed = _sources([10_000, 10_000, 5_000_000, 10_000])
+    assert [len(b) for b in parse_batches(mixed, workers=1)] == [2, 1, 1]
+    assert [len(b) for b in parse_batches(_sources([100] * 1000), workers=1)] == [MAX_BATCH_SOURCES] * 15 + [40]
+    assert parse_batches([], workers=2) == []
+    assert batch_name(batches[0]) == "f000.txt and 11 more" and batch_name(mixed[2:3]) == "f002.txt"
