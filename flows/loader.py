@@ -28,6 +28,9 @@ STAGE_PART_CHARS = 100_000
 # JSON lines per bulk insert statement, so that neither the file nor DuckDB's read of it grows
 # with the number of rows (a run's revisions can hold every changed article's text).
 INSERT_CHUNK_BYTES = 2 << 20
+# Staged Parquet the loader reads into memory at once (a temporary table, spilled to disk beyond
+# the writer's memory limit).
+LOAD_CHUNK_BYTES = 32 << 20
 # DuckDB's JSON reader allocates twice its object size limit up front, under the writer's memory
 # limit: the limit is sized to the longest object of each file, and at least its default.
 MIN_OBJECT_BYTES = 16 << 20
@@ -386,12 +389,26 @@ def load_staged(con, staged: Path | list[Path], force: bool = False) -> None:
 
 def _insert_staged(con, folders: list[Path]) -> None:
     """Insert every table's rows from the staged parts in `folders`, in load order (a part
-    holds each table's rows as a list of structs: see SourceRows.export)."""
-    parts = [str(part).replace("'", "''") for folder in folders for part in sorted(folder.glob("rows-*.parquet"))]
-    if not parts:
-        return
+    holds each table's rows as a list of structs: see SourceRows.export). The parts are read
+    once into a temporary table, LOAD_CHUNK_BYTES of Parquet at a time, and each table's rows
+    taken from it (reading the files once per table cost twice as long)."""
+    chunk: list[str] = []
+    size = 0
+    for part in (p for folder in folders for p in sorted(folder.glob("rows-*.parquet"))):
+        if chunk and size + part.stat().st_size > LOAD_CHUNK_BYTES:
+            _insert_parts(con, chunk)
+            chunk, size = [], 0
+        chunk.append(str(part).replace("'", "''"))
+        size += part.stat().st_size
+    if chunk:
+        _insert_parts(con, chunk)
+
+
+def _insert_parts(con, parts: list[str]) -> None:
     listed = ", ".join(f"'{f}'" for f in parts)
+    con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{listed}])")
     for table in SOURCE_TABLES:
         verb = "insert or ignore" if table == "source_paths" else "insert"
         con.execute(f"{verb} into {table} select unnest(rows, max_depth := 2) from "
-                    f"(select {table} as rows from read_parquet([{listed}]) where {table} is not null)")
+                    f"(select {table} as rows from staged_rows where {table} is not null)")
+    con.execute("drop table staged_rows")
