@@ -121,7 +121,7 @@ def child(args) -> None:
     from flows import catalog, ingest as ingest_module
 
     timers = {"load": 0.0, "revisions": 0.0}
-    real_writing, real_revisions = catalog.writing, ingest_module.revisions_flow
+    real_writing, real_revisions = catalog.writing, ingest_module.link_revisions
     in_revisions = []
 
     def timed_revisions(*a, **k):
@@ -149,7 +149,7 @@ def child(args) -> None:
                     timers["load"] += time.perf_counter() - self.started
 
     catalog.writing = TimedWriting
-    ingest_module.revisions_flow = timed_revisions
+    ingest_module.link_revisions = timed_revisions
     sampler = TreeSampler()
     sampler.start()
     started = time.perf_counter()

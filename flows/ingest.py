@@ -26,7 +26,7 @@ from flows import catalog, loader, relate  # noqa: E402
 from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
 from flows.parse import StagedSource, parse_and_stage, stage_failure, warm_up  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
-from flows.revision_flow import revisions_flow  # noqa: E402
+from flows.revision_flow import link_revisions  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 # Staged sources loaded per transaction: whole sources only, and the run is published at once.
@@ -145,7 +145,7 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
     if staged or plan.new_paths or options.rebuild:
         report.doc_ids = load_and_publish(Path(db_path), staged, plan.new_paths, options)
     if report.doc_ids:
-        revisions_flow(Path(db_path))
+        link_revisions(Path(db_path))
     return report
 
 
@@ -219,7 +219,13 @@ def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional
     (`thread` or `dask`, see flows/runners.py); the CLI and tests call this. `plan`, when the
     caller has made one, sizes the worker pool without hashing the files again (the flow still
     plans its own run)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     opts = IngestOptions(**options)
     choice = opts.runner_choice
-    with orchestration(choice), _started_workers(paths, db_path, opts, plan):
+    # A run in the foreground sends no flow-run heartbeats: Prefect's heartbeat thread sleeps in
+    # whole seconds and the flow waits for it to wake before it ends (0–1 s a run). Runs of the
+    # nightly deployment (flows/nightly.py) keep them.
+    with orchestration(choice), _started_workers(paths, db_path, opts, plan), \
+            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return ingest_flow.with_options(task_runner=task_runner(choice))(paths, db_path=db_path, options=opts)

@@ -36,11 +36,18 @@ def write_revisions(db_path: Path, plan: revisions.RevisionPlan, diffs: list[rev
     return [r.revision_id for r in diffs]
 
 
-@flow(name="revisions", log_prints=False, validate_parameters=False, persist_result=False)
-def revisions_flow(db_path: Path = catalog.DEFAULT_DB) -> list[str]:
-    """Link versions of one policy and diff every new version against its predecessor;
-    returns the ids of the revisions written."""
+def link_revisions(db_path: Path) -> list[str]:
+    """Link versions of one policy and diff every new version against its predecessor, as two
+    tasks of the calling flow (the ingest flow runs them itself: a subflow cost ~0.5–1 s of
+    Prefect's start-up and heartbeat shutdown); returns the ids of the revisions written."""
     plan, diffs = plan_and_diff(Path(db_path))
     # quote(): Prefect would otherwise walk every diff's texts and ops looking for futures (~2 s
     # for a hundred revisions).
     return write_revisions(Path(db_path), quote(plan), quote(diffs))
+
+
+@flow(name="revisions", log_prints=False, validate_parameters=False, persist_result=False)
+def revisions_flow(db_path: Path = catalog.DEFAULT_DB) -> list[str]:
+    """Link versions of one policy and diff every new version against its predecessor;
+    returns the ids of the revisions written."""
+    return link_revisions(Path(db_path))
