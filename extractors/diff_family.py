@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict, deque
 from datetime import date
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
@@ -38,9 +39,11 @@ MIN_LENGTH_RATIO = 0.5
 CHAR_BUCKETS = 1024
 
 
+@lru_cache(maxsize=8192)
 def policy_title(title: str) -> str:
     """The title with version markers and years removed, in compare form:
-    中国（北京）…支持办法（修订稿） → 中国(北京)…支持办法."""
+    中国（北京）…支持办法（修订稿） → 中国(北京)…支持办法. Cached: linking versions compares
+    every repeal clause's title with every document's."""
     bare = VERSION_MARKER.sub("", normalize_for_compare(title))
     return TITLE_YEARS.sub("", bare)
 
@@ -98,29 +101,49 @@ def _edges(versions, repeals: Sequence[RepealLink], key_of) -> list[tuple[str, s
     count = defaultdict(int)
     for link in repeals:
         count[link.from_doc_id] += 1
+    index = _RepealIndex(versions)
     for link in repeals:
         if link.from_doc_id in key_of and count[link.from_doc_id] <= MAX_SUCCESSOR_REPEALS:
-            edges += [(key, key_of[link.from_doc_id], "repeal") for key in _repealed(link, versions)
+            edges += [(key, key_of[link.from_doc_id], "repeal") for key in index.repealed(link)
                       if key != key_of[link.from_doc_id]]
     return edges
 
 
+@lru_cache(maxsize=8192)
 def _usable_title(title: str) -> str:
     bare = policy_title(title)
     return bare if len(bare) >= MIN_TITLE_CHARS else ""
 
 
-def _repealed(link: RepealLink, versions) -> list[str]:
-    """The versions a repeal clause names: the resolved document, else by 文号, else by title."""
-    title = _usable_title(link.to_title or "")
-    found = []
-    for key, renditions in versions.items():
-        doc = renditions[0]
-        if any(r.doc_id == link.to_doc_id for r in renditions) \
-                or (link.to_doc_number and doc.doc_number == link.to_doc_number) \
-                or (not link.to_doc_number and title and _usable_title(doc.title) == title):
-            found.append(key)
-    return found
+class _RepealIndex:
+    """The versions by doc id, 文号 and usable title, so that each repeal clause finds the
+    versions it names without a pass over all of them (a backfill has thousands of each)."""
+
+    def __init__(self, versions):
+        self.order = {key: i for i, key in enumerate(versions)}
+        self.by_doc_id: dict[str, set[str]] = defaultdict(set)
+        self.by_number: dict[str, set[str]] = defaultdict(set)
+        self.by_title: dict[str, set[str]] = defaultdict(set)
+        for key, renditions in versions.items():
+            for r in renditions:
+                self.by_doc_id[r.doc_id].add(key)
+            if renditions[0].doc_number:
+                self.by_number[renditions[0].doc_number].add(key)
+            title = _usable_title(renditions[0].title)
+            if title:
+                self.by_title[title].add(key)
+
+    def repealed(self, link: RepealLink) -> list[str]:
+        """The versions a repeal clause names: the resolved document, else by 文号, else by
+        title; in version order."""
+        found = set(self.by_doc_id.get(link.to_doc_id, ()))
+        if link.to_doc_number:
+            found |= self.by_number.get(link.to_doc_number, set())
+        else:
+            title = _usable_title(link.to_title or "")
+            if title:
+                found |= self.by_title.get(title, set())
+        return sorted(found, key=self.order.__getitem__)
 
 
 def _components(versions, edges) -> dict[str, list[str]]:
@@ -210,10 +233,12 @@ def _ordered(members: list[str], versions, repeals, key_of) -> list[str]:
     a draft before a final text, then ingestion; a repealed version before its repealer."""
     member_set = set(members)
     after: dict[str, set[str]] = defaultdict(set)
+    index = None
     for link in repeals:
         by = key_of.get(link.from_doc_id)
         if by in member_set:
-            for key in _repealed(link, {k: versions[k] for k in members}):
+            index = index or _RepealIndex({k: versions[k] for k in members})
+            for key in index.repealed(link):
                 if key != by:
                     after[key].add(by)
     dated = {k: version_date(versions[k][0]) for k in members}

@@ -140,6 +140,19 @@ def migrate(con) -> list[int]:
     return applied
 
 
+def in_ids(column: str) -> str:
+    """A condition `column` is one of a list of ids, bound as one string (see `ids_param`):
+    DuckDB's Python binding probes every element of a list parameter for pandas types, two
+    failed imports (~0.2 ms) an element, which cost ~0.4 s on a run's 2,000 document ids."""
+    return f"list_contains(string_split(?, chr(31)), {column})"
+
+
+def ids_param(ids) -> str:
+    """The parameter of `in_ids`: catalog ids (hashes, doc, fact and revision ids) never hold
+    the unit separator."""
+    return "\x1f".join(ids)
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 

@@ -29,8 +29,11 @@ from flows.progress import progress_bar  # noqa: E402
 from flows.revision_flow import link_revisions  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
-# Staged sources loaded per transaction: whole sources only, and the run is published at once.
-LOAD_BATCH = 64
+# Staged sources loaded per transaction, whole sources only. The run writes a private copy of
+# the catalog, published at once, so transactions only bound the work a commit writes: each
+# commit also writes its rows to the log (500 texts: batches of 64, 2.7 s; one, 2.0 s; the same
+# peak memory, DuckDB's pool being capped).
+LOAD_BATCH = 1024
 # Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
 # the flow and its API server, as much as parsing a small text; batches keep that per batch.
 # About TASKS_PER_WORKER batches per worker keep the workers evenly loaded to the end.
@@ -119,7 +122,8 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
         loader.sync_bureaus(con)
         ids = [s.source.source_id for s in staged]
         doc_ids = [r[0] for r in con.execute(
-            "select doc_id from documents where list_contains(?, source_id) order by doc_id", [ids]).fetchall()]
+            f"select doc_id from documents where {catalog.in_ids('source_id')} order by doc_id",
+            [catalog.ids_param(ids)]).fetchall()]
     for item in staged:
         shutil.rmtree(item.staged, ignore_errors=True)
     return doc_ids

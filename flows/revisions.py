@@ -137,12 +137,12 @@ def parse_file(path: Path) -> list[Version]:
                     tuple(extract_facts(s.text, issued=s.issued_date))) for s in spans]
 
 
-DOCUMENT_SQL = """
+DOCUMENT_SQL = f"""
 select d.doc_id, coalesce(p.path, s.path), d.title, d.doc_number, d.policy_key, d.doc_key, d.is_draft,
        d.issued_date, i.issue_date, d.text
 from documents d join sources s using (source_id) left join issues i using (issue_id)
 left join (select source_id, min(path) as path from source_paths group by all) p using (source_id)
-where list_contains(?, d.doc_id)
+where {catalog.in_ids('d.doc_id')}
 """
 
 
@@ -158,21 +158,22 @@ def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
     nodes: dict[str, list[ArticleNode]] = {d: [] for d in wanted}
     for doc_id, seq, parent, level, kind, label, number, heading, start, end, text in con.execute(
             "select doc_id, seq, parent_id, level, kind, label, number, heading, char_start, char_end, text "
-            "from articles where list_contains(?, doc_id) order by doc_id, seq", [wanted]).fetchall():
+            f"from articles where {catalog.in_ids('doc_id')} order by doc_id, seq",
+            [catalog.ids_param(wanted)]).fetchall():
         nodes[doc_id].append(ArticleNode(seq, int(parent.rsplit("/", 1)[1]) if parent else None, level, kind,
                                          label, number, heading, start, end, text))
     facts: dict[str, list[Fact]] = {d: [] for d in wanted}
     ids: dict[str, dict] = {d: {} for d in wanted}
     for doc_id, fact_id, *values in con.execute(
             "select doc_id, fact_id, kind, text, char_start, char_end, value_num, value_text, role, scope, "
-            "condition, basis, inferred from facts where list_contains(?, doc_id) "
-            "order by doc_id, char_start, fact_id", [wanted]).fetchall():
+            f"condition, basis, inferred from facts where {catalog.in_ids('doc_id')} "
+            "order by doc_id, char_start, fact_id", [catalog.ids_param(wanted)]).fetchall():
         fact = Fact(*values)
         facts[doc_id].append(fact)
         ids[doc_id][(fact.char_start, fact.char_end, fact.kind)] = fact_id
     return {row[0]: Version(*row[:10], nodes=tuple(nodes[row[0]]), facts=tuple(facts[row[0]]),
                             fact_ids=ids[row[0]])
-            for row in con.execute(DOCUMENT_SQL, [wanted]).fetchall()}
+            for row in con.execute(DOCUMENT_SQL, [catalog.ids_param(wanted)]).fetchall()}
 
 
 def _family_of(con, old: Version, new: Version) -> Optional[str]:
@@ -269,8 +270,9 @@ def write_revisions(con, plan: RevisionPlan, revisions: list[Revision], now: Opt
 
 def _delete_revisions(con, revision_ids: list[str]) -> None:
     if revision_ids:
-        con.execute("delete from revision_changes where list_contains(?, revision_id)", [revision_ids])
-        con.execute("delete from revisions where list_contains(?, revision_id)", [revision_ids])
+        for table in ("revision_changes", "revisions"):
+            con.execute(f"delete from {table} where {catalog.in_ids('revision_id')}",
+                        [catalog.ids_param(revision_ids)])
 
 
 def update_revisions(con) -> list[str]:
