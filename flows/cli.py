@@ -5,6 +5,7 @@ Commands that only read the catalog never import Prefect, so they start in well 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -114,11 +115,12 @@ def run_ingest(args) -> int:
     if not args.verbose:
         # Prefect reads its settings at import: quiet its per-task INFO lines unless asked for.
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.ingest import ingest
+    with _parsing_workers(args, plan) as pool:
+        from flows.ingest import ingest
 
-    report = ingest(paths, db_path=args.db, plan=plan, workers=args.workers, force=args.force,
-                    progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout,
-                    **runner_options(args))
+        report = ingest(paths, db_path=args.db, plan=plan, pool=pool, workers=args.workers, force=args.force,
+                        progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout,
+                        **runner_options(args))
     print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "
           f"skipped {len(report.skipped)} already in the catalog")
     for path, error in report.quarantined.items():
@@ -127,6 +129,24 @@ def run_ingest(args) -> int:
         print(f"partial: {len(report.quarantined)} source(s) quarantined", file=sys.stderr)
         return EXIT_PARTIAL
     return 0
+
+
+@contextlib.contextmanager
+def _parsing_workers(args, plan):
+    """The parsing workers, started before Prefect is imported so that their start-up (spawn,
+    spaCy, jieba: ~1.5 s) overlaps Prefect's import and the flow run's creation; None when the
+    flow starts its own (Dask, or no plan)."""
+    if plan is None or not plan.parse or runner_options(args)["runner"] != "thread":
+        yield None
+        return
+    from flows.parse import warm_up
+    from flows.workers import WorkerPool
+
+    pool = WorkerPool(min(args.workers, len(plan.parse)), args.timeout, warm_up=warm_up)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 def run_rebuild(args) -> int:

@@ -179,12 +179,21 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[Staged
 
 
 @contextlib.contextmanager
-def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Optional[Plan]):
+def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Optional[Plan],
+                     pool: Optional[WorkerPool] = None):
     """Start the parsing workers before the flow run is created, when the plan (made without
     Prefect, or handed over by the caller) has files to parse: their start-up (spawn, spaCy,
-    jieba: ~1.5 s) then overlaps Prefect's (creating the flow run, ~1 s)."""
+    jieba: ~1.5 s) then overlaps Prefect's (creating the flow run, ~1 s). A caller that started
+    them earlier still (the CLI, before importing Prefect) hands them over as `pool`."""
     if not options.runner_choice.in_process_pool:
         yield
+        return
+    if pool is not None:
+        token = STARTED_POOL.set(pool)
+        try:
+            yield
+        finally:
+            STARTED_POOL.reset(token)
         return
     if plan is None:
         plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild)
@@ -218,11 +227,11 @@ def _collect(futures: list[tuple], staging: Path, advance) -> list[StagedSource]
 
 
 def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional[Plan] = None,
-           **options) -> IngestReport:
+           pool: Optional[WorkerPool] = None, **options) -> IngestReport:
     """Run the ingest flow with `workers` parsing processes, under the task runner `runner`
     (`thread` or `dask`, see flows/runners.py); the CLI and tests call this. `plan`, when the
     caller has made one, sizes the worker pool without hashing the files again (the flow still
-    plans its own run)."""
+    plans its own run). `pool`: parsing workers the caller started (see `_started_workers`)."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     opts = IngestOptions(**options)
@@ -230,6 +239,6 @@ def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional
     # A run in the foreground sends no flow-run heartbeats: Prefect's heartbeat thread sleeps in
     # whole seconds and the flow waits for it to wake before it ends (0–1 s a run). Runs of the
     # nightly deployment (flows/nightly.py) keep them.
-    with orchestration(choice), _started_workers(paths, db_path, opts, plan), \
+    with orchestration(choice), _started_workers(paths, db_path, opts, plan, pool), \
             temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return ingest_flow.with_options(task_runner=task_runner(choice))(paths, db_path=db_path, options=opts)

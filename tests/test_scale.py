@@ -135,3 +135,32 @@ def test_sources_reach_workers_in_batches_of_a_quarter_of_a_workers_share():
     assert [len(b) for b in parse_batches(_sources([100] * 1000), workers=1)] == [MAX_BATCH_SOURCES] * 15 + [40]
     assert parse_batches([], workers=2) == []
     assert batch_name(batches[0]) == "f000.txt and 11 more" and batch_name(mixed[2:3]) == "f002.txt"
+
+
+def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monkeypatch):
+    """`gazette ingest` starts and warms its parsing workers before it imports Prefect (the flow
+    module) and hands them to the flow, which stops them; the CLI closes them in any case."""
+    import flows.ingest as ingest_module
+    from flows import cli, workers
+    from flows.plan import IngestReport
+
+    events = []
+
+    class RecordedPool:
+        def __init__(self, size, timeout, warm_up=None):
+            events.append(("pool", size, warm_up.__name__))
+
+        def close(self):
+            events.append(("close",))
+
+    def fake_ingest(paths, db_path, plan, pool, **options):
+        events.append(("ingest", type(pool).__name__, len(plan.parse), options["workers"]))
+        return IngestReport()
+
+    monkeypatch.setattr(workers, "WorkerPool", RecordedPool)
+    monkeypatch.setattr(ingest_module, "ingest", fake_ingest)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "data" / "samples" / "jjgf-2025-9.txt", raw)
+    assert cli.main(["--db", str(tmp_path / "c.duckdb"), "ingest", str(raw), "--no-progress"]) == 0
+    assert events == [("pool", 1, "warm_up"), ("ingest", "RecordedPool", 1, 2), ("close",)]
