@@ -28,14 +28,16 @@ _ONE_DAY = timedelta(days=1)
 
 
 def extract_relations(text: str, own_doc_number: Optional[str] = None,
-                      own_title: Optional[str] = None) -> list[Relation]:
+                      own_title: Optional[str] = None, facts: Optional[Iterable[Fact]] = None) -> list[Relation]:
     """Citations of other documents by 《title》 and/or 文号; `repeals` in a 废止 sentence,
     `quotes` where a cited document's 第X条 is quoted. The document's own 文号 and title (the
-    policy an 印发 notice issues) are not citations.
+    policy an 印发 notice issues) are not citations. `facts`, the text's facts when already
+    extracted, spare finding its 文号 again.
     """
     folded = fold_width(text)
     relations: list[Relation] = []
-    numbers = [f for f in extract_doc_numbers(text) if f.value_text != own_doc_number]
+    found = extract_doc_numbers(text) if facts is None else [f for f in facts if f.kind == "doc_number"]
+    numbers = [f for f in found if f.value_text != own_doc_number]
     used_numbers: set[int] = set()
     own = normalize_for_compare(own_title) if own_title else None
     for m in CITED_TITLE.finditer(folded):

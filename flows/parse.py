@@ -75,7 +75,7 @@ def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
         effective, expiry = document_dates(span.text, facts, span.issued_date)
         docs.append(ParsedDocument(
             span=span, tree=tree, facts=facts,
-            relations=tuple(extract_relations(span.text, span.doc_number, span.title)),
+            relations=tuple(extract_relations(span.text, span.doc_number, span.title, facts)),
             terms=tuple(extract_policy_terms(span.text)),
             page_start=cleaned.page_at(span.char_start),
             page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),

@@ -68,3 +68,23 @@ def test_effective_on_a_stated_date():
     text = "本办法自2026年1月1日起施行，有效期二年。"
     assert document_dates(text, [Fact("money", "x", 0, 1, value_num=Decimal(1))], None) == (
         date(2026, 1, 1), date(2027, 12, 31))
+
+
+def test_relations_from_the_documents_facts_are_those_found_alone():
+    """The pipeline hands extract_relations the 文号 extract_facts found; the result must not
+    depend on it (every document of the corpus texts)."""
+    from pathlib import Path
+
+    from extractors.clean import clean_text_source
+    from extractors.facts import extract_facts
+    from extractors.split import split_documents
+
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples"
+    checked = 0
+    for path in sorted(samples.glob("*.txt")):
+        for span in split_documents(clean_text_source(path.read_text(encoding="utf-8")))[1]:
+            facts = extract_facts(span.text, issued=span.issued_date)
+            alone = extract_relations(span.text, span.doc_number, span.title)
+            assert extract_relations(span.text, span.doc_number, span.title, facts) == alone
+            checked += len(alone)
+    assert checked > 20
