@@ -28,9 +28,10 @@ STAGE_PART_CHARS = 100_000
 # JSON lines per bulk insert statement, so that neither the file nor DuckDB's read of it grows
 # with the number of rows (a run's revisions can hold every changed article's text).
 INSERT_CHUNK_BYTES = 2 << 20
-# Staged Parquet the loader reads into memory at once (a temporary table, spilled to disk beyond
-# the writer's memory limit).
-LOAD_CHUNK_BYTES = 32 << 20
+# Staged Parquet the loader reads into memory at once (a temporary table). Reading each part
+# once, not once per table, halves the load of many small sources; larger chunks only raise
+# the writer's memory (500 texts: 8 MB 361 MB, 32 MB 432 MB of RSS, in the same time).
+LOAD_CHUNK_BYTES = 16 << 20
 # DuckDB's JSON reader allocates twice its object size limit up front, under the writer's memory
 # limit: the limit is sized to the longest object of each file, and at least its default.
 MIN_OBJECT_BYTES = 16 << 20
