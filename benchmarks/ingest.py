@@ -326,34 +326,55 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 
 # What the profiles (cProfile, warm processes) say about the targets still missed.
 WHY = """
-Why, from profiles of warm processes (cProfile, 2026-11-30), after the changes of that day
-(policy terms tokenized in a window around each candidate, not per sentence; width folding cached;
-one staging export per source with no file for an empty table; rows handed to DuckDB as JSON
-objects read into typed columns; staged sources loaded 64 at a time; version linking that skips
-pairs whose character counts rule them out; planning before Prefect is imported):
+Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
 
-- **Texts**: warm, the parse stages run at ~1.6 MB/s per core on these files (`extract` ~1.8 MB/s)
-  and at 1.0 MB/s on one 200 MB text (benchmarks/results_large_text.md). On this corpus of
-  100 small files (31 kB each) staging is the fixed cost that keeps the per-core rate near
-  0.7 MB/s: ~20 ms a source, a DuckDB `COPY … TO parquet` of ~1.7 ms for each of ~7 tables.
-  Workers load spaCy and jieba (~1.3 s) while Prefect creates the flow run, not inside the
-  first source. End to end the serial part adds ~5 s: the flow run, the load (0.6 s) and the
-  revisions flow (2.2 s: the copies are versions of one another, so every copy is diffed
-  against the one before; a real backfill has few versions). 1 MB/s per core end to end would
-  need both the staging cost per source and the orchestration per run to shrink several-fold.
-- **PDFs**: met. pdfium reads the text layer at ~900 pages/s; `read_pdf` runs at ~110 because
-  pdfplumber still parses the 9 ruled pages (of 79) for their tables.
+- **Texts, parse stages** (~1.03–1.07 MB/s per core): `extract` runs at ~1.8 MB/s. Policy terms
+  and bureau names are about half of it: jieba cuts the windows around their candidates (~10% of
+  the text) at ~360 k characters/s, and spaCy matches over its tokens. Staging costs ~8.6 ms a
+  source. Of that, ~4.5 ms is DuckDB writing the source's Parquet file. The cost is per file, set
+  by the ~110 typed leaf columns of the staged schema, not by the rows: a file of one source row
+  costs ~2.6 ms.
+- **Texts, end to end** (1 worker, 500 files: 21.8 s, of which the worker parses 14.4 s):
+  - The load takes 2.4 s. DuckDB decodes each staged file, ~2.6 ms a file for the same reason.
+  - Revisions take 2.6 s. The benchmark's copies are versions of one another, so each copy's
+    changed document is diffed against the one before: ~400 diffs. A real backfill has few.
+  - Each run also pays ~2 s: creating the flow run (~0.5 s), and the part of the workers'
+    start-up (spaCy import ~1 s, jieba's dictionary ~0.7 s) that the flow run's creation does
+    not hide. `gazette ingest` hides ~1 s more of it by starting the workers before it imports
+    Prefect (100 texts against a running server: 8.4 → 7.2 s).
+  - On 100 files these fixed costs are a third of the run: 0.48 MB/s.
+  - 1 MB/s per core end to end would need two things:
+    - parse stages at ~1.5 MB/s, which jieba bounds;
+    - the load and the revisions hidden behind parsing. A loader working while the workers parse
+      would hold ~150–250 MB more in the flow's process, at odds with the 500 MB budget of a
+      backfill.
+- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 6.4 s):
+  - Sources go to workers in batches, one Prefect task per batch: a task cost 10–20 ms in the
+    flow and its server, and the server's work competed with the worker for the cores.
+  - One nested Parquet file per staged part, written from orjson (7 DuckDB statements a source
+    → 1).
+  - Versions for the diffs are read in bulk: 4 queries a document → 3 for 64 pairs.
+  - One load transaction per run. Staged files are read once into a temporary table, not once
+    per table.
+  - Revisions run as tasks of the ingest flow, not a subflow.
+  - No flow-run heartbeats in a foreground run: Prefect's heartbeat thread made every flow wait
+    0–1 s at its end.
+  - Lists of ids are bound as one string: DuckDB's binding probed every list element for
+    pandas.
+- **PDFs**: met. pdfium reads the text layer at ~800–900 pages/s. `read_pdf` runs at ~110 pages/s
+  because pdfplumber still parses the 9 ruled pages (of 79) for their tables.
 - **Nothing new**: `gazette ingest` plans (hashes, known sources) before importing Prefect and
-  ends in 0.2 s. `gazette nightly` with a feed must run its flow: importing Prefect (~0.9 s) and
-  a flow run (~1.2 s, as for an empty flow) are most of its 2.4–3.0 s (3.0 s while another
-  process loaded the machine); the ingest subflow is not started when the drop folder holds
-  nothing new.
-- **Memory**: each process stays under 400 MB (a worker ~270–300 MB: DuckDB 60, spaCy 86,
-  jieba's dictionary 67; the flow ~190 MB after imports, up to ~380 MB while DuckDB loads, its
-  buffer pool capped at 256 MB). Against a running `prefect server start` (the nightly case) a
-  1,000-page backfill with one worker peaks at ~450–490 MB for all its processes; each further
-  worker adds ~270 MB (~720 MB with two). In the runs above the flow's process also imports
-  Prefect's server app to start the temporary server (~60–90 MB more), hence ~520–580 MB.
+  ends in 0.2 s. `gazette nightly` with a feed must run its flow. Importing Prefect (~0.9 s) and
+  a flow run (~1.2 s, as for an empty flow) are most of its 2.4–2.7 s. The ingest subflow is not
+  started when the drop folder holds nothing new.
+- **Memory**: each process stays under 600 MB.
+  - A worker is ~250–290 MB: DuckDB 60, spaCy 86, jieba's dictionary 67.
+  - The flow is ~190 MB after imports, up to ~570 MB while DuckDB loads and revisions are
+    diffed on the 500-file backfill. Its buffer pool is capped at 256 MB.
+  - Against a running `prefect server start` (the nightly case), the 1,000-page backfill with
+    one worker peaks at ~460 MB for all its processes. Each further worker adds ~270 MB.
+  - In the runs above, the flow's process also imports Prefect's server app to start the
+    temporary server (~60–90 MB more).
 """
 
 def machine() -> str:
