@@ -13,7 +13,7 @@ import heapq
 from collections import Counter, defaultdict, deque
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 import regex
@@ -21,6 +21,10 @@ from rapidfuzz import fuzz
 
 from extractors.textnorm import normalize_for_compare
 from schemas.records import DocumentVersion, PolicyVersion, RepealLink, VersionLink
+
+# doc ids → chunks of (doc id, text): the texts a caller keeps out of memory (flows/revisions.py
+# reads them from the catalog a chunk at a time).
+StoredTexts = Callable[[list[str]], Iterable[Sequence[tuple[str, str]]]]
 
 MARKER_WORDS = "修订稿|修订版|修订草案|修订|修正稿|修正|征求意见稿|送审稿|草案|讨论稿|试行|版"
 VERSION_MARKER = regex.compile(
@@ -62,16 +66,18 @@ def version_date(doc: DocumentVersion) -> Optional[date]:
 
 def policy_families(docs: Sequence[DocumentVersion], repeals: Sequence[RepealLink] = (),
                     kept_links: Iterable[tuple[str, str]] = (),
-                    new_doc_ids: Optional[set[str]] = None) -> list[PolicyVersion]:
+                    new_doc_ids: Optional[set[str]] = None,
+                    stored_texts: Optional[StoredTexts] = None) -> list[PolicyVersion]:
     """Every document's family and version number. `kept_links` are pairs of doc ids found
-    similar earlier (texts are compared only for `new_doc_ids`, all documents when None)."""
+    similar earlier (texts are compared only for `new_doc_ids`, all documents when None). A
+    document given without its text has it read through `stored_texts` when needed."""
     versions = _versions(docs)
     key_of = {d.doc_id: d.doc_key for d in docs}
     edges = _edges(versions, repeals, key_of)
     edges += [(key_of[a], key_of[b], "similarity") for a, b in kept_links if a in key_of and b in key_of]
     groups = _components(versions, edges)
     new_keys = {d.doc_key for d in docs if new_doc_ids is None or d.doc_id in new_doc_ids}
-    edges += _similar(versions, groups, new_keys)
+    edges += _similar(versions, groups, new_keys, stored_texts)
     groups = _components(versions, edges)
     out: list[PolicyVersion] = []
     used_ids: set[str] = set()
@@ -163,28 +169,61 @@ def _components(versions, edges) -> dict[str, list[str]]:
     return dict(groups)
 
 
-def _similar(versions, groups, new_keys: set[str]) -> list[tuple[str, str, VersionLink]]:
+def _similar(versions, groups, new_keys: set[str],
+             stored_texts: Optional[StoredTexts] = None) -> list[tuple[str, str, VersionLink]]:
     """Versions of different families whose texts are nearly the same, for new versions only.
 
     A text pair is only compared (rapidfuzz, ~1 ms a pair) when their characters allow it:
     ratio = 200·LCS/(la+lb), and LCS ≤ Σ min(count in a, count in b) over characters, so that
-    bound, computed for all pairs at once from character counts, drops every pair that cannot
-    reach SIMILAR_TEXT_MIN (on a backfill, nearly all of them).
+    bound, from character counts, drops every pair that cannot reach SIMILAR_TEXT_MIN (on a
+    backfill, nearly all of them). The texts of known versions (empty in `versions` when the
+    caller left them in the catalog) come from `stored_texts` a chunk at a time, and only those
+    that may reach the threshold with some new version are kept: memory follows the new
+    documents, not the catalog. Pairs the bound drops could never link, so the links found do
+    not depend on which texts are kept.
     """
     family = {k: g for g, keys in groups.items() for k in keys}
-    texts = {k: normalize_for_compare(r[0].text) for k, r in versions.items()}
-    others = [k for k in sorted(versions) if texts[k]]
-    row = {k: i for i, k in enumerate(others)}
-    bound = _ratio_bounds([texts[k] for k in others], [row[k] for k in new_keys if k in row])
+    texts = {k: normalize_for_compare(versions[k][0].text) for k in new_keys if k in versions}
+    new_rows = [k for k in sorted(texts) if texts[k]]
+    if not new_rows:
+        return []
+    counts = _CharCounts([texts[k] for k in new_rows])
+    vectors = {k: counts.vector(texts[k]) for k in new_rows}
+    new_matrix = np.stack([vectors[k] for k in new_rows])
+    new_lengths = np.array([len(texts[k]) for k in new_rows])
+
+    def consider(key: str, text: str) -> None:
+        norm = normalize_for_compare(text)
+        if not norm:
+            return
+        vector = counts.vector(norm)
+        shorter, longer = np.minimum(new_lengths, len(norm)), np.maximum(new_lengths, len(norm))
+        possible = (shorter / longer >= MIN_LENGTH_RATIO) & (counts.bounds(vector, new_matrix) >= SIMILAR_TEXT_MIN)
+        if possible.any():
+            texts[key], vectors[key] = norm, vector
+
+    key_of_doc = {r[0].doc_id: k for k, r in versions.items()}
+    stored = []
+    for key, renditions in versions.items():
+        if key not in new_keys:
+            if renditions[0].text:
+                consider(key, renditions[0].text)
+            else:
+                stored.append(renditions[0].doc_id)
+    if stored and stored_texts is not None:
+        for chunk in stored_texts(stored):
+            for doc_id, text in chunk:
+                consider(key_of_doc[doc_id], text)
+    others = sorted(k for k in texts if texts[k])
+    matrix = np.stack([vectors[k] for k in others])
     edges = []
-    for new in sorted(new_keys):
-        if not texts[new]:
-            continue
-        for other in others:
+    for new in new_rows:
+        bound = counts.bounds(vectors[new], matrix)
+        for row, other in enumerate(others):
             if other == new or family[other] == family[new]:
                 continue
             shorter, longer = sorted((len(texts[new]), len(texts[other])))
-            if shorter / longer < MIN_LENGTH_RATIO or bound[row[new]][row[other]] < SIMILAR_TEXT_MIN:
+            if shorter / longer < MIN_LENGTH_RATIO or bound[row] < SIMILAR_TEXT_MIN:
                 continue
             if fuzz.ratio(texts[new], texts[other], score_cutoff=SIMILAR_TEXT_MIN):
                 edges.append((other, new, "similarity"))
@@ -192,22 +231,27 @@ def _similar(versions, groups, new_keys: set[str]) -> list[tuple[str, str, Versi
     return edges
 
 
-def _ratio_bounds(texts: list[str], rows: list[int]) -> dict[int, "np.ndarray"]:
-    """For each text of `rows`, an upper bound of its rapidfuzz ratio with every text, from
-    character counts. The rarest characters share one count (CHAR_BUCKETS in all): a merged count
-    only loosens the bound, and keeps the matrix small for a catalog of many documents."""
-    counts = [Counter(t) for t in texts]
-    total: Counter = Counter()
-    for c in counts:
-        total.update(c)
-    bucket = {ch: i for i, (ch, _) in enumerate(total.most_common(CHAR_BUCKETS - 1))}
-    matrix = np.zeros((len(texts), CHAR_BUCKETS), dtype=np.int32)
-    for i, c in enumerate(counts):
-        for ch, n in c.items():
-            matrix[i, bucket.get(ch, CHAR_BUCKETS - 1)] += n
-    lengths = matrix.sum(axis=1)
-    return {i: 200.0 * np.minimum(matrix[i], matrix).sum(axis=1) / np.maximum(lengths[i] + lengths, 1)
-            for i in rows}
+class _CharCounts:
+    """Character counts of texts as vectors, for an upper bound of their rapidfuzz ratio. The
+    characters most common in `basis` (the new documents) get a count each; the rest share one
+    (CHAR_BUCKETS in all): a merged count only loosens the bound, and keeps vectors small."""
+
+    def __init__(self, basis: list[str]):
+        total: Counter = Counter()
+        for text in basis:
+            total.update(text)
+        self.bucket = {ch: i for i, (ch, _) in enumerate(total.most_common(CHAR_BUCKETS - 1))}
+
+    def vector(self, text: str) -> "np.ndarray":
+        vector = np.zeros(CHAR_BUCKETS, dtype=np.int32)
+        for ch, n in Counter(text).items():
+            vector[self.bucket.get(ch, CHAR_BUCKETS - 1)] += n
+        return vector
+
+    @staticmethod
+    def bounds(vector: "np.ndarray", matrix: "np.ndarray") -> "np.ndarray":
+        """The bound of the text of `vector` against each text of `matrix`'s rows."""
+        return 200.0 * np.minimum(vector, matrix).sum(axis=1) / np.maximum(vector.sum() + matrix.sum(axis=1), 1)
 
 
 def _family(members: list[str], versions, edges, repeals, key_of, used_ids: set[str]) -> list[PolicyVersion]:

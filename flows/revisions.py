@@ -192,12 +192,17 @@ class RevisionPlan:
     stale: list[tuple[str, str]]
 
 
+# The text of a document already versioned stays in the catalog: version linking reads those
+# texts a chunk at a time when a new document could be a version of one (`stored_texts`).
 VERSIONS_SQL = """
 select d.doc_id, d.doc_key, d.policy_key, d.title, d.doc_number, d.is_draft, d.issued_date,
-       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents), d.text
+       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents),
+       case when d.doc_id in (select doc_id from policy_versions) then '' else d.text end
 from documents d join sources s using (source_id) left join issues i using (issue_id)
 order by d.doc_id
 """
+# Documents whose texts are read at once when comparing new documents with known ones.
+TEXT_CHUNK = 256
 
 
 def plan_revisions(con) -> RevisionPlan:
@@ -209,7 +214,7 @@ def plan_revisions(con) -> RevisionPlan:
         "select from_doc_id, to_doc_id, to_doc_number, to_title from relations where kind = 'repeals'").fetchall()]
     known = {r[0] for r in con.execute("select doc_id from policy_versions").fetchall()}
     kept = con.execute("select doc_id, linked_to from policy_versions where linked_by = 'similarity'").fetchall()
-    versions = policy_families(docs, repeals, kept, {d.doc_id for d in docs} - known)
+    versions = policy_families(docs, repeals, kept, {d.doc_id for d in docs} - known, stored_texts(con))
     wanted = _consecutive(versions)
     fresh = {(a, b) for a, b in con.execute(
         "select r.old_doc_id, r.new_doc_id from revisions r "
@@ -219,6 +224,15 @@ def plan_revisions(con) -> RevisionPlan:
         "and r.old_doc_key = o.doc_key and r.new_doc_key = n.doc_key").fetchall()}
     existing = {(a, b) for a, b in con.execute("select old_doc_id, new_doc_id from revisions").fetchall()}
     return RevisionPlan(versions, [p for p in wanted if p not in fresh], sorted(existing - set(wanted)))
+
+
+def stored_texts(con):
+    """Documents' texts from the catalog, TEXT_CHUNK documents at a time (see VERSIONS_SQL)."""
+    def chunks(doc_ids: list[str]):
+        for k in range(0, len(doc_ids), TEXT_CHUNK):
+            yield con.execute(f"select doc_id, text from documents where {catalog.in_ids('doc_id')}",
+                              [catalog.ids_param(doc_ids[k:k + TEXT_CHUNK])]).fetchall()
+    return chunks
 
 
 def _consecutive(versions: list[PolicyVersion]) -> list[tuple[str, str]]:

@@ -88,6 +88,33 @@ def test_similarity_is_checked_for_new_documents_only_and_kept():
     assert {v.doc_id: v.version_no for v in kept} == {"a": 1, "b": 2}
 
 
+def test_known_texts_read_in_chunks_link_as_texts_in_memory():
+    """plan_revisions leaves known documents' texts in the catalog and hands version linking a
+    reader of them; the families must be those found with every text in memory, and only the
+    texts that may link are kept (read in chunks of two here)."""
+    from dataclasses import replace
+
+    text = DRAFT.split("第四章")[0]
+    others = [(SAMPLES / name).read_text(encoding="utf-8") for name in
+              ("jjgf-2025-9.txt", "yizhuang-pharma-service-guide-2026.txt", "beijing-tech-services-2025-draft.txt")]
+    docs = [doc("a", "k1", "甲办法", text=text), doc("c", "k3", "丙办法", text=others[0]),
+            doc("d", "k4", "丁指南", text=others[1]), doc("e", "k5", "戊措施", text=others[2]),
+            doc("n", "k6", "乙办法", text=text.replace("20%", "30%"))]
+    in_memory = policy_families(docs, new_doc_ids={"n"})
+    by_id = {d.doc_id: d.text for d in docs}
+    read = []
+
+    def stored(doc_ids):
+        for k in range(0, len(doc_ids), 2):
+            read.append(doc_ids[k:k + 2])
+            yield [(doc_id, by_id[doc_id]) for doc_id in doc_ids[k:k + 2]]
+
+    withheld = [d if d.doc_id == "n" else replace(d, text="") for d in docs]
+    assert policy_families(withheld, new_doc_ids={"n"}, stored_texts=stored) == in_memory
+    assert {v.doc_id: v.linked_by for v in in_memory}["n"] == "similarity"
+    assert sorted(i for chunk in read for i in chunk) == ["a", "c", "d", "e"] and len(read) == 2
+
+
 def _ids_by_path(con) -> dict[str, str]:
     return dict(con.execute("select s.path, d.doc_id from documents d join sources s using (source_id) "
                             "where d.doc_number = '京技管发〔2025〕9号' or d.title like '中国%'").fetchall())
