@@ -29,10 +29,9 @@ from flows.progress import progress_bar  # noqa: E402
 from flows.revision_flow import link_revisions  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
-# Staged sources loaded per transaction, whole sources only. The run writes a private copy of
-# the catalog, published at once, so transactions only bound the work a commit writes: each
-# commit also writes its rows to the log (500 texts: batches of 64, 2.7 s; one, 2.0 s; the same
-# peak memory, DuckDB's pool being capped).
+# Staged sources handed to the loader at a time (it commits whole sources, ~16 MB of Parquet a
+# transaction: loader.LOAD_CHUNK_BYTES). The run writes a private copy of the catalog, published
+# at once, so transactions only bound the memory a commit holds.
 LOAD_BATCH = 1024
 # Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
 # the flow and its API server, as much as parsing a small text; batches keep that per batch.

@@ -28,9 +28,10 @@ STAGE_PART_CHARS = 100_000
 # JSON lines per bulk insert statement, so that neither the file nor DuckDB's read of it grows
 # with the number of rows (a run's revisions can hold every changed article's text).
 INSERT_CHUNK_BYTES = 2 << 20
-# Staged Parquet the loader reads into memory at once (a temporary table). Reading each part
-# once, not once per table, halves the load of many small sources; larger chunks only raise
-# the writer's memory (500 texts: 8 MB 361 MB, 32 MB 432 MB of RSS, in the same time).
+# Staged Parquet loaded per transaction, whole sources only; its small parts are read into memory
+# at once (a temporary table). Reading each part once, not once per table, halves the load of
+# many small sources; larger chunks only raise the writer's memory (500 texts: 8 MB 361 MB,
+# 32 MB 432 MB of RSS, in the same time).
 LOAD_CHUNK_BYTES = 16 << 20
 # Parts at least this large (a long text's, ~400 kB each) are not worth materialising: each
 # table's insert reads them straight (a 200 MB text loaded in 9 s so, 16 s through the table).
@@ -375,51 +376,61 @@ def document_batches(docs: tuple[ParsedDocument, ...], limit: int) -> list[tuple
 
 
 def load_staged(con, staged: Path | list[Path], force: bool = False) -> None:
-    """Load staged sources (a folder, or a batch of them) into the catalog in one transaction
-    (replacing them with --force). A batch costs one statement per table, not one per table and
-    source: ~1.7 ms a statement is most of a small source's load."""
+    """Load staged sources (a folder, or a batch of them) into the catalog (replacing them with
+    --force), in transactions of whole sources holding about LOAD_CHUNK_BYTES of staged
+    Parquet each (a larger source alone). A transaction costs a few statements per table
+    whatever its number of sources: ~2 ms a statement was most of a small source's load. Many
+    inserts into one table within one transaction stay in memory until the commit (a 200 MB
+    text loaded in 16 MB chunks in one transaction ran out of the writer's 256 MB)."""
     folders = [Path(staged)] if isinstance(staged, (str, Path)) else [Path(f) for f in staged]
-    con.execute("begin transaction")
-    try:
-        if force:
-            for folder in folders:
-                delete_source(con, folder.name)
-        _insert_staged(con, folders)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    for group in _transactions(folders):
+        con.execute("begin transaction")
+        try:
+            if force:
+                for folder in group:
+                    delete_source(con, folder.name)
+            _insert_staged(con, group)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+
+
+def _transactions(folders: list[Path]) -> list[list[Path]]:
+    """Consecutive staged sources, about LOAD_CHUNK_BYTES of Parquet a group."""
+    groups: list[list[Path]] = []
+    group: list[Path] = []
+    size = 0
+    for folder in folders:
+        folder_size = sum(part.stat().st_size for part in folder.glob("rows-*.parquet"))
+        if group and size + folder_size > LOAD_CHUNK_BYTES:
+            groups.append(group)
+            group, size = [], 0
+        group.append(folder)
+        size += folder_size
+    return groups + [group] if group else groups
 
 
 def _insert_staged(con, folders: list[Path]) -> None:
-    """Insert every table's rows from the staged parts in `folders`, in load order (a part
-    holds each table's rows as a list of structs: see SourceRows.export), LOAD_CHUNK_BYTES of
-    Parquet at a time. Reading a file costs ~2.5 ms whatever its rows, so small parts (most
-    sources are one) are read once into a temporary table and each table's rows taken from it;
-    large parts (a long text's) are read by each table's insert straight from the files, which
-    spares materialising them."""
-    chunk: list[Path] = []
-    size, large = 0, False
-    for part in (p for folder in folders for p in sorted(folder.glob("rows-*.parquet"))):
-        part_size = part.stat().st_size
-        part_large = part_size >= STREAMED_PART_BYTES
-        if chunk and (size + part_size > LOAD_CHUNK_BYTES or part_large != large):
-            _insert_parts(con, chunk, large)
-            chunk, size = [], 0
-        chunk.append(part)
-        size, large = size + part_size, part_large
-    if chunk:
-        _insert_parts(con, chunk, large)
-
-
-def _insert_parts(con, parts: list[Path], streamed: bool) -> None:
-    listed = ", ".join("'" + str(part).replace("'", "''") + "'" for part in parts)
-    source = f"read_parquet([{listed}])" if streamed else "staged_rows"
-    if not streamed:
-        con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{listed}])")
+    """Insert every table's rows from the staged parts in `folders` (a part holds each table's
+    rows as a list of structs: see SourceRows.export), table by table in load order. Reading a
+    file costs ~2.5 ms whatever its rows, so small parts (most sources are one) are read once
+    into a temporary table and each table's rows taken from it; large parts (a long text's) are
+    read by each table's insert straight from the files, which spares materialising them."""
+    parts = [part for folder in folders for part in sorted(folder.glob("rows-*.parquet"))]
+    small = [p for p in parts if p.stat().st_size < STREAMED_PART_BYTES]
+    large = _listed([p for p in parts if p.stat().st_size >= STREAMED_PART_BYTES])
+    sources = (["staged_rows"] if small else []) + ([f"read_parquet([{large}])"] if large else [])
+    if small:
+        con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{_listed(small)}])")
     for table in SOURCE_TABLES:
         verb = "insert or ignore" if table == "source_paths" else "insert"
-        con.execute(f"{verb} into {table} select unnest(rows, max_depth := 2) from "
-                    f"(select {table} as rows from {source} where {table} is not null)")
-    if not streamed:
+        for source in sources:
+            con.execute(f"{verb} into {table} select unnest(rows, max_depth := 2) from "
+                        f"(select {table} as rows from {source} where {table} is not null)")
+    if small:
         con.execute("drop table staged_rows")
+
+
+def _listed(parts: list[Path]) -> str:
+    return ", ".join("'" + str(part).replace("'", "''") + "'" for part in parts)

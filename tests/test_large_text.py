@@ -88,14 +88,36 @@ def test_a_source_larger_than_a_staging_part_is_staged_in_parts_and_loads_whole(
     assert len(list(single.glob("rows-*.parquet"))) == 1
     assert len(list(parted.glob("rows-*.parquet"))) >= 5
     tables = {}
-    for name, staged in (("one", single), ("many", parted)):
+    # "streamed": every part read straight by each table's insert (a long text's parts), not
+    # through the temporary table small parts go through
+    for name, staged, streamed_from in (("one", single, loader.STREAMED_PART_BYTES),
+                                        ("many", parted, loader.STREAMED_PART_BYTES), ("streamed", parted, 0)):
+        monkeypatch.setattr(loader, "STREAMED_PART_BYTES", streamed_from)
         with catalog.writing(tmp_path / f"{name}.duckdb") as con:
             loader.load_staged(con, staged)
             tables[name] = [con.execute(f"select * exclude (ingested_at) from {t} order by all").fetchall()
                             if t == "sources" else con.execute(f"select * from {t} order by all").fetchall()
                             for t in ("documents", "articles", "facts", "policy_terms", "issue_toc", "sources")]
-    assert tables["one"] == tables["many"]
+    assert tables["one"] == tables["many"] == tables["streamed"]
     assert len(tables["one"][0]) == 24
+
+
+def test_sources_load_in_transactions_of_whole_sources_by_staged_size(tmp_path, monkeypatch):
+    """Many inserts into one table in one transaction stay in memory until the commit, so the
+    loader commits every ~LOAD_CHUNK_BYTES of staged Parquet, never inside a source."""
+    from flows import loader
+
+    folders = []
+    for k, size in enumerate((10, 30, 25, 5, 70)):
+        folder = tmp_path / f"s{k}"
+        folder.mkdir()
+        (folder / "rows-00000.parquet").write_bytes(b"x" * size)
+        if k == 4:
+            (folder / "rows-00001.parquet").write_bytes(b"x" * size)
+        folders.append(folder)
+    monkeypatch.setattr(loader, "LOAD_CHUNK_BYTES", 60)
+    groups = loader._transactions(folders)
+    assert [[f.name for f in g] for g in groups] == [["s0", "s1"], ["s2", "s3"], ["s4"]]
 
 
 def test_document_batches_keep_order_and_put_an_oversized_document_alone():
