@@ -328,21 +328,21 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 WHY = """
 Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
 
-- **Texts, parse stages** (~1.03–1.07 MB/s per core): `extract` runs at ~1.8 MB/s. Policy terms
+- **Texts, parse stages** (~1.03–1.11 MB/s per core): `extract` runs at ~1.8 MB/s. Policy terms
   and bureau names are about half of it: jieba cuts the windows around their candidates (~10% of
   the text) at ~360 k characters/s, and spaCy matches over its tokens. Staging costs ~8.6 ms a
   source. Of that, ~4.5 ms is DuckDB writing the source's Parquet file. The cost is per file, set
   by the ~110 typed leaf columns of the staged schema, not by the rows: a file of one source row
   costs ~2.6 ms.
-- **Texts, end to end** (1 worker, 500 files: 21.8 s, of which the worker parses 14.4 s):
-  - The load takes 2.4 s. DuckDB decodes each staged file, ~2.6 ms a file for the same reason.
-  - Revisions take 2.6 s. The benchmark's copies are versions of one another, so each copy's
+- **Texts, end to end** (1 worker, 500 files: 21.8–23.4 s, of which the worker parses 14.4–15.0 s):
+  - The load takes 2.4–3.1 s. DuckDB decodes each staged file, ~2.6 ms a file for the same reason.
+  - Revisions take 2.6–2.8 s. The benchmark's copies are versions of one another, so each copy's
     changed document is diffed against the one before: ~400 diffs. A real backfill has few.
   - Each run also pays ~2 s: creating the flow run (~0.5 s), and the part of the workers'
     start-up (spaCy import ~1 s, jieba's dictionary ~0.7 s) that the flow run's creation does
     not hide. `gazette ingest` hides ~1 s more of it by starting the workers before it imports
     Prefect (100 texts against a running server: 8.4 → 7.2 s).
-  - On 100 files these fixed costs are a third of the run: 0.48 MB/s.
+  - On 100 files these fixed costs are a third of the run: ~0.5 MB/s.
   - 1 MB/s per core end to end would need two things:
     - parse stages at ~1.5 MB/s, which jieba bounds;
     - the load and the revisions hidden behind parsing. A loader working while the workers parse
@@ -354,8 +354,11 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
   - One nested Parquet file per staged part, written from orjson (7 DuckDB statements a source
     → 1).
   - Versions for the diffs are read in bulk: 4 queries a document → 3 for 64 pairs.
-  - One load transaction per run. Staged files are read once into a temporary table, not once
-    per table.
+  - Loads commit every ~16 MB of staged Parquet (whole sources), not every 64 sources. Small
+    staged files are read once into a temporary table, not once per table.
+  - Version linking reads known documents' texts from the catalog 256 at a time and keeps only
+    those that could reach the similarity threshold with a new document. Before, every run held
+    every document's text and character counts: memory grew with the catalog.
   - Revisions run as tasks of the ingest flow, not a subflow.
   - No flow-run heartbeats in a foreground run: Prefect's heartbeat thread made every flow wait
     0–1 s at its end.
@@ -367,12 +370,12 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
   ends in 0.2 s. `gazette nightly` with a feed must run its flow. Importing Prefect (~0.9 s) and
   a flow run (~1.2 s, as for an empty flow) are most of its 2.4–2.7 s. The ingest subflow is not
   started when the drop folder holds nothing new.
-- **Memory**: each process stays under 600 MB.
+- **Memory**: each process stays under 650 MB.
   - A worker is ~250–290 MB: DuckDB 60, spaCy 86, jieba's dictionary 67.
-  - The flow is ~190 MB after imports, up to ~570 MB while DuckDB loads and revisions are
+  - The flow is ~190 MB after imports, up to ~570–630 MB while DuckDB loads and revisions are
     diffed on the 500-file backfill. Its buffer pool is capped at 256 MB.
   - Against a running `prefect server start` (the nightly case), the 1,000-page backfill with
-    one worker peaks at ~460 MB for all its processes. Each further worker adds ~270 MB.
+    one worker peaks at ~450–460 MB for all its processes. Each further worker adds ~270 MB.
   - In the runs above, the flow's process also imports Prefect's server app to start the
     temporary server (~60–90 MB more).
 """

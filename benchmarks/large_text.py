@@ -91,7 +91,10 @@ def main() -> None:
         "peak RSS after loading (MB) |", "| --- | --- | --- | --- | --- | --- | --- | --- |", *rows, "",
         "Files over 8 MB are decoded block by block and parsed in parts of about 2 M characters cut "
         "before a document title (`flows/parse.py`, `extractors/parts.py`); the peak memory follows the "
-        "part size, not the file size.", ""])
+        "part size, not the file size. The writer loads whole sources in transactions of ~16 MB of "
+        "staged Parquet (a larger source alone); a source's large parts are read straight by each "
+        "table's insert, its small ones once into a temporary table (`flows/loader.py`). The load's "
+        "peak is DuckDB's buffer pool, capped at 256 MB for writers, on top of the process.", ""])
     args.out.write_text(report, encoding="utf-8")
     print(report)
 
