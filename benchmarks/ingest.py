@@ -10,7 +10,8 @@ a text, a PDF comment after %%EOF), so every file is new to the catalog. Then:
 1. each configuration (texts or PDFs; 1 or 2 workers; thread or Dask runner) ingests its corpus
    into an empty catalog in a fresh process (`child`), which reports the wall time, the seconds
    per stage summed over sources as the workers timed them (flows/parse.py StageTimer), the
-   load (copy, load, relate, publish) and revisions as timed in the flow process, and peak RSS of
+   load (copy, load, relate, publish) and, inside it, revisions (linking versions and diffing new
+   ones) as timed in the flow process, and peak RSS of
    the flow process, of the largest worker, and of the whole process tree (sampled, the Prefect
    server left out and reported apart);
 2. peak Python memory per stage (tracemalloc) on one copy of each file, in this process;
@@ -118,19 +119,18 @@ def child(args) -> None:
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows import catalog, ingest as ingest_module
+    from flows import catalog, ingest as ingest_module, revisions
 
+    # The load (copy, load, relate, link versions and diff, publish) as the flow's writer block,
+    # less the versions' linking and diffs inside it, which are timed apart as "revisions".
     timers = {"load": 0.0, "revisions": 0.0}
-    real_writing, real_revisions = catalog.writing, ingest_module.link_revisions
-    in_revisions = []
+    real_writing, real_revisions = catalog.writing, revisions.update_revisions
 
     def timed_revisions(*a, **k):
         started = time.perf_counter()
-        in_revisions.append(True)
         try:
             return real_revisions(*a, **k)
         finally:
-            in_revisions.pop()
             timers["revisions"] += time.perf_counter() - started
 
     class TimedWriting:
@@ -138,18 +138,17 @@ def child(args) -> None:
             self.inner = real_writing(*a, **k)
 
         def __enter__(self):
-            self.started = time.perf_counter()
+            self.started, self.revisions_before = time.perf_counter(), timers["revisions"]
             return self.inner.__enter__()
 
         def __exit__(self, *exc):
             try:
                 return self.inner.__exit__(*exc)
             finally:
-                if not in_revisions:             # the revisions flow writes through it too
-                    timers["load"] += time.perf_counter() - self.started
+                timers["load"] += time.perf_counter() - self.started - (timers["revisions"] - self.revisions_before)
 
     catalog.writing = TimedWriting
-    ingest_module.link_revisions = timed_revisions
+    revisions.update_revisions = timed_revisions
     sampler = TreeSampler()
     sampler.start()
     started = time.perf_counter()
@@ -359,7 +358,8 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
   - Version linking reads known documents' texts from the catalog 256 at a time and keeps only
     those that could reach the similarity threshold with a new document. Before, every run held
     every document's text and character counts: memory grew with the catalog.
-  - Revisions run as tasks of the ingest flow, not a subflow.
+  - Versions are linked and diffed in the load's copy of the catalog, not by a subflow with a
+    copy and a publish of its own, and each batch of diffs is written as it is computed.
   - No flow-run heartbeats in a foreground run: Prefect's heartbeat thread made every flow wait
     0–1 s at its end.
   - Lists of ids are bound as one string: DuckDB's binding probed every list element for

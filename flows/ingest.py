@@ -22,11 +22,10 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from flows import catalog, loader, relate  # noqa: E402
+from flows import catalog, loader, relate, revisions  # noqa: E402
 from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
 from flows.parse import StagedSource, parse_and_stage, stage_failure, warm_up  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
-from flows.revision_flow import link_revisions  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 # Staged sources handed to the loader at a time (it commits whole sources, ~16 MB of Parquet a
@@ -109,7 +108,8 @@ class IngestOptions:
 def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[catalog.SourceFile],
                      options: IngestOptions) -> list[str]:
     """Load staged sources into a copy of the catalog (an empty one to rebuild), link relations,
-    publish it; returns the ids of the documents loaded."""
+    link versions and diff each new one against its predecessor, and publish it once; returns
+    the ids of the documents loaded."""
     force = options.force and not options.rebuild
     with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
@@ -123,6 +123,9 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
         doc_ids = [r[0] for r in con.execute(
             f"select doc_id from documents where {catalog.in_ids('source_id')} order by doc_id",
             [catalog.ids_param(ids)]).fetchall()]
+        if doc_ids:
+            # In the same copy of the catalog: one copy and one publish a run, not two.
+            revisions.update_revisions(con)
     for item in staged:
         shutil.rmtree(item.staged, ignore_errors=True)
     return doc_ids
@@ -147,8 +150,6 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
             report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
     if staged or plan.new_paths or options.rebuild:
         report.doc_ids = load_and_publish(Path(db_path), staged, plan.new_paths, options)
-    if report.doc_ids:
-        link_revisions(Path(db_path))
     return report
 
 

@@ -2,15 +2,16 @@
 parsed in memory), diff them, recognise the versions of every policy, and write
 `policy_versions`, `revisions` and `revision_changes`.
 
-No Prefect here: `gazette diff` calls `diff_documents` and starts fast; the flow in
-`flows/revision_flow.py` calls `plan_revisions` and `write_revisions`.
+No Prefect here: `gazette diff` calls `diff_documents` and starts fast; the ingest flow's loader
+and the flow in `flows/revision_flow.py` call `update_revisions` on a catalog writer.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 from extractors import clean, read, segment, split
 from extractors.diff import diff_versions
@@ -247,35 +248,59 @@ def _consecutive(versions: list[PolicyVersion]) -> list[tuple[str, str]]:
     return pairs
 
 
-def compute_revisions(con, plan: RevisionPlan) -> list[Revision]:
-    """Diff each wanted pair; the family comes from the plan."""
+def compute_revisions(con, plan: RevisionPlan) -> Iterator[Revision]:
+    """Diff each wanted pair, reading the versions LOAD_PAIRS pairs at a time; the family comes
+    from the plan. A generator: a run's diffs are written as they come, not held together."""
     family = {v.doc_id: v.family_id for v in plan.versions}
-    out = []
     for k in range(0, len(plan.wanted), LOAD_PAIRS):
         pairs = plan.wanted[k:k + LOAD_PAIRS]
         versions = load_versions(con, [doc_id for pair in pairs for doc_id in pair])
         for old_id, new_id in pairs:
             old, new = versions[old_id], versions[new_id]
             diff = diff_versions(old.text, old.nodes, old.facts, new.text, new.nodes, new.facts)
-            out.append(Revision(old, new, diff, family.get(new_id)))
-    return out
+            yield Revision(old, new, diff, family.get(new_id))
 
 
-def write_revisions(con, plan: RevisionPlan, revisions: list[Revision], now: Optional[datetime] = None) -> None:
-    """Replace `policy_versions` with the plan's and write the revisions, in one transaction."""
+def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
+                    now: Optional[datetime] = None) -> list[str]:
+    """Replace `policy_versions` with the plan's and write the revisions, LOAD_PAIRS at a time;
+    returns their ids. Each batch commits on its own: the connection is a writer's private copy
+    of the catalog, published whole (`catalog.writing`), and a run's diffs (every changed
+    article's text) are never all in memory."""
     now = now or catalog.now_utc()
     number = {v.doc_id: v.version_no for v in plan.versions}
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute("delete from policy_versions")
         insert_rows(con, "policy_versions", [
             [v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by, v.linked_to]
             for v in plan.versions])
-        _delete_revisions(con, [f"{old_id}..{new_id}" for old_id, new_id in plan.stale]
-                          + [rev.revision_id for rev in revisions])
-        insert_rows(con, "revisions", [revision_row(rev, number.get(rev.old.doc_id), number.get(rev.new.doc_id), now)
-                                       for rev in revisions])
-        insert_rows(con, "revision_changes", [row for rev in revisions for row in change_rows(rev)])
+        _delete_revisions(con, [f"{old_id}..{new_id}" for old_id, new_id in plan.stale])
+    written: list[str] = []
+
+    def flush(batch: list[Revision]) -> None:
+        with _transaction(con):
+            _delete_revisions(con, [r.revision_id for r in batch])
+            insert_rows(con, "revisions", [revision_row(r, number.get(r.old.doc_id), number.get(r.new.doc_id), now)
+                                           for r in batch])
+            insert_rows(con, "revision_changes", [row for r in batch for row in change_rows(r)])
+        written.extend(r.revision_id for r in batch)
+
+    batch: list[Revision] = []
+    for rev in revisions:
+        batch.append(rev)
+        if len(batch) == LOAD_PAIRS:
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
+    return written
+
+
+@contextlib.contextmanager
+def _transaction(con):
+    con.execute("begin transaction")
+    try:
+        yield
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -293,6 +318,4 @@ def update_revisions(con) -> list[str]:
     """Recognise versions and diff every new version against its predecessor on one writable
     connection; returns the ids of the revisions written."""
     plan = plan_revisions(con)
-    revisions = compute_revisions(con, plan)
-    write_revisions(con, plan, revisions)
-    return [r.revision_id for r in revisions]
+    return write_revisions(con, plan, compute_revisions(con, plan))

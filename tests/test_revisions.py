@@ -241,3 +241,34 @@ def test_cli_diff_of_the_pdf_renditions_finds_the_same_one_change(corpus_catalog
     assert data["fact_changes"] == []
     assert [(c["kind"], c["new"], [(o["old"], o["new"]) for o in c["ops"]]) for c in data["changes"]] == [
         ("modified", ["二/(二)/10"], [("", "服务")])]
+
+
+def test_revisions_are_written_as_they_are_diffed_and_match_a_single_batch(corpus_catalog, tmp_path, monkeypatch):
+    """A run's diffs (every changed article's text) are never held together: they are written
+    LOAD_PAIRS at a time as the generator yields them; one pair at a time writes the same rows."""
+    import inspect
+
+    from flows import catalog, revisions
+
+    assert inspect.isgeneratorfunction(revisions.compute_revisions)
+    db = tmp_path / "c.duckdb"
+    shutil.copy(corpus_catalog[0], db)
+
+    def rows(path):
+        con = catalog.connect(path, read_only=True)
+        try:
+            return ([r for r in con.execute("select * exclude (created_at) from revisions order by all").fetchall()],
+                    con.execute("select * from revision_changes order by all").fetchall(),
+                    con.execute("select * from policy_versions order by all").fetchall())
+        finally:
+            con.close()
+
+    expected = rows(db)
+    assert expected[0], "the corpus has revisions"
+    monkeypatch.setattr(revisions, "LOAD_PAIRS", 1)
+    with catalog.writing(db) as con:
+        for table in ("revision_changes", "revisions", "policy_versions"):
+            con.execute(f"delete from {table}")
+        written = revisions.update_revisions(con)
+    assert len(written) == len(expected[0])
+    assert rows(db) == expected
