@@ -327,15 +327,15 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 WHY = """
 Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
 
-- **Texts, parse stages** (~1.03–1.11 MB/s per core): `extract` runs at ~1.8 MB/s. Policy terms
+- **Texts, parse stages** (~1.03–1.17 MB/s per core in three runs): `extract` runs at ~1.8 MB/s. Policy terms
   and bureau names are about half of it: jieba cuts the windows around their candidates (~10% of
   the text) at ~360 k characters/s, and spaCy matches over its tokens. Staging costs ~8.6 ms a
   source. Of that, ~4.5 ms is DuckDB writing the source's Parquet file. The cost is per file, set
   by the ~110 typed leaf columns of the staged schema, not by the rows: a file of one source row
   costs ~2.6 ms.
-- **Texts, end to end** (1 worker, 500 files: 21.8–23.4 s, of which the worker parses 14.4–15.0 s):
+- **Texts, end to end** (1 worker, 500 files: 20.5–23.4 s, of which the worker parses 13.4–15.0 s):
   - The load takes 2.4–3.1 s. DuckDB decodes each staged file, ~2.6 ms a file for the same reason.
-  - Revisions take 2.6–2.8 s. The benchmark's copies are versions of one another, so each copy's
+  - Revisions take 2.2–2.8 s. The benchmark's copies are versions of one another, so each copy's
     changed document is diffed against the one before: ~400 diffs. A real backfill has few.
   - Each run also pays ~2 s: creating the flow run (~0.5 s), and the part of the workers'
     start-up (spaCy import ~1 s, jieba's dictionary ~0.7 s) that the flow run's creation does
@@ -347,7 +347,7 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
     - the load and the revisions hidden behind parsing. A loader working while the workers parse
       would hold ~150–250 MB more in the flow's process, at odds with the 500 MB budget of a
       backfill.
-- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 6.4 s):
+- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 5.5–6.4 s):
   - Sources go to workers in batches, one Prefect task per batch: a task cost 10–20 ms in the
     flow and its server, and the server's work competed with the worker for the cores.
   - One nested Parquet file per staged part, written from orjson (7 DuckDB statements a source
