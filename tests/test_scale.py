@@ -164,3 +164,23 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
     shutil.copy(ROOT / "data" / "samples" / "jjgf-2025-9.txt", raw)
     assert cli.main(["--db", str(tmp_path / "c.duckdb"), "ingest", str(raw), "--no-progress"]) == 0
     assert events == [("pool", 1, "warm_up"), ("ingest", "RecordedPool", 1, 2), ("close",)]
+
+
+def test_a_foreground_ingest_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
+    """Prefect's heartbeat thread sleeps in whole seconds and every flow waited for it at its end
+    (0–1 s a run): `ingest()` turns heartbeats off for its flow, and only for it."""
+    import flows.ingest as ingest_module
+    from flows.plan import IngestReport
+    from prefect.settings import get_current_settings
+
+    seen = []
+
+    class RecordingFlow:
+        def with_options(self, **_):
+            return lambda *a, **k: seen.append(get_current_settings().flows.heartbeat_frequency) or IngestReport()
+
+    before = get_current_settings().flows.heartbeat_frequency
+    monkeypatch.setattr(ingest_module, "ingest_flow", RecordingFlow())
+    ingest_module.ingest([tmp_path], db_path=tmp_path / "c.duckdb", workers=1)
+    assert seen == [None] and before is not None
+    assert get_current_settings().flows.heartbeat_frequency == before
