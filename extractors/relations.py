@@ -11,7 +11,7 @@ import regex
 
 from extractors.doc_numbers import extract_doc_numbers
 from extractors.numerals import chinese_to_int
-from extractors.sentences import sentence_bounds
+from extractors.sentences import Sentences
 from extractors.textnorm import fold_width, normalize_for_compare
 from schemas.records import Fact, Relation
 
@@ -35,6 +35,7 @@ def extract_relations(text: str, own_doc_number: Optional[str] = None,
     extracted, spare finding its 文号 again.
     """
     folded = fold_width(text)
+    sentences = Sentences(folded)
     relations: list[Relation] = []
     found = extract_doc_numbers(text) if facts is None else [f for f in facts if f.kind == "doc_number"]
     numbers = [f for f in found if f.value_text != own_doc_number]
@@ -48,11 +49,11 @@ def extract_relations(text: str, own_doc_number: Optional[str] = None,
         if number is not None:
             used_numbers.add(number.char_start)
             end = _close_bracket(folded, number.char_end)
-        relations.append(_relation(text, folded, m.start(), end, text[m.start(1):m.end(1)],
+        relations.append(_relation(text, folded, sentences, m.start(), end, text[m.start(1):m.end(1)],
                                    number.value_text if number else None))
     for number in numbers:
         if number.char_start not in used_numbers:
-            relations.append(_relation(text, folded, number.char_start, number.char_end, None,
+            relations.append(_relation(text, folded, sentences, number.char_start, number.char_end, None,
                                        number.value_text))
     return sorted(relations, key=lambda r: (r.char_start, r.kind))
 
@@ -74,9 +75,9 @@ def _close_bracket(folded: str, pos: int) -> int:
     return pos
 
 
-def _relation(text: str, folded: str, start: int, end: int, title: Optional[str],
+def _relation(text: str, folded: str, sentences: Sentences, start: int, end: int, title: Optional[str],
               number: Optional[str]) -> Relation:
-    sentence_start, sentence_end = sentence_bounds(folded, start, end)
+    sentence_start, sentence_end = sentences.bounds(start, end)
     quote = _quoted_article(text, folded, end)
     if quote is not None:
         label, quoted, quote_end = quote

@@ -128,14 +128,9 @@ def migrate(con) -> list[int]:
     for mg in migrations():
         if mg.version in recorded:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             con.execute(mg.sql)
             con.execute("insert into schema_migrations values (?, ?, ?)", [mg.version, mg.name, now_utc()])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
         applied.append(mg.version)
     return applied
 
@@ -172,6 +167,19 @@ def wal_path(db_path: Path) -> Path:
 
 def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
+
+
+@contextlib.contextmanager
+def transaction(con) -> Iterator[None]:
+    """The block's statements in one transaction: committed when it ends, rolled back (and the
+    exception raised again) when it fails."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 @contextlib.contextmanager

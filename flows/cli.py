@@ -139,10 +139,9 @@ def _parsing_workers(args, plan):
     if plan is None or not plan.parse or runner_options(args)["runner"] != "thread":
         yield None
         return
-    from flows.parse import warm_up
-    from flows.workers import WorkerPool
+    from flows.parse import parsing_workers
 
-    pool = WorkerPool(min(args.workers, len(plan.parse)), args.timeout, warm_up=warm_up)
+    pool = parsing_workers(len(plan.parse), args.workers, args.timeout)
     try:
         yield pool
     finally:

@@ -142,8 +142,7 @@ def save_state(db_path: Path, feed: str, seen: list[tuple[Response, Optional[str
     if not seen:
         return
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    with catalog.writing(Path(db_path), lock_timeout) as con:
-        con.execute("begin transaction")
+    with catalog.writing(Path(db_path), lock_timeout) as con, catalog.transaction(con):
         for resp, path in seen:
             sha = hashlib.sha256(resp.body).hexdigest() if resp.status == 200 else None
             con.execute(
@@ -154,7 +153,6 @@ def save_state(db_path: Path, feed: str, seen: list[tuple[Response, Optional[str
                 "changed_at = coalesce(excluded.changed_at, feed_state.changed_at)",
                 [resp.url, feed, resp.etag, resp.last_modified, sha, path, now,
                  now if resp.status == 200 else None])
-        con.execute("commit")
 
 
 def fetch_feed(feed: Feed, http: HttpSettings, raw_dir: Path, db_path: Path) -> FeedReport:

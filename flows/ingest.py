@@ -24,14 +24,10 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from flows import catalog, loader, relate, revisions  # noqa: E402
 from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
-from flows.parse import StagedSource, parse_and_stage, stage_failure, warm_up  # noqa: E402
+from flows.parse import StagedSource, parse_and_stage, parsing_workers, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
 from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
-# Staged sources handed to the loader at a time (it commits whole sources, ~16 MB of Parquet a
-# transaction: loader.LOAD_CHUNK_BYTES). The run writes a private copy of the catalog, published
-# at once, so transactions only bound the memory a commit holds.
-LOAD_BATCH = 1024
 # Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
 # the flow and its API server, as much as parsing a small text; batches keep that per batch.
 # About TASKS_PER_WORKER batches per worker keep the workers evenly loaded to the end.
@@ -114,8 +110,9 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
     with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
             loader.record_path(con, source.source_id, source.path)
-        for k in range(0, len(staged), LOAD_BATCH):
-            loader.load_staged(con, [item.staged for item in staged[k:k + LOAD_BATCH]], force=force)
+        # Whole sources, ~16 MB of staged Parquet a transaction (loader.LOAD_CHUNK_BYTES): the
+        # copy is private until published, so transactions only bound the memory a commit holds.
+        loader.load_staged(con, [item.staged for item in staged], force=force)
         if staged:
             relate.resolve_relations(con)
         loader.sync_bureaus(con)
@@ -171,8 +168,7 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[Staged
     started = STARTED_POOL.get()
     # The workers are stopped when parsing ends, pre-started or not: the load must not share the
     # machine's memory with idle parsers.
-    pool = started or WorkerPool(min(options.workers, len(plan.parse)), options.timeout, options.memory_bytes,
-                                 warm_up=warm_up)
+    pool = started or parsing_workers(len(plan.parse), options.workers, options.timeout, options.memory_bytes)
     with pool, progress_bar(len(plan.parse), enabled=options.progress) as advance:
         futures = [(parse_in_worker.submit(pool, batch, staging, batch_name(batch)), batch) for batch in batches]
         return _collect(futures, staging, advance)
@@ -185,23 +181,13 @@ def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, p
     Prefect, or handed over by the caller) has files to parse: their start-up (spawn, spaCy,
     jieba: ~1.5 s) then overlaps Prefect's (creating the flow run, ~1 s). A caller that started
     them earlier still (the CLI, before importing Prefect) hands them over as `pool`."""
-    if not options.runner_choice.in_process_pool:
-        yield
-        return
-    if pool is not None:
-        token = STARTED_POOL.set(pool)
-        try:
-            yield
-        finally:
-            STARTED_POOL.reset(token)
-        return
-    if plan is None:
-        plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild)
-    if not plan.parse:
-        yield
-        return
-    with WorkerPool(min(options.workers, len(plan.parse)), options.timeout, options.memory_bytes,
-                    warm_up=warm_up) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None and options.runner_choice.in_process_pool:
+            if plan is None:
+                plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild)
+            if plan.parse:
+                pool = stack.enter_context(
+                    parsing_workers(len(plan.parse), options.workers, options.timeout, options.memory_bytes))
         token = STARTED_POOL.set(pool)
         try:
             yield

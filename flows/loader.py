@@ -136,7 +136,7 @@ class SourceRows:
         """Insert the rows straight into a catalog connection (inside the caller's transaction)."""
         with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
             self.export(Path(tmp), 0)
-            _insert_staged(con, [Path(tmp)])
+            _insert_staged(con, staged_parts(Path(tmp)))
 
 
 def _json_value(value):
@@ -156,16 +156,18 @@ def _columns(table: str) -> tuple[tuple[str, str], ...]:
 
 def _typed_select(table: str, lines: Path, longest: int) -> str:
     """SELECT of a JSON-lines file of `table`'s rows, typed as the DDL says, in column order."""
-    columns = ", ".join(f"'{name}': '{kind}'" for name, kind in _columns(table))
-    return (f"select * from read_json('{lines}', format = 'newline_delimited', "
-            f"maximum_object_size = {max(MIN_OBJECT_BYTES, longest + 1)}, columns = {{{columns}}})")
+    return _read_json(lines, ", ".join(f"'{name}': '{kind}'" for name, kind in _columns(table)), longest)
 
 
 def _staged_select(lines: Path, size: int) -> str:
     """SELECT of a staged part's JSON object: a column per source table, a list of typed structs."""
-    path = str(lines).replace("'", "''")
-    return (f"select * from read_json('{path}', format = 'newline_delimited', "
-            f"maximum_object_size = {max(MIN_OBJECT_BYTES, size + 1)}, columns = {{{_staged_columns()}}})")
+    return _read_json(lines, _staged_columns(), size)
+
+
+def _read_json(path: Path, columns: str, longest: int) -> str:
+    escaped = str(path).replace("'", "''")
+    return (f"select * from read_json('{escaped}', format = 'newline_delimited', "
+            f"maximum_object_size = {max(MIN_OBJECT_BYTES, longest + 1)}, columns = {{{columns}}})")
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,15 +187,10 @@ def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = Fa
     rows = SourceRows()
     issue_id = build_header(rows, source, parsed)
     build_toc(rows, issue_id, parsed, build_documents(rows, source, issue_id, parsed.documents))
-    con.execute("begin transaction")
-    try:
+    with catalog.transaction(con):
         if force:
             delete_source(con, source.source_id)
         rows.insert_into(con)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
@@ -383,46 +380,48 @@ def load_staged(con, staged: Path | list[Path], force: bool = False) -> None:
     inserts into one table within one transaction stay in memory until the commit (a 200 MB
     text loaded in 16 MB chunks in one transaction ran out of the writer's 256 MB)."""
     folders = [Path(staged)] if isinstance(staged, (str, Path)) else [Path(f) for f in staged]
-    for group in _transactions(folders):
-        con.execute("begin transaction")
-        try:
+    for group in _transactions([(folder, staged_parts(folder)) for folder in folders]):
+        with catalog.transaction(con):
             if force:
-                for folder in group:
+                for folder, _ in group:
                     delete_source(con, folder.name)
-            _insert_staged(con, group)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+            _insert_staged(con, [part for _, parts in group for part in parts])
 
 
-def _transactions(folders: list[Path]) -> list[list[Path]]:
+StagedPart = tuple[Path, int]
+
+
+def staged_parts(folder: Path) -> list[StagedPart]:
+    """A staged source's parts in order, with their sizes in bytes."""
+    return [(part, part.stat().st_size) for part in sorted(folder.glob("rows-*.parquet"))]
+
+
+def _transactions(staged: list[tuple[Path, list[StagedPart]]]) -> list[list[tuple[Path, list[StagedPart]]]]:
     """Consecutive staged sources, about LOAD_CHUNK_BYTES of Parquet a group."""
-    groups: list[list[Path]] = []
-    group: list[Path] = []
+    groups: list[list[tuple[Path, list[StagedPart]]]] = []
+    group: list[tuple[Path, list[StagedPart]]] = []
     size = 0
-    for folder in folders:
-        folder_size = sum(part.stat().st_size for part in folder.glob("rows-*.parquet"))
+    for folder, parts in staged:
+        folder_size = sum(n for _, n in parts)
         if group and size + folder_size > LOAD_CHUNK_BYTES:
             groups.append(group)
             group, size = [], 0
-        group.append(folder)
+        group.append((folder, parts))
         size += folder_size
     return groups + [group] if group else groups
 
 
-def _insert_staged(con, folders: list[Path]) -> None:
-    """Insert every table's rows from the staged parts in `folders` (a part holds each table's
-    rows as a list of structs: see SourceRows.export), table by table in load order. Reading a
-    file costs ~2.5 ms whatever its rows, so small parts (most sources are one) are read once
-    into a temporary table and each table's rows taken from it; large parts (a long text's) are
-    read by each table's insert straight from the files, which spares materialising them."""
-    parts = [part for folder in folders for part in sorted(folder.glob("rows-*.parquet"))]
-    small = [p for p in parts if p.stat().st_size < STREAMED_PART_BYTES]
-    large = _listed([p for p in parts if p.stat().st_size >= STREAMED_PART_BYTES])
+def _insert_staged(con, parts: list[StagedPart]) -> None:
+    """Insert every table's rows from staged parts (a part holds each table's rows as a list of
+    structs: see SourceRows.export), table by table in load order. Reading a file costs ~2.5 ms
+    whatever its rows, so small parts (most sources are one) are read once into a temporary
+    table and each table's rows taken from it; large parts (a long text's) are read by each
+    table's insert straight from the files, which spares materialising them."""
+    small = _listed([part for part, n in parts if n < STREAMED_PART_BYTES])
+    large = _listed([part for part, n in parts if n >= STREAMED_PART_BYTES])
     sources = (["staged_rows"] if small else []) + ([f"read_parquet([{large}])"] if large else [])
     if small:
-        con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{_listed(small)}])")
+        con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{small}])")
     for table in SOURCE_TABLES:
         verb = "insert or ignore" if table == "source_paths" else "insert"
         for source in sources:

@@ -18,6 +18,7 @@ from extractors.relations import document_dates, extract_relations
 from flows.catalog import SourceFile
 from flows.loader import Stager, stage_source
 from flows.plan import media_type_of
+from flows.workers import DEFAULT_MEMORY_BYTES
 from schemas.errors import BadInputError
 from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
 
@@ -116,6 +117,15 @@ def warm_up() -> None:
     _nlp()
     _pipeline()
     memory().close()
+
+
+def parsing_workers(sources: int, workers: int, timeout: float,
+                    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES):
+    """Worker processes for `sources` files (no more workers than files), each warming up as it
+    starts (`warm_up`); a context manager that stops them."""
+    from flows import workers as worker_pool  # looked up at the call: tests stand in their own
+
+    return worker_pool.WorkerPool(min(workers, sources), timeout, memory_bytes, warm_up=warm_up)
 
 
 def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:

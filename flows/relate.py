@@ -7,6 +7,7 @@ from typing import Optional
 
 from extractors.numerals import chinese_to_int
 from extractors.textnorm import normalize_for_compare
+from flows import catalog
 
 
 RESOLVE_BY_NUMBER = """
@@ -27,8 +28,7 @@ where to_doc_id is null and to_title is not null
 
 def resolve_relations(con) -> None:
     """Point citations at catalog documents (by 文号, else by title); check quoted text."""
-    con.execute("begin transaction")
-    try:
+    with catalog.transaction(con):
         con.execute(RESOLVE_BY_NUMBER)
         con.execute(RESOLVE_BY_TITLE)
         quotes = con.execute(
@@ -37,10 +37,6 @@ def resolve_relations(con) -> None:
         for rowid, to_doc_id, label, quoted in quotes:
             con.execute("update relations set quote_matches = ? where rowid = ?",
                         [_quote_matches(con, to_doc_id, label, quoted), rowid])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def _quote_matches(con, doc_id: str, label: str, quoted: str) -> Optional[bool]:

@@ -7,7 +7,6 @@ and the flow in `flows/revision_flow.py` call `update_revisions` on a catalog wr
 """
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -147,11 +146,6 @@ where {catalog.in_ids('d.doc_id')}
 """
 
 
-def load_version(con, doc_id: str) -> Version:
-    """A catalog document with its article tree and facts."""
-    return load_versions(con, [doc_id])[doc_id]
-
-
 def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
     """Catalog documents with their article trees and facts, by doc id: three queries whatever
     the number of documents (a query per document and table cost ~10 ms each)."""
@@ -269,7 +263,7 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
     article's text) are never all in memory."""
     now = now or catalog.now_utc()
     number = {v.doc_id: v.version_no for v in plan.versions}
-    with _transaction(con):
+    with catalog.transaction(con):
         con.execute("delete from policy_versions")
         insert_rows(con, "policy_versions", [
             [v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by, v.linked_to]
@@ -278,7 +272,7 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
     written: list[str] = []
 
     def flush(batch: list[Revision]) -> None:
-        with _transaction(con):
+        with catalog.transaction(con):
             _delete_revisions(con, [r.revision_id for r in batch])
             insert_rows(con, "revisions", [revision_row(r, number.get(r.old.doc_id), number.get(r.new.doc_id), now)
                                            for r in batch])
@@ -294,17 +288,6 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
     if batch:
         flush(batch)
     return written
-
-
-@contextlib.contextmanager
-def _transaction(con):
-    con.execute("begin transaction")
-    try:
-        yield
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
 
 
 def _delete_revisions(con, revision_ids: list[str]) -> None:

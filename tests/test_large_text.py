@@ -116,8 +116,8 @@ def test_sources_load_in_transactions_of_whole_sources_by_staged_size(tmp_path, 
             (folder / "rows-00001.parquet").write_bytes(b"x" * size)
         folders.append(folder)
     monkeypatch.setattr(loader, "LOAD_CHUNK_BYTES", 60)
-    groups = loader._transactions(folders)
-    assert [[f.name for f in g] for g in groups] == [["s0", "s1"], ["s2", "s3"], ["s4"]]
+    groups = loader._transactions([(folder, loader.staged_parts(folder)) for folder in folders])
+    assert [[f.name for f, _ in g] for g in groups] == [["s0", "s1"], ["s2", "s3"], ["s4"]]
 
 
 def test_document_batches_keep_order_and_put_an_oversized_document_alone():

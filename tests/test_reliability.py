@@ -140,22 +140,24 @@ def test_same_bytes_under_a_new_name_are_one_source_with_two_paths(tmp_path):
 
 
 KILL_DURING_LOAD = textwrap.dedent("""
-    import os, signal, sys
+    import contextlib, os, signal, sys
     from pathlib import Path
-    from flows import ingest as ingest_module, loader
+    from flows import catalog, loader
     from flows.ingest import ingest
 
-    ingest_module.LOAD_BATCH = 1  # a batch per source, so the kill falls between two of them
+    loader.LOAD_CHUNK_BYTES = 1  # a transaction per source, so the kill falls between two of them
 
-    real_load, loads = loader.load_staged, []
+    real_transaction, committed = catalog.transaction, []
 
-    def load_then_die(con, staged, force=False):
-        real_load(con, staged, force)
-        loads.append(staged)
-        if len(loads) == int(sys.argv[3]):
+    @contextlib.contextmanager
+    def transaction_then_die(con):
+        with real_transaction(con):
+            yield
+        committed.append(con)
+        if len(committed) == int(sys.argv[3]):
             os.kill(os.getpid(), signal.SIGKILL)
 
-    loader.load_staged = load_then_die
+    catalog.transaction = transaction_then_die
     ingest([Path(sys.argv[1])], db_path=Path(sys.argv[2]))
 """)
 

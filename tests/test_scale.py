@@ -85,7 +85,7 @@ def test_benchmark_copies_are_distinct_sources_that_parse_like_the_original(tmp_
 def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_harness, tmp_path, monkeypatch):
     """ingest() starts the parsing workers before the flow run (their spaCy and jieba loading
     overlaps Prefect's start-up) and the flow uses that pool, stopping it before the load."""
-    from flows import ingest as ingest_module, loader
+    from flows import loader, workers
     from flows.workers import WorkerPool
 
     events = []
@@ -105,7 +105,7 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
         events.append(("load",))
         return real_load(con, staged, force)
 
-    monkeypatch.setattr(ingest_module, "WorkerPool", CountedPool)
+    monkeypatch.setattr(workers, "WorkerPool", CountedPool)
     monkeypatch.setattr(loader, "load_staged", load)
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -139,15 +139,27 @@ def test_sources_reach_workers_in_batches_of_a_quarter_of_a_workers_share():
 
 def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monkeypatch):
     """`gazette ingest` starts and warms its parsing workers before it imports Prefect (the flow
-    module) and hands them to the flow, which stops them; the CLI closes them in any case."""
-    import flows.ingest as ingest_module
+    module) and hands them to the flow, which stops them; the CLI closes them in any case. The
+    flow module here is a stand-in that records when the CLI first reaches into it."""
+    import sys
+    import types
+
     from flows import cli, workers
     from flows.plan import IngestReport
 
     events = []
 
+    class FlowModule(types.ModuleType):
+        def __getattr__(self, name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            events.append(("import", name))
+            if name == "ingest":
+                return fake_ingest
+            raise AttributeError(name)
+
     class RecordedPool:
-        def __init__(self, size, timeout, warm_up=None):
+        def __init__(self, size, timeout, memory_bytes=None, warm_up=None):
             events.append(("pool", size, warm_up.__name__))
 
         def close(self):
@@ -158,12 +170,12 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
         return IngestReport()
 
     monkeypatch.setattr(workers, "WorkerPool", RecordedPool)
-    monkeypatch.setattr(ingest_module, "ingest", fake_ingest)
+    monkeypatch.setitem(sys.modules, "flows.ingest", FlowModule("flows.ingest"))
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(ROOT / "data" / "samples" / "jjgf-2025-9.txt", raw)
     assert cli.main(["--db", str(tmp_path / "c.duckdb"), "ingest", str(raw), "--no-progress"]) == 0
-    assert events == [("pool", 1, "warm_up"), ("ingest", "RecordedPool", 1, 2), ("close",)]
+    assert events == [("pool", 1, "warm_up"), ("import", "ingest"), ("ingest", "RecordedPool", 1, 2), ("close",)]
 
 
 def test_a_foreground_ingest_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
