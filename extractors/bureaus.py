@@ -18,6 +18,7 @@ import regex
 import yaml
 
 from extractors.cues import across_cjk_spaces
+from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
@@ -162,8 +163,48 @@ def _canonical_unknown(name: str) -> str:
 
 def _known_bodies(span: str) -> list[tuple[int, int, str]]:
     """Gazetteer bodies in a short span, found by the EntityRuler over jieba tokens."""
-    doc = _nlp()(span)
+    nlp = _nlp()
+    whole = _whole_token_bodies(span)
+    if whole is not None:
+        return whole
+    doc = nlp(span)
     return [(ent.start_char, ent.end_char, ent.ent_id_) for ent in doc.ents if ent.label_ == ENTITY_LABEL]
+
+
+def _whole_token_bodies(span: str) -> list[tuple[int, int, str]] | None:
+    """What the EntityRuler would find, when every gazetteer form in the span is cut by jieba
+    the way it is cut alone, or lies inside one that is; None when any other form is there
+    (the ruler then decides).
+
+    A form is cut as alone when each of its runs of Han, Latin and digits is a whole token
+    (extractors/jieba_words.py): 市科委、中关村管委会 is 市科委 + 、 + 中关村管委会 anywhere.
+    """
+    canonical = gazetteer().canonical
+    found: list[tuple[int, int, str]] = []
+    for m in _form_pattern().finditer(span, overlapped=True):
+        s, e = m.span()
+        if found and s < found[-1][1]:
+            if e <= found[-1][1]:
+                continue
+            return None
+        if not _cut_as_alone(span, s, e):
+            return None
+        found.append((s, e, canonical[m.group()]))
+    return found
+
+
+def _cut_as_alone(span: str, start: int, end: int) -> bool:
+    if any(ch.isspace() for ch in span[start:end]):
+        return False
+    return all(whole_token(span, *run.span(), 0, len(span))
+               for run in JIEBA_BLOCK.finditer(span, start, end))
+
+
+@lru_cache(maxsize=1)
+def _form_pattern() -> regex.Pattern:
+    """Every gazetteer form, longest first (at each start, the longest form that begins there)."""
+    forms = sorted(gazetteer().canonical, key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(form) for form in forms))
 
 
 @lru_cache(maxsize=1)
