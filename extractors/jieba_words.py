@@ -68,14 +68,17 @@ def whole_token(text: str, start: int, end: int, first: int, last: int) -> bool:
 
 def _crossing_word(text: str, start: int, end: int, lo: int, hi: int, freq: dict[str, int]) -> bool:
     """A dictionary word within text[lo:hi] that begins before `start` and reaches past it, or
-    begins in text[start:end] and reaches past `end`."""
+    begins in text[start:end] and reaches past `end`. jieba's dictionary holds every prefix of
+    its words (at frequency 0), so only a beginning k whose text[k:boundary] is there can
+    reach past the boundary."""
     for k in range(lo, end):
-        i, fragment = k, text[k]
-        while fragment in freq:
-            if freq[fragment] and i >= start and (k < start or i >= end):
-                return True
-            i += 1
-            if i >= hi:
+        boundary = start if k < start else end
+        if text[k:boundary] not in freq:
+            continue
+        for i in range(boundary + 1, hi + 1):
+            f = freq.get(text[k:i])
+            if f is None:
                 break
-            fragment = text[k:i + 1]
+            if f:
+                return True
     return False

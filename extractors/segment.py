@@ -38,6 +38,7 @@ NUMBERED_LINE_PATTERNS: tuple[tuple[ArticleKind, regex.Pattern], ...] = (
 # "1.5亿元" is a decimal, not item 1. But the PDF of 京技管发〔2025〕8号 prints "1.4a类区为…" (item 1
 # about zone 4a): a digit + Latin letter + Han after the point is an item if the run expects it.
 DECIMAL_LIKE = regex.compile(r"\d")
+SPACES = regex.compile(r"\s+")
 ZONE_NAME = regex.compile(r"\d+[A-Za-z]\p{Han}")
 LIST_MARKER = regex.compile(r"-\s+")
 ATTACHMENT_HEAD = regex.compile(r"附件\s*(?P<num>\d{0,2})\s*")
@@ -225,10 +226,10 @@ def _numbered(body: str) -> Optional[_Numbered]:
         if not m:
             continue
         try:
-            number = chinese_to_int(regex.sub(r"\s+", "", m["num"]))
+            number = chinese_to_int(SPACES.sub("", m["num"]))
         except ValueError:
             continue
-        printed = regex.sub(r"\s+", "", body[: m.start("rest")])
+        printed = SPACES.sub("", body[: m.start("rest")])
         delim = printed[-1] if printed[-1] in "、.．" else ""
         return _Numbered(kind, printed.rstrip("、.．"), number, m["rest"], delim)
     return None

@@ -17,7 +17,7 @@ from extractors.clean import (
     strip_markup,
 )
 from extractors.read import decode_text, read_pdf
-from extractors.textnorm import fold_width, is_cjk, normalize_for_compare
+from extractors.textnorm import WIDTH_FOLD, fold_width, is_cjk, normalize_for_compare
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -308,6 +308,19 @@ def test_fold_width_keeps_length():
     folded = fold_width(text)
     assert folded == "(一)补贴123万元,AB: 第二条"
     assert len(folded) == len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(list("（），：；ＡＢ１～\u3000"))), max_size=600))
+def test_fold_width_is_the_same_fold_for_short_and_long_texts(text):
+    # Long texts fold through numpy, short ones through str.translate: both are WIDTH_FOLD.
+    assert fold_width(text) == text.translate(WIDTH_FOLD)
+    assert fold_width(text * 3) == (text * 3).translate(WIDTH_FOLD)
+
+
+def test_fold_width_of_a_long_text_with_a_lone_surrogate():
+    text = "（一）" * 200 + "\udcff" + "ＡＢ"
+    assert fold_width(text) == text.translate(WIDTH_FOLD)
 
 
 def test_normalize_for_compare():
