@@ -10,7 +10,7 @@ a repealed version always before the one that repeals it.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from datetime import date
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Sequence
@@ -41,6 +41,7 @@ SIMILAR_TEXT_MIN = 70.0
 MIN_LENGTH_RATIO = 0.5
 # Distinct character counts kept apart when bounding the similarity of two texts.
 CHAR_BUCKETS = 1024
+_CODE_POINTS = 0x110000
 
 
 @lru_cache(maxsize=8192)
@@ -234,24 +235,27 @@ def _similar(versions, groups, new_keys: set[str],
 class _CharCounts:
     """Character counts of texts as vectors, for an upper bound of their rapidfuzz ratio. The
     characters most common in `basis` (the new documents) get a count each; the rest share one
-    (CHAR_BUCKETS in all): a merged count only loosens the bound, and keeps vectors small."""
+    (CHAR_BUCKETS in all): a merged count only loosens the bound, and keeps vectors small.
+    Counted over code points with numpy (collections.Counter took ~0.5 ms a document)."""
 
     def __init__(self, basis: list[str]):
-        total: Counter = Counter()
-        for text in basis:
-            total.update(text)
-        self.bucket = {ch: i for i, (ch, _) in enumerate(total.most_common(CHAR_BUCKETS - 1))}
+        total = np.bincount(np.concatenate([_code_points(text) for text in basis]), minlength=_CODE_POINTS)
+        common = np.argsort(-total, kind="stable")[:CHAR_BUCKETS - 1]
+        self.bucket = np.full(_CODE_POINTS, CHAR_BUCKETS - 1, dtype=np.int32)
+        self.bucket[common] = np.arange(len(common), dtype=np.int32)
 
     def vector(self, text: str) -> "np.ndarray":
-        vector = np.zeros(CHAR_BUCKETS, dtype=np.int32)
-        for ch, n in Counter(text).items():
-            vector[self.bucket.get(ch, CHAR_BUCKETS - 1)] += n
-        return vector
+        return np.bincount(self.bucket[_code_points(text)], minlength=CHAR_BUCKETS).astype(np.int32)
 
     @staticmethod
     def bounds(vector: "np.ndarray", matrix: "np.ndarray") -> "np.ndarray":
         """The bound of the text of `vector` against each text of `matrix`'s rows."""
         return 200.0 * np.minimum(vector, matrix).sum(axis=1) / np.maximum(vector.sum() + matrix.sum(axis=1), 1)
+
+
+def _code_points(text: str) -> "np.ndarray":
+    """The text's code points (a lone surrogate, which has no UTF-32 form, counts as U+FFFD)."""
+    return np.frombuffer(text.encode("utf-32-le", errors="replace"), dtype=np.uint32)
 
 
 def _family(members: list[str], versions, edges, repeals, key_of, used_ids: set[str]) -> list[PolicyVersion]:

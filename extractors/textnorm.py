@@ -60,4 +60,16 @@ def is_cjk(ch: str) -> bool:
 
 def normalize_for_compare(text: str) -> str:
     """Drop all whitespace and fold width: the form in which two renditions of a text must agree."""
+    if len(text) <= SHORT_TEXT_CHARS:
+        return _normalize_short(text)
+    return WHITESPACE.sub("", fold_width(text))
+
+
+# A revision diff compares each provision of a version with the one before and the one after
+# it, and versions share most provisions: short texts' forms are kept (at most ~8 MB of them).
+SHORT_TEXT_CHARS = 2048
+
+
+@lru_cache(maxsize=1024)
+def _normalize_short(text: str) -> str:
     return WHITESPACE.sub("", fold_width(text))

