@@ -110,7 +110,7 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
     with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
             loader.record_path(con, source.source_id, source.path)
-        # Whole sources, ~16 MB of staged Parquet a transaction (loader.LOAD_CHUNK_BYTES): the
+        # Whole sources, ~64 MB of staged Parquet a transaction (loader.LOAD_CHUNK_BYTES): the
         # copy is private until published, so transactions only bound the memory a commit holds.
         loader.load_staged(con, [item.staged for item in staged], force=force)
         if staged:
