@@ -156,18 +156,26 @@ def child(args) -> None:
     server.start()
     server_start = time.perf_counter() - started
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds()
         report = ingest_module.ingest([Path(args.corpus)], db_path=Path(args.db), workers=args.workers,
                                       runner=args.runner, timeout=args.timeout)
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_before
     sampler.running = False
     sampler.join()
     print(json.dumps({
-        "wall": wall, "server_start": server_start, "seconds": report.seconds, **timers,
+        "wall": wall, "cpu": cpu, "server_start": server_start, "seconds": report.seconds, **timers,
         "sources": len(report.added), "documents": report.documents, "quarantined": report.quarantined,
         "rss_flow": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "rss_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "rss_tree": sampler.peak, "rss_server": sampler.server_peak}))
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended: the flow and its parsing
+    workers (stopped when parsing ends; a Dask cluster's when it closes), not the Prefect server,
+    which runs on."""
+    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 def run_config(corpus: Path, workdir: Path, workers: int, runner: str, env: dict, timeout: float = 600) -> dict:
@@ -471,14 +479,15 @@ def render(results: dict) -> str:
         corpus = results[media]
         out.append(f"\n## {titles[media]}: {corpus['files']} files, "
                    f"{corpus['text_mb']:.1f} MB of text" + (f", {corpus['pages']} pages" if corpus['pages'] else "") + "\n")
-        out.append("| runner | workers | wall s | of which revisions s | MB/s | MB/s per core | pages/s | "
-                   "pages/s per core | peak RSS: flow / largest worker / all but the server |")
-        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        out.append("| runner | workers | wall s | of which revisions s | MB/s | MB/s per core | CPU s | "
+                   "MB per CPU s | pages/s | pages/s per core | peak RSS: flow / largest worker / all but the server |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for run in corpus["runs"]:
             per_core = run["workers"]
             pages = corpus["pages"]
             out.append(f"| {run['runner']} | {run['workers']} | {run['wall']:.1f} | {run['revisions']:.1f} | "
                        f"{corpus['text_mb'] / run['wall']:.2f} | {corpus['text_mb'] / run['wall'] / per_core:.2f} | "
+                       + (f"{run['cpu']:.1f} | {corpus['text_mb'] / run['cpu']:.2f} | " if run.get("cpu") else "– | – | ")
                        + (f"{pages / run['wall']:.0f} | {pages / run['wall'] / per_core:.0f} | " if pages else "– | – | ")
                        + f"{mb(run['rss_flow'])} / {mb(run['rss_worker'])} / {mb(run['rss_tree'])} |")
         out.append(f"\nPrefect's temporary server, started before each run and not counted: "
