@@ -333,39 +333,53 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 
 # What the profiles (cProfile, warm processes) say about the targets still missed.
 WHY = """
-Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
+Why, from profiles of warm processes and timelines of whole runs (2026-11-30; the table above
+is one run, and two runs an hour apart differed by up to 10%):
 
-- **Texts, parse stages** (~1.03–1.17 MB/s per core in three runs): `extract` runs at ~1.8 MB/s. Policy terms
-  and bureau names are about half of it: jieba cuts the windows around their candidates (~10% of
-  the text) at ~360 k characters/s, and spaCy matches over its tokens. Staging costs ~8.6 ms a
-  source. Of that, ~4.5 ms is DuckDB writing the source's Parquet file. The cost is per file, set
-  by the ~110 typed leaf columns of the staged schema, not by the rows: a file of one source row
-  costs ~2.6 ms.
-- **Texts, end to end** (1 worker, 500 files: 20.5–23.4 s, of which the worker parses 13.4–15.0 s):
-  - The load takes 2.4–3.1 s. DuckDB decodes each staged file, ~2.6 ms a file for the same reason.
-  - Revisions take 2.2–2.8 s. The benchmark's copies are versions of one another, so each copy's
-    changed document is diffed against the one before: ~400 diffs. A real backfill has few.
-  - Each run also pays ~2 s: creating the flow run (~0.5 s), and the part of the workers'
-    start-up (spaCy import ~1 s, jieba's dictionary ~0.7 s) that the flow run's creation does
-    not hide. `gazette ingest` hides ~1 s more of it by starting the workers before it imports
-    Prefect (100 texts against a running server: 8.4 → 7.2 s).
-  - On 100 files these fixed costs are a third of the run: ~0.5 MB/s.
-  - 1 MB/s per core end to end would need two things:
-    - parse stages at ~1.5 MB/s, which jieba bounds;
-    - the load and the revisions hidden behind parsing. A loader working while the workers parse
-      would hold ~150–250 MB more in the flow's process, at odds with the 500 MB budget of a
-      backfill.
-- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 5.5–6.4 s):
+- **Texts, parse stages** (1.41–1.58 MB/s per core in the last two runs, 1.03–1.17 in the
+  morning):
+  - `extract` runs at ~3.3 MB/s (1.8 in the morning). Most policy-term and bureau candidates no
+    longer go through jieba and spaCy: where no word of jieba's dictionary crosses a
+    candidate's edges, jieba would cut it out as one token in any window, so the matchers'
+    answer is known (`extractors/jieba_words.py`; ~90% of the corpus's term candidates and all
+    of its bureau spans). No single function is now above ~5% of extraction.
+  - Staging costs ~8 ms a source, as much as extracting a 30 kB text. ~5–6 ms of it is DuckDB:
+    binding the read of the source's rows (~1.6 ms) and writing its Parquet file (~3.3 ms). The
+    cost is per file, set by the 97 typed leaf columns of the staged schema, not by the rows.
+- **Texts, end to end** (1 worker, 500 files: 15.4–17.3 s in four runs since the changes,
+  20.5–23.4 s before; 16–18 CPU seconds for the flow and the worker together, so one worker
+  is about one core):
+  - The worker parses for 10–10.6 s (the parse stages above).
+  - The load takes 2.0–2.6 s, ~2.7 ms a staged file for the same per-column reason.
+  - Revisions take 1.5–1.7 s. The benchmark's copies are versions of one another, so each
+    copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
+    few.
+  - Each run also pays ~2–2.5 s: creating the flow run (~0.6 s), and the part of the workers'
+    start-up (imports ~0.3 s, spaCy ~0.5 s, jieba's dictionary and the gazetteer ~0.7 s) that
+    the flow run's creation does not hide. On 100 files this is a third of the run.
+  - So 1 MB/s per core is reached on a backfill-sized run only when the machine is quiet
+    (0.89–1.01 MB/s), and not on 100 files (0.58–0.65 MB/s).
+  - Two workers: 11.5–12.3 s. The load and the revisions run on one core after the parsing.
+    A loader working while the workers parse would hold ~150–250 MB more in the flow's
+    process, at odds with the 500 MB budget of a backfill.
+- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 4.8–5.3 s):
+  - The whole-token shortcut above; width folding of long texts through numpy (~40 → ~2 ns a
+    character); the CJK-space view of a document made once for all fact extractors.
+  - Workers freeze what their warm-up loaded out of the garbage collector's walks (gc took 4%
+    of a worker's time).
   - Sources go to workers in batches, one Prefect task per batch: a task cost 10–20 ms in the
-    flow and its server, and the server's work competed with the worker for the cores.
+    flow and its server, and the server's work competed with the worker for the cores. The
+    batches are handed to their tasks quoted, so Prefect does not walk them element by element.
   - One nested Parquet file per staged part, written from orjson (7 DuckDB statements a source
     → 1).
   - Versions for the diffs are read in bulk: 4 queries a document → 3 for 64 pairs.
-  - Loads commit every ~16 MB of staged Parquet (whole sources), not every 64 sources. Small
-    staged files are read once into a temporary table, not once per table.
+  - Loads commit every ~64 MB of staged Parquet (whole sources): each commit after the first
+    left WAL for the publish's checkpoint. Small staged files are read once into a temporary
+    table, not once per table.
   - Version linking reads known documents' texts from the catalog 256 at a time and keeps only
-    those that could reach the similarity threshold with a new document. Before, every run held
-    every document's text and character counts: memory grew with the catalog.
+    those that could reach the similarity threshold with a new document, counting characters
+    with numpy. Before, every run held every document's text and character counts: memory grew
+    with the catalog.
   - Versions are linked and diffed in the load's copy of the catalog, not by a subflow with a
     copy and a publish of its own, and each batch of diffs is written as it is computed.
   - No flow-run heartbeats in a foreground run: Prefect's heartbeat thread made every flow wait
@@ -376,11 +390,11 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30):
   because pdfplumber still parses the 9 ruled pages (of 79) for their tables.
 - **Nothing new**: `gazette ingest` plans (hashes, known sources) before importing Prefect and
   ends in 0.2 s. `gazette nightly` with a feed must run its flow. Importing Prefect (~0.9 s) and
-  a flow run (~1.2 s, as for an empty flow) are most of its 2.4–2.7 s. The ingest subflow is not
+  a flow run (~1.2 s, as for an empty flow) are most of its 2.6–2.8 s. The ingest subflow is not
   started when the drop folder holds nothing new.
 - **Memory**: each process stays under 650 MB.
   - A worker is ~250–290 MB: DuckDB 60, spaCy 86, jieba's dictionary 67.
-  - The flow is ~190 MB after imports, up to ~570–630 MB while DuckDB loads and revisions are
+  - The flow is ~190 MB after imports, up to ~630–650 MB while DuckDB loads and revisions are
     diffed on the 500-file backfill. Its buffer pool is capped at 256 MB.
   - Against a running `prefect server start` (the nightly case), the 1,000-page backfill with
     one worker peaks at ~450–460 MB for all its processes. Each further worker adds ~270 MB.
