@@ -34,6 +34,10 @@ CJK_RANGES = (
 )
 
 WHITESPACE = re.compile(r"\s+")
+# A revision diff compares each provision of a version with the one before and the one after
+# it, and versions share most provisions: the compare forms of short texts are kept (1,024 of
+# them with their texts, ≤ 16 MB).
+SHORT_TEXT_CHARS = 2048
 
 
 @lru_cache(maxsize=4)
@@ -41,9 +45,9 @@ def fold_width(text: str) -> str:
     """Fold full-width ASCII forms (U+FF01–FF5E) to ASCII and U+3000 to a space, 1 char → 1 char.
 
     Cached: every extractor folds the same document text, and a str caches its own hash."""
+    if len(text) < ARRAY_FOLD_CHARS:
+        return text.translate(WIDTH_FOLD_TABLE)
     try:
-        if len(text) < ARRAY_FOLD_CHARS:
-            return text.translate(WIDTH_FOLD_TABLE)
         points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
     except UnicodeEncodeError:  # a lone surrogate has no UTF-32 form
         return text.translate(WIDTH_FOLD_TABLE)
@@ -60,16 +64,11 @@ def is_cjk(ch: str) -> bool:
 
 def normalize_for_compare(text: str) -> str:
     """Drop all whitespace and fold width: the form in which two renditions of a text must agree."""
-    if len(text) <= SHORT_TEXT_CHARS:
-        return _normalize_short(text)
+    return _normalized_short(text) if len(text) <= SHORT_TEXT_CHARS else _normalized(text)
+
+
+def _normalized(text: str) -> str:
     return WHITESPACE.sub("", fold_width(text))
 
 
-# A revision diff compares each provision of a version with the one before and the one after
-# it, and versions share most provisions: short texts' forms are kept (at most ~8 MB of them).
-SHORT_TEXT_CHARS = 2048
-
-
-@lru_cache(maxsize=1024)
-def _normalize_short(text: str) -> str:
-    return WHITESPACE.sub("", fold_width(text))
+_normalized_short = lru_cache(maxsize=1024)(_normalized)
