@@ -43,6 +43,13 @@ MIN_OBJECT_BYTES = 16 << 20
 # Tables a source's rows live in, in the order they are loaded.
 SOURCE_TABLES = ("sources", "source_paths", "issues", "documents", "document_warnings", "articles",
                  "facts", "relations", "policy_terms", "issue_toc")
+# Staged as typed columns: the tables that hold nearly all of a source's rows. The others (a few
+# rows a source, but 42 of the 97 leaf columns) travel as one JSON column, `header_rows`, checked
+# against the DDL's types as they are staged and typed by the loader. A Parquet file costs DuckDB
+# per leaf column, whatever its rows: on the benchmark's texts a staged file now takes ~0.7 ms
+# less to write (6.3 → 5.6) and ~0.75 ms less to load.
+TYPED_TABLES = ("documents", "articles", "facts", "policy_terms")
+HEADER_TABLES = tuple(t for t in SOURCE_TABLES if t not in TYPED_TABLES)
 
 
 def source_status(con, source_id: str) -> Optional[str]:
@@ -123,14 +130,18 @@ class SourceRows:
         self.tables[table].append(values)
 
     def export(self, folder: Path, part: int) -> None:
-        """Write the rows as `rows-<part>.parquet` in `folder`: one row whose column per table holds
-        that table's rows as a list of structs typed as the DDL says. One DuckDB statement per
-        part, not one per table (~1.5 ms each: most of a small source's staging)."""
+        """Write the rows as `rows-<part>.parquet` in `folder`: one row with a column per typed
+        table holding its rows as a list of structs typed as the DDL says, and `header_rows`,
+        the other tables' rows as JSON. One DuckDB statement per part, not one per table (~1.5 ms
+        each: most of a small source's staging). Rows that do not fit the DDL's types fail it."""
         lines = folder / f"rows-{part:05d}.json"
-        tables = {t: [_row_object(t, values) for values in rows] for t, rows in self.tables.items() if rows}
+        tables = {t: [_row_object(t, values) for values in self.tables[t]] for t in TYPED_TABLES if self.tables[t]}
+        header = {t: [_row_object(t, values) for values in self.tables[t]] for t in HEADER_TABLES}
+        tables["header_rows"] = orjson.dumps(header, default=_json_value).decode()
         size = lines.write_bytes(orjson.dumps(tables, default=_json_value))
         target = str(folder / f"rows-{part:05d}.parquet").replace("'", "''")
-        catalog.memory().execute(f"copy ({_staged_select(lines, size)}) to '{target}' (format parquet)")
+        catalog.memory().execute(f"copy ({_staged_select(lines, size)} where {_header_rows_fit()}) "
+                                 f"to '{target}' (format parquet)")
         lines.unlink()
 
     def insert_into(self, con) -> None:
@@ -174,8 +185,23 @@ def _read_json(path: Path, columns: str, longest: int) -> str:
 @functools.lru_cache(maxsize=1)
 def _staged_columns() -> str:
     structs = {table: "STRUCT(" + ", ".join(f'"{name}" {kind}' for name, kind in _columns(table)) + ")[]"
-               for table in SOURCE_TABLES}
-    return ", ".join(f"'{table}': '{kind}'" for table, kind in structs.items())
+               for table in TYPED_TABLES}
+    return ", ".join(f"'{table}': '{kind}'" for table, kind in structs.items()) + ", 'header_rows': 'VARCHAR'"
+
+
+@functools.lru_cache(maxsize=1)
+def _header_rows_fit() -> str:
+    """A condition on a staged part that fails the statement unless its header rows have the
+    DDL's types: a row that does not fit fails its source as it is staged, as the typed
+    columns do, rather than the load of many sources."""
+    structure = "{" + ", ".join(f'"{t}": {_header_structure(t)}' for t in HEADER_TABLES) + "}"
+    return f"from_json_strict(header_rows, '{structure}') is not null"
+
+
+@functools.lru_cache(maxsize=None)
+def _header_structure(table: str) -> str:
+    """from_json's structure for a header table's rows: a list of objects typed as the DDL says."""
+    return orjson.dumps([{name: kind for name, kind in _columns(table)}]).decode()
 
 
 @functools.lru_cache(maxsize=None)
@@ -413,8 +439,9 @@ def _transactions(staged: list[tuple[Path, list[StagedPart]]]) -> list[list[tupl
 
 
 def _insert_staged(con, parts: list[StagedPart]) -> None:
-    """Insert every table's rows from staged parts (a part holds each table's rows as a list of
-    structs: see SourceRows.export), table by table in load order. Reading a file costs ~2.5 ms
+    """Insert every table's rows from staged parts (a part holds each typed table's rows as a
+    list of structs, the others' in `header_rows`: see SourceRows.export), table by table in load
+    order. Reading a file costs ~2.5 ms
     whatever its rows, so small parts (most sources are one) are read once into a temporary
     table and each table's rows taken from it; large parts (a long text's) are read by each
     table's insert straight from the files, which spares materialising them."""
@@ -425,9 +452,11 @@ def _insert_staged(con, parts: list[StagedPart]) -> None:
         con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{small}])")
     for table in SOURCE_TABLES:
         verb = "insert or ignore" if table == "source_paths" else "insert"
+        rows = table if table in TYPED_TABLES else \
+            f"from_json(json_extract(header_rows, '$.{table}'), '{_header_structure(table)}')"
         for source in sources:
             con.execute(f"{verb} into {table} select unnest(rows, max_depth := 2) from "
-                        f"(select {table} as rows from {source} where {table} is not null)")
+                        f"(select {rows} as rows from {source}) where rows is not null")
     if small:
         con.execute("drop table staged_rows")
 

@@ -89,6 +89,42 @@ def test_each_bad_file_is_quarantined_with_its_reason_and_the_batch_goes_on(tmp_
 
 
 @pytest.mark.usefixtures("prefect_harness")
+def _header_rows(issue_no: int):
+    from datetime import datetime
+
+    from flows import loader
+
+    rows = loader.SourceRows()
+    rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, ["w"], datetime(2026, 11, 30, 9, 30)])
+    rows.add("issues", ["i1", "北京市人民政府公报/2025/27", "s1", "北京市人民政府公报", 2025, issue_no, 903, None])
+    rows.add("relations", ["s1-01", "cites", "京政发〔2025〕1号", None, None, "第三条", None, None, "依据", 3, 9])
+    return rows
+
+
+def test_a_sources_few_rows_travel_as_json_and_load_typed(tmp_path):
+    """sources, issues, relations… are staged in one JSON column (loader.HEADER_TABLES) and come
+    out of the loader with the schema's types, dates and lists included."""
+    from datetime import datetime
+
+    with catalog.writing(tmp_path / "catalog.duckdb") as con:
+        with catalog.transaction(con):
+            _header_rows(27).insert_into(con)
+        assert con.execute("select pages, bytes, warnings, ingested_at from sources").fetchall() == [
+            (None, 10, ["w"], datetime(2026, 11, 30, 9, 30))]
+        assert con.execute("select year, issue_no, total_no from issues").fetchall() == [(2025, 27, 903)]
+        assert con.execute("select kind, to_article_label, char_end from relations").fetchall() == [
+            ("cites", "第三条", 9)]
+
+
+def test_a_staged_row_that_does_not_fit_the_schema_fails_its_source_as_it_is_staged(tmp_path):
+    """The JSON column is checked against the DDL's types as the part is written, as the typed
+    columns are: an INTEGER out of range fails the source in its worker (quarantined there),
+    not the load of every source in its transaction."""
+    with pytest.raises(duckdb.Error, match="(?i)integer|cast|convert"):
+        _header_rows(2 ** 40).export(tmp_path, 0)
+    assert not list(tmp_path.glob("*.parquet"))
+
+
 def test_a_file_over_the_time_limit_is_quarantined(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
