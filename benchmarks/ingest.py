@@ -334,23 +334,26 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 # What the profiles (cProfile, warm processes) say about the targets still missed.
 WHY = """
 Why, from profiles of warm processes and timelines of whole runs (2026-11-30; the table above
-is one run, and two runs an hour apart differed by up to 10%):
+is one run, and runs of the same code minutes apart differed by up to 10%):
 
-- **Texts, parse stages** (1.41–1.58 MB/s per core in the last two runs, 1.03–1.17 in the
-  morning):
+- **Texts, parse stages** (1.41–1.70 MB/s per core in the day's runs since the changes, 1.03–1.17
+  in the morning):
   - `extract` runs at ~3.3 MB/s (1.8 in the morning). Most policy-term and bureau candidates no
     longer go through jieba and spaCy: where no word of jieba's dictionary crosses a
     candidate's edges, jieba would cut it out as one token in any window, so the matchers'
     answer is known (`extractors/jieba_words.py`; ~90% of the corpus's term candidates and all
     of its bureau spans). No single function is now above ~5% of extraction.
-  - Staging costs ~8 ms a source, as much as extracting a 30 kB text. ~5–6 ms of it is DuckDB:
-    binding the read of the source's rows (~1.6 ms) and writing its Parquet file (~3.3 ms). The
-    cost is per file, set by the 97 typed leaf columns of the staged schema, not by the rows.
-- **Texts, end to end** (1 worker, 500 files: 15.4–17.3 s in four runs since the changes,
+  - Staging costs ~7–8 ms a source, as much as extracting a 25 kB text. ~5 ms of it is
+    DuckDB: binding the read of the source's rows, writing its Parquet file and checking its
+    header rows against the DDL's types. The cost is per file, set by the staged schema's leaf
+    columns, not by the rows: a source's few rows in six small tables (sources, issue, TOC,
+    relations…: 42 of 97 leaf columns) now travel as one JSON column, ~0.7 ms less to write
+    and ~0.75 ms less to load a file.
+- **Texts, end to end** (1 worker, 500 files: 15.4–17.3 s in the day's runs since the changes,
   20.5–23.4 s before; 16–18 CPU seconds for the flow and the worker together, so one worker
   is about one core):
   - The worker parses for 10–10.6 s (the parse stages above).
-  - The load takes 2.0–2.6 s, ~2.7 ms a staged file for the same per-column reason.
+  - The load takes 1.6–2.6 s, ~2 ms a staged file for the same per-column reason.
   - Revisions take 1.5–1.7 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
@@ -358,8 +361,8 @@ is one run, and two runs an hour apart differed by up to 10%):
     start-up (imports ~0.3 s, spaCy ~0.5 s, jieba's dictionary and the gazetteer ~0.7 s) that
     the flow run's creation does not hide. On 100 files this is a third of the run.
   - So 1 MB/s per core is reached on a backfill-sized run only when the machine is quiet
-    (0.89–1.01 MB/s), and not on 100 files (0.58–0.65 MB/s).
-  - Two workers: 11.5–12.3 s. The load and the revisions run on one core after the parsing.
+    (0.95–1.06 MB/s with the final code), and not on 100 files (0.64–0.65 MB/s).
+  - Two workers: 11.3–12.3 s. The load and the revisions run on one core after the parsing.
     A loader working while the workers parse would hold ~150–250 MB more in the flow's
     process, at odds with the 500 MB budget of a backfill.
 - **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 4.8–5.3 s):
@@ -390,8 +393,10 @@ is one run, and two runs an hour apart differed by up to 10%):
   because pdfplumber still parses the 9 ruled pages (of 79) for their tables.
 - **Nothing new**: `gazette ingest` plans (hashes, known sources) before importing Prefect and
   ends in 0.2 s. `gazette nightly` with a feed must run its flow. Importing Prefect (~0.9 s) and
-  a flow run (~1.2 s, as for an empty flow) are most of its 2.6–2.8 s. The ingest subflow is not
-  started when the drop folder holds nothing new.
+  a flow run (~1.2 s, as for an empty flow) are most of its 2.6–2.8 s (3.2 s once, right after
+  the heavy runs; five runs each of this code and of the morning's, against one server: medians
+  2.59–2.65 s and 2.59–2.60 s). The ingest subflow is not started when the drop folder holds
+  nothing new.
 - **Memory**: each process stays under 650 MB.
   - A worker is ~250–290 MB: DuckDB 60, spaCy 86, jieba's dictionary 67.
   - The flow is ~190 MB after imports, up to ~630–650 MB while DuckDB loads and revisions are
