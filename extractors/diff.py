@@ -111,7 +111,8 @@ def _regroup(groups: list[tuple[tuple[int, ...], tuple[int, ...]]], own: list[st
     """Turn a provision whose text now stands in several others into one split group (with
     split=False and the sides swapped: a merge). `own` are the bodies of the side with one
     provision per group, `other` those of the side that may have several."""
-    free = [j for j in range(other_count) if not any(j in g[1] for g in groups)]
+    grouped = {j for g in groups for j in g[1]}
+    free = [j for j in range(other_count) if j not in grouped]
     by_owner = {g[0][0]: g for g in groups if len(g[0]) == 1}
     for owner in range(len(own)):
         parts = [j for j in free if _contained(other[j], own[owner])]
