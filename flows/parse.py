@@ -109,8 +109,9 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
 
 
 def warm_up() -> None:
-    """Load what extraction and staging need (spaCy, jieba's dictionary, the gazetteer, the
-    staging DuckDB: ~1.3 s), as a worker starts rather than inside its first source.
+    """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
+    the gazetteer, the staging DuckDB: ~1 s), as a worker starts rather than inside its first
+    source.
 
     What is loaded stays for the worker's life, so it is moved out of the garbage collector's
     sight (gc.freeze): its collections then walk only the objects of the source at hand (4% of
@@ -118,7 +119,9 @@ def warm_up() -> None:
     from extractors.bureaus import _nlp
     from extractors.policy_terms import _pipeline
     from flows.catalog import memory
+    from flows.jieba_cache import load_dictionary
 
+    load_dictionary()
     _nlp()
     _pipeline()
     memory().close()
