@@ -357,9 +357,11 @@ is one run, and runs of the same code minutes apart differed by up to 10%):
   - Revisions take 1.5–1.7 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
-  - Each run also pays ~2–2.5 s: creating the flow run (~0.6 s), and the part of the workers'
-    start-up (imports ~0.3 s, spaCy ~0.5 s, jieba's dictionary and the gazetteer ~0.7 s) that
-    the flow run's creation does not hide. On 100 files this is a third of the run.
+  - Each run also pays ~1.5–2 s: creating the flow run (~0.6 s), and the part of the workers'
+    start-up that the flow run's creation does not hide: imports ~0.3 s, spaCy ~0.65 s,
+    jieba's dictionary ~0.2 s (from our own cache, `flows/jieba_cache.py`: jieba's marshal
+    file took ~0.8 s) and the gazetteer ~0.15 s, stretched while the flow and the Prefect
+    server share the cores. On 100 files this is a third of the run.
   - So 1 MB/s per core is reached on a backfill-sized run only when the machine is quiet
     (0.95–1.06 MB/s with the final code), and not on 100 files (0.64–0.65 MB/s).
   - Two workers: 11.3–12.3 s. The load and the revisions run on one core after the parsing.
@@ -367,7 +369,8 @@ is one run, and runs of the same code minutes apart differed by up to 10%):
     process, at odds with the 500 MB budget of a backfill.
 - **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 4.8–5.3 s):
   - The whole-token shortcut above; width folding of long texts through numpy (~40 → ~2 ns a
-    character); the CJK-space view of a document made once for all fact extractors.
+    character); the CJK-space view of a document made once for all fact extractors; jieba's
+    dictionary from a cache that loads ~4× faster than jieba's own.
   - Workers freeze what their warm-up loaded out of the garbage collector's walks (gc took 4%
     of a worker's time).
   - Sources go to workers in batches, one Prefect task per batch: a task cost 10–20 ms in the
