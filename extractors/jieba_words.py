@@ -52,6 +52,11 @@ def dictionary() -> Dictionary:
     return Dictionary(dt.FREQ, longest, unsplittable)
 
 
+def word_reach() -> int:
+    """How far a word of jieba's dictionary can reach from a boundary it crosses: its longest."""
+    return dictionary().longest
+
+
 def whole_token(text: str, start: int, end: int, first: int, last: int) -> bool:
     """True when jieba cuts text[start:end] as one token from any window of text[first:last]
     that holds it. False means "cut and see", not "never a token"."""

@@ -21,7 +21,7 @@ import regex
 import yaml
 
 from extractors.cues import sentence_end, sentence_start
-from extractors.jieba_words import whole_token
+from extractors.jieba_words import whole_token, word_reach
 from extractors.textnorm import fold_width
 from schemas.records import PolicyTerm
 
@@ -54,14 +54,17 @@ def extract_policy_terms(text: str) -> list[PolicyTerm]:
     table = term_table()
     found: list[PolicyTerm] = []
     windows: list[list[int]] = []
+    # No word of jieba's reaches further than its longest: the sentence's bounds within that
+    # reach of a candidate are all the whole-token test needs (a window is inside them).
+    reach = word_reach()
     for m in candidates:
         a, b = m.span()
-        sentence = sentence_start(folded, a), sentence_end(folded, b)
-        if whole_token(folded, a, b, *sentence):
+        if whole_token(folded, a, b, sentence_start(folded, a, reach), sentence_end(folded, b, reach)):
             if not _inside_latin_word(folded, a, b):
                 found.append(PolicyTerm(*table[m.group()], text[a:b], a, b))
             continue
-        start, end = max(a - WINDOW, sentence[0]), min(b + WINDOW, sentence[1])
+        start = max(a - WINDOW, sentence_start(folded, a))
+        end = min(b + WINDOW, sentence_end(folded, b))
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from extractors import bureaus, policy_terms
 from extractors.cues import sentence_end, sentence_start
-from extractors.jieba_words import whole_token
+from extractors.jieba_words import whole_token, word_reach
 from extractors.textnorm import fold_width
 from tests.conftest import SAMPLES
 
@@ -27,11 +27,13 @@ def corpus_texts():
 
 
 def test_every_whole_token_candidate_of_the_corpus_is_cut_whole_by_jieba(nlp):
-    checked = 0
+    checked, reach = 0, word_reach()
     for text in corpus_texts():
         for m in policy_terms._prefilter().finditer(text):
             a, b = m.span()
             first, last = sentence_start(text, a), sentence_end(text, b)
+            near = sentence_start(text, a, reach), sentence_end(text, b, reach)
+            assert whole_token(text, a, b, *near) == whole_token(text, a, b, first, last)
             if whole_token(text, a, b, first, last):
                 window = max(a - policy_terms.WINDOW, first), min(b + policy_terms.WINDOW, last)
                 assert (a, b) in tokens(nlp, text, first, last), text[first:last]
