@@ -24,6 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import catalog, loader, relate, revisions  # noqa: E402
+from flows.jieba_cache import load_dictionary  # noqa: E402
 from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
 from flows.parse import StagedSource, parse_and_stage, parsing_workers, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
@@ -61,7 +62,9 @@ def parse_in_worker(pool: WorkerPool, batch: Batch, staging: Path, name: str) ->
 
 @task(cache_policy=NO_CACHE, task_run_name="parse {name}")
 def parse_here(batch: Batch, staging: Path, name: str) -> list[StagedSource]:
-    """Stages 1–6 for a batch of sources in this process: a Dask worker (the cluster isolates it)."""
+    """Stages 1–6 for a batch of sources in this process: a Dask worker (the cluster isolates it).
+    jieba's dictionary comes from our faster cache when this process has not loaded it yet."""
+    load_dictionary()
     return [parse_and_stage(path, source, staging) for path, source in batch]
 
 
