@@ -33,7 +33,7 @@ class Dictionary:
     unsplittable: float
 
 
-_stats: dict[tuple[int, int], tuple[int, float]] = {}
+_current: dict[tuple[int, int, int], Dictionary] = {}
 
 
 def dictionary() -> Dictionary:
@@ -42,14 +42,13 @@ def dictionary() -> Dictionary:
 
     dt = jieba.dt
     dt.check_initialized()
-    key = (len(dt.FREQ), dt.total)
-    if key not in _stats:
-        _stats.clear()
+    key = (id(dt.FREQ), len(dt.FREQ), dt.total)
+    if key not in _current:
+        _current.clear()
         words = [(word, f) for word, f in dt.FREQ.items() if f]
         top = max(f for _, f in words)
-        _stats[key] = (max(len(word) for word, _ in words), top * top / dt.total)
-    longest, unsplittable = _stats[key]
-    return Dictionary(dt.FREQ, longest, unsplittable)
+        _current[key] = Dictionary(dt.FREQ, max(len(word) for word, _ in words), top * top / dt.total)
+    return _current[key]
 
 
 def word_reach() -> int:

@@ -134,7 +134,7 @@ def run_ingest(args) -> int:
 @contextlib.contextmanager
 def _parsing_workers(args, plan):
     """The parsing workers, started before Prefect is imported so that their start-up (spawn,
-    spaCy, jieba: ~1.5 s) overlaps Prefect's import and the flow run's creation; None when the
+    spaCy, jieba: ~1 s) overlaps Prefect's import and the flow run's creation; None when the
     flow starts its own (Dask, or no plan)."""
     if plan is None or not plan.parse or runner_options(args)["runner"] != "thread":
         yield None

@@ -190,18 +190,23 @@ def _staged_columns() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _header_structure() -> str:
+    """from_json's structure of `header_rows`: each header table's rows as a list of objects
+    typed as the DDL says."""
+    return orjson.dumps({t: [{name: kind for name, kind in _columns(t)}] for t in HEADER_TABLES}).decode()
+
+
 def _header_rows_fit() -> str:
     """A condition on a staged part that fails the statement unless its header rows have the
     DDL's types: a row that does not fit fails its source as it is staged, as the typed
     columns do, rather than the load of many sources."""
-    structure = "{" + ", ".join(f'"{t}": {_header_structure(t)}' for t in HEADER_TABLES) + "}"
-    return f"from_json_strict(header_rows, '{structure}') is not null"
+    return f"from_json_strict(header_rows, '{_header_structure()}') is not null"
 
 
-@functools.lru_cache(maxsize=None)
-def _header_structure(table: str) -> str:
-    """from_json's structure for a header table's rows: a list of objects typed as the DDL says."""
-    return orjson.dumps([{name: kind for name, kind in _columns(table)}]).decode()
+def _typed_parts(parts: str) -> str:
+    """The rows of staged parts with `header_rows` typed once, as the struct `header`."""
+    return (f"(select * exclude (header_rows), from_json(header_rows, '{_header_structure()}') as header "
+            f"from read_parquet([{parts}]))")
 
 
 @functools.lru_cache(maxsize=None)
@@ -441,19 +446,18 @@ def _transactions(staged: list[tuple[Path, list[StagedPart]]]) -> list[list[tupl
 def _insert_staged(con, parts: list[StagedPart]) -> None:
     """Insert every table's rows from staged parts (a part holds each typed table's rows as a
     list of structs, the others' in `header_rows`: see SourceRows.export), table by table in load
-    order. Reading a file costs ~2.5 ms
-    whatever its rows, so small parts (most sources are one) are read once into a temporary
-    table and each table's rows taken from it; large parts (a long text's) are read by each
-    table's insert straight from the files, which spares materialising them."""
+    order. Reading a file costs ~2 ms whatever its rows, so small parts (most sources are one)
+    are read once into a temporary table and each table's rows taken from it; large parts (a long
+    text's) are read by each table's insert straight from the files, which spares materialising
+    them."""
     small = _listed([part for part, n in parts if n < STREAMED_PART_BYTES])
     large = _listed([part for part, n in parts if n >= STREAMED_PART_BYTES])
-    sources = (["staged_rows"] if small else []) + ([f"read_parquet([{large}])"] if large else [])
+    sources = (["staged_rows"] if small else []) + ([_typed_parts(large)] if large else [])
     if small:
-        con.execute(f"create or replace temp table staged_rows as select * from read_parquet([{small}])")
+        con.execute(f"create or replace temp table staged_rows as select * from {_typed_parts(small)}")
     for table in SOURCE_TABLES:
         verb = "insert or ignore" if table == "source_paths" else "insert"
-        rows = table if table in TYPED_TABLES else \
-            f"from_json(json_extract(header_rows, '$.{table}'), '{_header_structure(table)}')"
+        rows = table if table in TYPED_TABLES else f"header.{table}"
         for source in sources:
             con.execute(f"{verb} into {table} select unnest(rows, max_depth := 2) from "
                         f"(select {rows} as rows from {source}) where rows is not null")
