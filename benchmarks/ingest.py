@@ -181,10 +181,7 @@ def cpu_seconds() -> float:
 def run_repeated(corpus: Path, workdir: Path, workers: int, runner: str, env: dict, repeats: int) -> dict:
     """The median of `repeats` runs of one configuration, each into a fresh catalog, with every
     run's wall time in `walls`: on this shared machine one run can be 10% off."""
-    runs = []
-    for _ in range(repeats):
-        shutil.rmtree(workdir / f"{corpus.name}-{runner}-{workers}", ignore_errors=True)
-        runs.append(run_config(corpus, workdir, workers, runner, env))
+    runs = [run_config(corpus, workdir, workers, runner, env) for _ in range(repeats)]
     runs.sort(key=lambda run: run["wall"])
     median = runs[len(runs) // 2]
     median["walls"] = [run["wall"] for run in runs]
@@ -193,6 +190,7 @@ def run_repeated(corpus: Path, workdir: Path, workers: int, runner: str, env: di
 
 def run_config(corpus: Path, workdir: Path, workers: int, runner: str, env: dict, timeout: float = 600) -> dict:
     db = workdir / f"{corpus.name}-{runner}-{workers}" / "catalog.duckdb"
+    shutil.rmtree(db.parent, ignore_errors=True)  # every run ingests into a fresh catalog
     out = subprocess.run([PYTHON, __file__, "child", "--corpus", str(corpus), "--db", str(db),
                           "--workers", str(workers), "--runner", runner, "--timeout", str(timeout)],
                          capture_output=True, text=True, env=env, cwd=ROOT, check=True)

@@ -51,10 +51,6 @@ def test_a_word_of_the_gazetteer_around_a_term_sends_it_to_jieba(nlp):
     assert policy_terms.extract_policy_terms(text) == []
 
 
-def test_a_latin_alias_inside_a_latin_word_is_still_no_term():
-    assert [t.text for t in policy_terms.extract_policy_terms("支持MICRO企业,鼓励AI辅助诊断")] == ["AI"]
-
-
 def test_the_bureau_shortcut_finds_what_the_entity_ruler_finds_in_every_corpus_span():
     bureaus._nlp()
     spans = 0
