@@ -19,6 +19,7 @@ import yaml
 
 from extractors.cues import across_cjk_spaces
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
+from extractors.nlp_imports import import_jieba, import_spacy
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
@@ -265,9 +266,7 @@ def userdict_lines() -> list[str]:
 @lru_cache(maxsize=1)
 def _nlp():
     """spacy.blank('zh') on jieba with the user dictionary, and an EntityRuler of the gazetteer."""
-    import jieba
-    import spacy
-
+    jieba, spacy = import_jieba(), import_spacy()
     jieba.setLogLevel(logging.WARNING)
     jieba.load_userdict(str(USERDICT_PATH))
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import regex
 
+from extractors.nlp_imports import import_jieba
+
 # The runs jieba segments on their own (jieba's re_han_default): no word crosses their edges.
 JIEBA_BLOCK = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 JIEBA_BLOCK_END = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
@@ -38,16 +40,14 @@ _current: dict[tuple[int, int, int], Dictionary] = {}
 
 def dictionary() -> Dictionary:
     """jieba's dictionary as it is now (words added since the last call are counted)."""
-    import jieba
-
-    dt = jieba.dt
+    dt = import_jieba().dt
     dt.check_initialized()
     key = (id(dt.FREQ), len(dt.FREQ), dt.total)
     if key not in _current:
         _current.clear()
-        words = [(word, f) for word, f in dt.FREQ.items() if f]
-        top = max(f for _, f in words)
-        _current[key] = Dictionary(dt.FREQ, max(len(word) for word, _ in words), top * top / dt.total)
+        top = max(dt.FREQ.values())
+        longest = max(len(word) for word, f in dt.FREQ.items() if f)  # a prefix entry has f == 0
+        _current[key] = Dictionary(dt.FREQ, longest, top * top / dt.total)
     return _current[key]
 
 

@@ -22,6 +22,7 @@ import yaml
 
 from extractors.cues import sentence_end, sentence_start
 from extractors.jieba_words import whole_token, word_reach
+from extractors.nlp_imports import import_jieba
 from extractors.textnorm import fold_width
 from schemas.records import PolicyTerm
 
@@ -93,9 +94,8 @@ def _pipeline():
     from spacy.matcher import PhraseMatcher
 
     from extractors.bureaus import _nlp
-    import jieba
 
-    nlp = _nlp()
+    jieba, nlp = import_jieba(), _nlp()
     for alias in term_table():
         jieba.add_word(alias, JIEBA_FREQ)
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")

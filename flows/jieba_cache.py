@@ -18,13 +18,15 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from extractors.nlp_imports import import_jieba
+
 FORMAT = "gazette-jieba-dictionary-1"
 
 
 def load_dictionary(tokenizer=None, cache_dir: Optional[Path] = None) -> None:
     """Initialize `tokenizer` (jieba's default one) from the cache, building the cache from
     jieba's own load when it is missing or unreadable. An initialized tokenizer is left alone."""
-    import jieba
+    jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = tokenizer if tokenizer is not None else jieba.dt
@@ -48,7 +50,7 @@ def load_dictionary(tokenizer=None, cache_dir: Optional[Path] = None) -> None:
 
 
 def cache_path(cache_dir: Optional[Path] = None) -> Path:
-    import jieba
+    jieba = import_jieba()
 
     stat = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat()
     folder = cache_dir or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gazette"
