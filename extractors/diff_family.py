@@ -190,17 +190,14 @@ def _similar(versions, groups, new_keys: set[str],
         return []
     counts = _CharCounts([texts[k] for k in new_rows])
     vectors = {k: counts.vector(texts[k]) for k in new_rows}
-    new_matrix = np.stack([vectors[k] for k in new_rows])
-    new_lengths = np.array([len(texts[k]) for k in new_rows])
+    new_texts = _Texts(new_rows, texts, vectors)
 
     def consider(key: str, text: str) -> None:
         norm = normalize_for_compare(text)
         if not norm:
             return
         vector = counts.vector(norm)
-        shorter, longer = np.minimum(new_lengths, len(norm)), np.maximum(new_lengths, len(norm))
-        possible = (shorter / longer >= MIN_LENGTH_RATIO) & (counts.bounds(vector, new_matrix) >= SIMILAR_TEXT_MIN)
-        if possible.any():
+        if len(new_texts.candidates(len(norm), vector, counts)):
             texts[key], vectors[key] = norm, vector
 
     key_of_doc = {r[0].doc_id: k for k, r in versions.items()}
@@ -215,21 +212,44 @@ def _similar(versions, groups, new_keys: set[str],
         for chunk in stored_texts(stored):
             for doc_id, text in chunk:
                 consider(key_of_doc[doc_id], text)
-    others = sorted(k for k in texts if texts[k])
-    matrix = np.stack([vectors[k] for k in others])
+    others = _Texts(sorted(k for k in texts if texts[k]), texts, vectors)
     edges = []
     for new in new_rows:
-        bound = counts.bounds(vectors[new], matrix)
-        for row, other in enumerate(others):
+        for row in others.candidates(len(texts[new]), vectors[new], counts).tolist():
+            other = others.keys[row]
             if other == new or family[other] == family[new]:
-                continue
-            shorter, longer = sorted((len(texts[new]), len(texts[other])))
-            if shorter / longer < MIN_LENGTH_RATIO or bound[row] < SIMILAR_TEXT_MIN:
                 continue
             if fuzz.ratio(texts[new], texts[other], score_cutoff=SIMILAR_TEXT_MIN):
                 edges.append((other, new, "similarity"))
                 family[new] = family[other] = min(family[new], family[other])
     return edges
+
+
+class _Texts:
+    """Texts with their character-count vectors, ordered by length too, so that the texts a
+    text could be similar to are found without a Python pass over all of them: only those
+    within MIN_LENGTH_RATIO of its length have their bound computed, and only those the bound
+    keeps are visited. A backfill compares every new text with every other one, so that pass
+    grew with the square of the documents."""
+
+    def __init__(self, keys: list[str], texts: dict[str, str], vectors: dict[str, "np.ndarray"]):
+        self.keys = keys
+        self.lengths = np.array([len(texts[k]) for k in keys])
+        self.matrix = np.stack([vectors[k] for k in keys])
+        self.by_length = np.argsort(self.lengths, kind="stable")
+        self.sorted_lengths = self.lengths[self.by_length]
+
+    def candidates(self, length: int, vector: "np.ndarray", counts: "_CharCounts") -> "np.ndarray":
+        """Rows, in order, of the texts whose length and character counts allow a ratio of
+        SIMILAR_TEXT_MIN with a text of `length` and `vector`."""
+        # A window a little wider than the ratio's, then the exact test as a pair loop made it.
+        low = np.searchsorted(self.sorted_lengths, length * MIN_LENGTH_RATIO * 0.999, side="left")
+        high = np.searchsorted(self.sorted_lengths, length / MIN_LENGTH_RATIO * 1.001, side="right")
+        rows = np.sort(self.by_length[low:high])
+        lengths = self.lengths[rows]
+        near = np.minimum(lengths, length) / np.maximum(lengths, length) >= MIN_LENGTH_RATIO
+        rows = rows[near]
+        return rows[counts.bounds(vector, self.matrix[rows]) >= SIMILAR_TEXT_MIN]
 
 
 class _CharCounts:

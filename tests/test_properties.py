@@ -14,6 +14,7 @@ import collections
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -299,3 +300,28 @@ def test_character_count_bound_is_never_below_the_similarity_it_bounds(texts):
             for b, vb in zip(texts, vectors):
                 if a or b:
                     assert counts.bounds(va, vb[None, :])[0] + 1e-9 >= fuzz.ratio(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="支持企业资金万元的一二三四五和与CRO", min_size=1, max_size=80),
+       st.lists(st.floats(min_value=0.3, max_value=2.5), min_size=1, max_size=12),
+       st.lists(st.text(alphabet="支持企业资金万元的一二三四五和与CRO", min_size=1, max_size=80), max_size=4))
+def test_the_texts_a_text_may_link_to_are_those_a_loop_over_every_pair_finds(text, factors, others):
+    """Version linking looks up the texts within reach of a new one by length and character
+    counts (`_Texts.candidates`) instead of testing every pair: the rows, in order, must be
+    those the test of each pair keeps. Most texts here are the text itself cut or repeated to
+    other lengths, so that their bounds stay high and lengths near the limits decide."""
+    from extractors import diff_family
+
+    texts = [(text * 3)[:max(1, round(len(text) * f))] for f in factors] + others
+    counts = diff_family._CharCounts(texts)
+    keys = [f"k{i}" for i in range(len(texts))]
+    by_key = dict(zip(keys, texts))
+    vectors = {k: counts.vector(t) for k, t in by_key.items()}
+    vector = counts.vector(text)
+    bounds = counts.bounds(vector, np.stack([vectors[k] for k in keys]))
+    expected = [row for row, k in enumerate(keys)
+                if min(len(text), len(by_key[k])) / max(len(text), len(by_key[k])) >= diff_family.MIN_LENGTH_RATIO
+                and bounds[row] >= diff_family.SIMILAR_TEXT_MIN]
+    found = diff_family._Texts(keys, by_key, vectors).candidates(len(text), vector, counts).tolist()
+    assert found == expected
