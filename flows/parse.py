@@ -108,7 +108,7 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
                         warnings=warnings), chars
 
 
-def warm_up() -> None:
+def warm_up(staging: bool = True) -> None:
     """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
     the gazetteer, the staging DuckDB: ~0.7 s after ~0.35 s of imports), as a worker starts
     rather than inside its first source.
@@ -126,7 +126,8 @@ def warm_up() -> None:
     _nlp()
     _pipeline()
     dictionary()  # after _pipeline: its words count
-    memory().close()
+    if staging:
+        memory().close()
     gc.collect()
     gc.freeze()
 
@@ -137,7 +138,10 @@ def parsing_workers(sources: int, workers: int, timeout: float,
     starts (`warm_up`); a context manager that stops them."""
     from flows import workers as worker_pool  # looked up at the call: tests stand in their own
 
-    return worker_pool.WorkerPool(min(workers, sources), timeout, memory_bytes, warm_up=warm_up)
+    size = min(workers, sources)
+    # One worker gains nothing from a fork server: it would be a warm process more.
+    return worker_pool.WorkerPool(size, timeout, memory_bytes, warm_up=warm_up,
+                                  preload="flows.worker_preload" if size > 1 else None)
 
 
 def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:

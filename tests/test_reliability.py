@@ -134,8 +134,9 @@ def test_a_file_over_the_time_limit_is_quarantined(tmp_path):
         "beijing-gazette-2025-27.pdf": "beijing-gazette-2025-27.pdf: gave up after 0 s (per-file timeout)"}
 
 
-def test_worker_pool_survives_timeouts_memory_blowups_and_crashes():
-    with WorkerPool(1, timeout=2, memory_bytes=1 << 30) as pool:
+@pytest.mark.parametrize("preload", [None, "tests.jobs"], ids=["spawned", "forked"])
+def test_worker_pool_survives_timeouts_memory_blowups_and_crashes(preload):
+    with WorkerPool(1, timeout=2, memory_bytes=1 << 30, preload=preload) as pool:
         assert pool.run(allocate, 1) == 1 << 20
         assert pool.run(sleep_forever) == JobFailure("gave up after 2 s (per-file timeout)")
         assert pool.run(allocate, 4096) == JobFailure("ran out of memory (limit 1024 MiB)")
@@ -143,10 +144,11 @@ def test_worker_pool_survives_timeouts_memory_blowups_and_crashes():
         assert pool.run(allocate, 2) == 2 << 20
 
 
-def test_a_batch_in_one_worker_keeps_each_jobs_timeout_and_goes_on_past_a_dead_worker():
+@pytest.mark.parametrize("preload", [None, "tests.jobs"], ids=["spawned", "forked"])
+def test_a_batch_in_one_worker_keeps_each_jobs_timeout_and_goes_on_past_a_dead_worker(preload):
     """Sources reach a worker in batches; a runaway or a crash still costs only its own job."""
     jobs = [("allocate", 1), ("sleep", 0), ("allocate", 4096), ("die", 0), ("allocate", 2)]
-    with WorkerPool(1, timeout=2, memory_bytes=1 << 30) as pool:
+    with WorkerPool(1, timeout=2, memory_bytes=1 << 30, preload=preload) as pool:
         results = pool.run_each(act, jobs)
         assert pool.size == 1
     assert results[0] == 1 << 20
@@ -154,6 +156,36 @@ def test_a_batch_in_one_worker_keeps_each_jobs_timeout_and_goes_on_past_a_dead_w
     assert results[2] == JobFailure("ran out of memory (limit 1024 MiB)")
     assert results[3].reason.startswith("the parser process died (exit code 9")
     assert results[4] == 2 << 20
+
+
+def test_parsing_workers_forked_from_one_warm_server_parse_as_spawned_ones_and_the_server_stops(tmp_path):
+    """Two or more parsing workers are forked from a fork server that warmed up once
+    (flows/worker_preload.py); a lone worker is spawned. Both stage the same rows, and the
+    server is gone when the pool closes: it must not sit beside the load."""
+    from multiprocessing import forkserver
+
+    from flows.catalog import SourceFile
+    from flows.parse import parse_and_stage, parsing_workers
+
+    path = SAMPLES / "jjgf-2025-9.txt"
+    source = SourceFile("0" * 64, str(path), "text", path.stat().st_size)
+    staged = {}
+    for workers in (1, 2):
+        with parsing_workers(2, workers, timeout=60) as pool:
+            result = pool.run(parse_and_stage, path, source, tmp_path / str(workers))
+            parents = {w.process.pid: _parent_pid(w.process.pid) for w in pool._all}
+            server = forkserver._forkserver._forkserver_pid
+        assert (server is not None) == (workers == 2)
+        assert set(parents.values()) == ({server} if workers == 2 else {os.getpid()})
+        assert forkserver._forkserver._forkserver_pid is None
+        with duckdb.connect() as con:
+            staged[workers] = con.execute(
+                f"select facts, articles, policy_terms from read_parquet('{result.staged}/*.parquet')").fetchall()
+    assert staged[1] == staged[2] and len(staged[1][0][0]) > 20
+
+
+def _parent_pid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 @pytest.mark.usefixtures("prefect_harness")

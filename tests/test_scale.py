@@ -159,7 +159,7 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
             raise AttributeError(name)
 
     class RecordedPool:
-        def __init__(self, size, timeout, memory_bytes=None, warm_up=None):
+        def __init__(self, size, timeout, memory_bytes=None, warm_up=None, preload=None):
             events.append(("pool", size, warm_up.__name__))
 
         def close(self):
