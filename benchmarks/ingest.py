@@ -439,6 +439,19 @@ is one run, and runs of the same code minutes apart differed by up to 10%):
     temporary server (~60–90 MB more).
 """
 
+def reference_seconds(runs: int = 5) -> list[float]:
+    """Seconds of a fixed pure-Python loop, `runs` times: the speed of this shared machine at the
+    time of a run, so runs of different hours can be told apart from changes of the code (the
+    same kind of loop varied by ±20% within minutes on 2026-11-30)."""
+    times = []
+    for _ in range(runs):
+        started, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -537,10 +550,21 @@ def targets(results: dict) -> list[str]:
                         backfills["1"], backfills["2"])] if backfills else [])
 
 
+def _reference_line(results: dict) -> list[str]:
+    """The reference loop's timings before and after the run (see reference_seconds)."""
+    if "reference_before" not in results:
+        return []
+    spread = lambda times: f"{min(times):.2f}–{max(times):.2f} s"  # noqa: E731
+    return [f"A fixed pure-Python loop (`reference_seconds`, 5 runs) took {spread(results['reference_before'])} "
+            f"before the run and {spread(results.get('reference_after', results['reference_before']))} after: "
+            "compare it across runs before comparing their timings.\n"]
+
+
 def render(results: dict) -> str:
     out = [f"# Ingestion benchmark\n\nMeasured {results['date']} by `benchmarks/ingest.py` "
            f"({' '.join(results['argv'])}) on: {results['machine']}.\n",
-           "The machine is shared: timings vary by ±30% from run to run.\n", "## Targets (issue 6)\n"]
+           "The machine is shared: timings vary by ±30% from run to run.\n", *_reference_line(results),
+           "## Targets (issue 6)\n"]
     out += targets(results)
     out.append(WHY)
     titles = {"text": "Texts", "text-backfill": "Texts, backfill-sized", "pdf": "PDFs"}
@@ -646,7 +670,7 @@ def main(argv=None) -> int:
     env = {**os.environ, **BASE_ENV, "PREFECT_HOME": str(workdir / "prefect-home")}
     env.pop("PREFECT_API_URL", None)
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-               "argv": sys.argv[1:] or ["(defaults)"]}
+               "argv": sys.argv[1:] or ["(defaults)"], "reference_before": reference_seconds()}
     ratio = utf8_per_char()
     configs = {"text": [(1, "thread"), (2, "thread"), (2, "dask")], "text-backfill": [(1, "thread"), (2, "thread")],
                "pdf": [(1, "thread"), (2, "thread"), (2, "dask")]}
@@ -671,6 +695,7 @@ def main(argv=None) -> int:
     results["noop"] = noop_runs(results, env)
     if not args.skip_ocr and SCAN.exists():
         results["ocr"] = ocr_scan(workdir, env)
+    results["reference_after"] = reference_seconds()
     (workdir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
     args.out.write_text(render(results), encoding="utf-8")
     print(f"wrote {args.out} (raw numbers: {workdir / 'results.json'})", file=sys.stderr)
