@@ -28,7 +28,7 @@ from flows.jieba_cache import load_dictionary  # noqa: E402
 from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
 from flows.parse import StagedSource, parse_and_stage, parsing_workers, stage_failure  # noqa: E402
 from flows.progress import progress_bar  # noqa: E402
-from flows.runners import RunnerChoice, orchestration, task_runner  # noqa: E402
+from flows.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 
 # Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
@@ -227,13 +227,7 @@ def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional
     (`thread` or `dask`, see flows/runners.py); the CLI and tests call this. `plan`, when the
     caller has made one, sizes the worker pool without hashing the files again (the flow still
     plans its own run). `pool`: parsing workers the caller started (see `_started_workers`)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
     opts = IngestOptions(**options)
     choice = opts.runner_choice
-    # A run in the foreground sends no flow-run heartbeats: Prefect's heartbeat thread sleeps in
-    # whole seconds and the flow waits for it to wake before it ends (0–1 s a run). Runs of the
-    # nightly deployment (flows/nightly.py) keep them.
-    with orchestration(choice), _started_workers(paths, db_path, opts, plan, pool), \
-            temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with orchestration(choice), _started_workers(paths, db_path, opts, plan, pool), foreground_run():
         return ingest_flow.with_options(task_runner=task_runner(choice))(paths, db_path=db_path, options=opts)

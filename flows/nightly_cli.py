@@ -73,8 +73,10 @@ def run_nightly(args) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.nightly import nightly_flow
+    from flows.runners import foreground_run
 
-    report = nightly_flow(str(args.settings) if args.settings else None, str(args.db))
+    with foreground_run():
+        report = nightly_flow(str(args.settings) if args.settings else None, str(args.db))
     for feed in report.feeds:
         print(f"feed {feed.feed}: {len(feed.saved)} new file(s), {feed.unchanged} unchanged")
         for url, error in feed.errors.items():

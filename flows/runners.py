@@ -85,3 +85,13 @@ def orchestration(choice: RunnerChoice) -> Iterator[None]:
             yield
     finally:
         dask_log.setLevel(level)
+
+
+def foreground_run():
+    """Settings for a flow run in the foreground of a command (`gazette ingest`, `gazette
+    nightly`): no flow-run heartbeats. Prefect's heartbeat thread sleeps in whole seconds and
+    each flow run waits for it as it ends (0–1 s a run, two runs a nightly). Runs of the served
+    nightly deployment keep them, for crash detection."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})

@@ -166,3 +166,25 @@ def test_nightly_work_lists_alerts_a_catalog_has_not_derived(corpus_catalog, tmp
     settings = Settings(raw_dir=raw)
     assert nightly_work(db, settings) == ["alerts to derive"]
     assert nightly_work(tmp_path / "none.duckdb", Settings(raw_dir=tmp_path / "empty")) == []
+
+
+def test_a_foreground_nightly_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
+    """`gazette nightly` runs its flow in the foreground: no heartbeats (Prefect's heartbeat
+    thread made each of its flow runs wait 0–1 s as it ended), and the settings are back after."""
+    import flows.nightly as nightly_module
+    from flows.cli import main
+    from flows.nightly import NightlyReport
+    from flows.plan import IngestReport
+    from prefect.settings import get_current_settings
+
+    seen = []
+    monkeypatch.setattr(nightly_module, "nightly_flow",
+                        lambda *a: seen.append(get_current_settings().flows.heartbeat_frequency)
+                        or NightlyReport(ingest=IngestReport()))
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'raw_dir = "{tmp_path / "raw"}"\n\n[[feeds]]\nname = "bjgb"\n'
+                        'url = "http://127.0.0.1:9/feed.json"\nkind = "json"\n', encoding="utf-8")
+    before = get_current_settings().flows.heartbeat_frequency
+    assert main(["--db", str(tmp_path / "c.duckdb"), "nightly", "--settings", str(settings)]) == 0
+    assert seen == [None] and before is not None
+    assert get_current_settings().flows.heartbeat_frequency == before
