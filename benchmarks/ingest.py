@@ -371,7 +371,8 @@ def ocr_scan(workdir: Path, env: dict) -> dict:
 # What the profiles (cProfile, warm processes) say about the targets still missed.
 WHY = """
 Why, from profiles of warm processes and timelines of whole runs (2026-11-30; the table above
-is one run, and runs of the same code minutes apart differed by up to 10%):
+is one run, and runs of the same code minutes apart differed by 10–20%: see the reference loop
+above, which itself slowed by up to 2× within one run in the afternoon):
 
 - **Texts, parse stages** (1.41–1.70 MB/s per core in the day's runs since the changes, 1.03–1.17
   in the morning):
@@ -386,25 +387,41 @@ is one run, and runs of the same code minutes apart differed by up to 10%):
     columns, not by the rows: a source's few rows in six small tables (sources, issue, TOC,
     relations…: 42 of 97 leaf columns) now travel as one JSON column, ~0.7 ms less to write
     and ~0.75 ms less to load a file.
-- **Texts, end to end** (1 worker, 500 files: 15.4–17.3 s in the day's runs since the changes,
-  20.5–23.4 s before; 16–18 CPU seconds for the flow and the worker together, so one worker
+- **Texts, end to end** (1 worker, 500 files: 15.3–17.3 s in the day's runs since the changes,
+  up to 20 s in a slow hour, 20.5–23.4 s before; 16–18 CPU seconds for the flow and the worker together, so one worker
   is about one core):
   - The worker parses for 10–10.6 s (the parse stages above).
   - The load takes 1.6–2.6 s, ~2 ms a staged file for the same per-column reason.
   - Revisions take 1.5–1.7 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
-  - Each run also pays ~1.5–2 s: creating the flow run (~0.6 s), and the part of the workers'
-    start-up that the flow run's creation does not hide: imports ~0.3 s, spaCy ~0.65 s,
+  - Each run also pays ~1–1.5 s: creating the flow run (~0.6 s), and the part of the workers'
+    start-up that the flow run's creation does not hide: our imports ~0.35 s, spaCy ~0.35 s
+    (without its command-line interface, which cost ~0.3 s more: `extractors/nlp_imports.py`),
     jieba's dictionary ~0.2 s (from our own cache, `flows/jieba_cache.py`: jieba's marshal
-    file took ~0.8 s) and the gazetteer ~0.15 s, stretched while the flow and the Prefect
-    server share the cores. On 100 files this is a third of the run.
-  - So a backfill-sized run is at the threshold of 1 MB/s per core (single runs of the day's
-    final code: 0.95–1.06 MB/s), and a 100-file run is not (0.64–0.71 MB/s).
-  - Two workers: 11.3–12.3 s. The load and the revisions run on one core after the parsing.
-    A loader working while the workers parse would hold ~150–250 MB more in the flow's
-    process, at odds with the 500 MB budget of a backfill.
-- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 4.8–5.3 s):
+    file took ~0.8 s), its longest word and top count ~0.05 s, and the gazetteer, stretched
+    while the flow and the Prefect server share the cores. On 100 files this is a quarter of
+    the run.
+  - So a backfill-sized run is at the threshold of 1 MB/s per core (medians of three of the
+    day's last two runs: 0.98 and 0.96 MB/s; single runs 0.77–1.06, as the machine's speed
+    moved), and a 100-file run is not (0.63–0.72 MB/s).
+  - Two workers: 11.3–12.9 s, 0.6–0.65 MB/s per core. The load and the revisions run on one
+    core after the parsing. A loader working while the workers parse would hold ~150–250 MB
+    more in the flow's process, at odds with the 500 MB budget of a backfill; and the flow and
+    two workers spend ~18 CPU seconds on 15.4 MB, so 2 MB/s on two cores would need ~15% less
+    work as well as perfect overlap.
+- **Changes of the afternoon:**
+  - Workers import jieba without setuptools' `pkg_resources` and spaCy without its CLI: a
+    worker's warm-up ~1.06 → ~0.7 s.
+  - Two or more workers are forked from one fork server that warmed up once
+    (`flows/worker_preload.py`) and share its pages: one warm-up for the pool, and ~70 MB less
+    PSS for a 2-worker backfill. A lone worker is still spawned.
+  - Version linking visits only the texts a new text could be similar to (length window,
+    vectorised character-count bound), not every pair in Python: the pair loop grew with the
+    square of a backfill's documents.
+  - `gazette nightly` runs its flow without heartbeats in the foreground, as `gazette ingest`
+    does: ~0.8 s less with nothing new.
+- **Changes of the day, end to end on 100 texts with 1 worker** (10.4 → 4.3–4.8 s):
   - The whole-token shortcut above; width folding of long texts through numpy (~40 → ~2 ns a
     character); the CJK-space view of a document made once for all fact extractors; jieba's
     dictionary from a cache that loads ~4× faster than jieba's own.
@@ -432,17 +449,21 @@ is one run, and runs of the same code minutes apart differed by up to 10%):
 - **PDFs**: met. pdfium reads the text layer at ~800–900 pages/s. `read_pdf` runs at ~110 pages/s
   because pdfplumber still parses the 9 ruled pages (of 79) for their tables.
 - **Nothing new**: `gazette ingest` plans (hashes, known sources) before importing Prefect and
-  ends in 0.2 s. `gazette nightly` with a feed must run its flow. Importing Prefect (~0.9 s) and
-  a flow run (~1.2 s, as for an empty flow) are most of its 2.6–2.8 s (3.2 s once, right after
-  the heavy runs; five runs each of this code and of the morning's, against one server: medians
-  2.59–2.65 s and 2.59–2.60 s). The ingest subflow is not started when the drop folder holds
-  nothing new.
+  ends in 0.2 s. `gazette nightly` with a feed must run its flow: importing Prefect (~0.9 s)
+  and a flow run are most of its ~2.2 s. It was 2.6–2.8 s (3.1 s in a slow hour) while each of
+  its two flow runs waited 0–1 s for Prefect's heartbeat thread as it ended; a foreground
+  nightly now sends no heartbeats (the served deployment does). The ingest subflow is not
+  started when the drop folder holds nothing new.
 - **Memory**: each process stays under 650 MB.
-  - A worker is ~250–290 MB: DuckDB 60, spaCy 86, jieba's dictionary 67.
+  - A worker is ~230–290 MB RSS: ~120 MB of warm-up (spaCy, jieba's dictionary, the
+    gazetteer), ~70 MB of shared libraries, the rest what it parses. Forked workers share the
+    fork server's warm-up pages, so summed RSS counts them three times: 812 MB with 2 workers
+    against a running server, while summed PSS, which counts a shared page once, is the
+    machine's real cost (443 MB).
   - The flow is ~190 MB after imports, up to ~630–650 MB while DuckDB loads and revisions are
     diffed on the 500-file backfill. Its buffer pool is capped at 256 MB.
-  - Against a running `prefect server start` (the nightly case), the 1,000-page backfill with
-    one worker peaks at ~450–460 MB for all its processes. Each further worker adds ~270 MB.
+  - Against a running `prefect server start` (the nightly case), the 1,000-page backfill peaks
+    at ~335 MB PSS with one worker and ~445 MB with two (two spawned workers: ~535 MB).
   - In the runs above, the flow's process also imports Prefect's server app to start the
     temporary server (~60–90 MB more).
 """
