@@ -648,7 +648,8 @@ def render(results: dict) -> str:
     out += [f"| {name} | {seconds:.2f} |" for name, seconds in noop["walls"].items()]
     for workers, run in sorted(noop.get("backfills", {}).items()):
         out.append(f"| `gazette ingest` of the 1,000 PDF pages, {workers} worker(s), `prefect server start` running "
-                   f"(peak RSS: flow {mb(run['rss_flow'])}, all processes {mb(run['rss_tree'])}) | {run['wall']:.2f} |")
+                   f"(peak RSS: flow {mb(run['rss_flow'])}, all processes {mb(run['rss_tree'])}"
+                   + (f"; summed PSS {mb(run['pss_tree'])}" if run.get("pss_tree") else "") + f") | {run['wall']:.2f} |")
     out.append(f"\n`prefect server start` was healthy after {noop['server_start']:.1f} s. "
                f"Prefect imported by `query`: {noop['query_imports_prefect']}; by `doctor`: "
                f"{noop['doctor_imports_prefect']}.\n")

@@ -1,7 +1,7 @@
 """Which Prefect task runner parses the sources: threads feeding local worker processes, or Dask.
 
 - `thread` (default): a ThreadPoolTaskRunner whose tasks hand each source to a `WorkerPool` of
-  spawned processes (per-file timeout, memory ceiling); the GIL is escaped by the processes.
+  worker processes (per-file timeout, memory ceiling); the GIL is escaped by the processes.
 - `dask`: prefect-dask's DaskTaskRunner. Without an address it starts a local cluster of
   `workers` single-threaded worker processes; with `address` (``tcp://host:8786``) it uses an
   existing cluster, whose workers must see the raw files and the staging folder at the same
