@@ -158,6 +158,21 @@ def test_a_batch_in_one_worker_keeps_each_jobs_timeout_and_goes_on_past_a_dead_w
     assert results[4] == 2 << 20
 
 
+def test_a_worker_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_reason(monkeypatch):
+    """Workers start in the background; a start that fails (no processes left, a fork server
+    that cannot run) is raised to every job waiting for a worker, not swallowed."""
+    from flows import workers
+
+    def cannot_start(self, *args):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers._Worker, "__init__", cannot_start)
+    with WorkerPool(2, timeout=2) as pool:
+        for _ in range(2):
+            with pytest.raises(RuntimeError, match="could not start a parsing worker: Resource temporarily"):
+                pool.run(allocate, 1)
+
+
 def test_parsing_workers_forked_from_one_warm_server_parse_as_spawned_ones_and_the_server_stops(tmp_path):
     """Two or more parsing workers are forked from a fork server that warmed up once
     (flows/worker_preload.py); a lone worker is spawned. Both stage the same rows, and the
