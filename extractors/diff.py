@@ -8,6 +8,7 @@ count as a change.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
@@ -156,11 +157,10 @@ def _pair(old, new, o: tuple[int, ...], n: tuple[int, ...], old_bodies, new_bodi
     old_p, new_p = tuple(old[i] for i in o), tuple(new[j] for j in n)
     old_body = "".join(old_bodies[i] for i in o)
     new_body = "".join(new_bodies[j] for j in n)
-    score = similarity(old_body, new_body)
-    kind = _kind(old_p, new_p, old_body == new_body, kept_order)
-    draft = ArticlePair(kind, old_p, new_p, score)
-    ops = () if old_body == new_body else tuple(char_diff(draft.old_text, draft.new_text))
-    return ArticlePair(kind, old_p, new_p, score, ops)
+    if old_body == new_body:  # most pairs of two versions: no score or diff to compute
+        return ArticlePair(_kind(old_p, new_p, True, kept_order), old_p, new_p, 1.0)
+    pair = ArticlePair(_kind(old_p, new_p, False, kept_order), old_p, new_p, similarity(old_body, new_body))
+    return replace(pair, ops=tuple(char_diff(pair.old_text, pair.new_text)))
 
 
 def _kind(old_p: tuple[Provision, ...], new_p: tuple[Provision, ...], same_body: bool,

@@ -150,13 +150,16 @@ def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
     """Catalog documents with their article trees and facts, by doc id: three queries whatever
     the number of documents (a query per document and table cost ~10 ms each)."""
     wanted = sorted(set(doc_ids))
+    documents = {row[0]: row for row in con.execute(DOCUMENT_SQL, [catalog.ids_param(wanted)]).fetchall()}
     nodes: dict[str, list[ArticleNode]] = {d: [] for d in wanted}
-    for doc_id, seq, parent, level, kind, label, number, heading, start, end, text in con.execute(
-            "select doc_id, seq, parent_id, level, kind, label, number, heading, char_start, char_end, text "
+    # An article's text is its document's text between its offsets (segment.article_tree): it
+    # is cut here rather than read a second time from the catalog.
+    for doc_id, seq, parent, level, kind, label, number, heading, start, end in con.execute(
+            "select doc_id, seq, parent_id, level, kind, label, number, heading, char_start, char_end "
             f"from articles where {catalog.in_ids('doc_id')} order by doc_id, seq",
             [catalog.ids_param(wanted)]).fetchall():
         nodes[doc_id].append(ArticleNode(seq, int(parent.rsplit("/", 1)[1]) if parent else None, level, kind,
-                                         label, number, heading, start, end, text))
+                                         label, number, heading, start, end, documents[doc_id][9][start:end]))
     facts: dict[str, list[Fact]] = {d: [] for d in wanted}
     ids: dict[str, dict] = {d: {} for d in wanted}
     for doc_id, fact_id, *values in con.execute(
@@ -166,9 +169,8 @@ def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
         fact = Fact(*values)
         facts[doc_id].append(fact)
         ids[doc_id][(fact.char_start, fact.char_end, fact.kind)] = fact_id
-    return {row[0]: Version(*row[:10], nodes=tuple(nodes[row[0]]), facts=tuple(facts[row[0]]),
-                            fact_ids=ids[row[0]])
-            for row in con.execute(DOCUMENT_SQL, [catalog.ids_param(wanted)]).fetchall()}
+    return {doc_id: Version(*row[:10], nodes=tuple(nodes[doc_id]), facts=tuple(facts[doc_id]), fact_ids=ids[doc_id])
+            for doc_id, row in documents.items()}
 
 
 def _family_of(con, old: Version, new: Version) -> Optional[str]:

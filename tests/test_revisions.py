@@ -136,6 +136,24 @@ def test_corpus_versions_renditions_share_a_version(corpus_con):
     ]
 
 
+def test_versions_read_for_diffs_are_the_trees_and_facts_extraction_gave(corpus_con):
+    """load_versions cuts each article's text out of its document's text instead of reading the
+    copy the catalog keeps: on every corpus document both agree, and so do the nodes and facts
+    with a fresh extraction of the document's text."""
+    from extractors.facts import extract_facts
+    from extractors.segment import article_tree
+    from flows.revisions import load_versions
+
+    doc_ids = [r[0] for r in corpus_con.execute("select doc_id from documents order by doc_id").fetchall()]
+    versions = load_versions(corpus_con, doc_ids)
+    stored = {(d, seq): text for d, seq, text in corpus_con.execute("select doc_id, seq, text from articles").fetchall()}
+    assert len(versions) == len(doc_ids) == 22 and len(stored) > 300
+    for doc_id, version in versions.items():
+        assert [n.text for n in version.nodes] == [stored[doc_id, n.seq] for n in version.nodes]
+        assert version.nodes == article_tree(version.text).nodes
+        assert len(version.facts) == len(extract_facts(version.text))
+
+
 def test_corpus_revision_is_one_change_in_measure_10(corpus_con):
     ids = _ids_by_path(corpus_con)
     (revision,) = corpus_con.execute("select revision_id, family_id, old_doc_id, new_doc_id, summary "
