@@ -392,7 +392,7 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   is about one core):
   - The worker parses for 10–10.6 s (the parse stages above).
   - The load takes 1.6–2.6 s, ~2 ms a staged file for the same per-column reason.
-  - Revisions take 1.5–1.7 s. The benchmark's copies are versions of one another, so each
+  - Revisions take 1.5–1.9 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
   - Each run also pays ~1–1.5 s: creating the flow run (~0.6 s), and the part of the workers'
@@ -402,10 +402,10 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     file took ~0.8 s), its longest word and top count ~0.05 s, and the gazetteer, stretched
     while the flow and the Prefect server share the cores. On 100 files this is a quarter of
     the run.
-  - So a backfill-sized run is at the threshold of 1 MB/s per core (medians of three of the
-    day's last two runs: 0.98 and 0.96 MB/s; single runs 0.77–1.06, as the machine's speed
-    moved), and a 100-file run is not (0.63–0.72 MB/s).
-  - Two workers: 11.3–12.9 s, 0.6–0.65 MB/s per core. The load and the revisions run on one
+  - So a backfill-sized run is at the threshold of 1 MB/s per core (medians of three in the
+    day's last three runs: 0.98, 0.96 and 1.04 MB/s; single runs 0.77–1.19 as the machine's
+    speed moved), and a 100-file run is not (0.63–0.80 MB/s).
+  - Two workers: 11.1–12.9 s, 0.6–0.7 MB/s per core. The load and the revisions run on one
     core after the parsing. A loader working while the workers parse would hold ~150–250 MB
     more in the flow's process, at odds with the 500 MB budget of a backfill; and the flow and
     two workers spend ~18 CPU seconds on 15.4 MB, so 2 MB/s on two cores would need ~15% less
@@ -450,7 +450,7 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   because pdfplumber still parses the 9 ruled pages (of 79) for their tables.
 - **Nothing new**: `gazette ingest` plans (hashes, known sources) before importing Prefect and
   ends in 0.2 s. `gazette nightly` with a feed must run its flow: importing Prefect (~0.9 s)
-  and a flow run are most of its ~2.2 s. It was 2.6–2.8 s (3.1 s in a slow hour) while each of
+  and a flow run are most of its 1.9–2.2 s. It was 2.6–2.8 s (3.1 s in a slow hour) while each of
   its two flow runs waited 0–1 s for Prefect's heartbeat thread as it ended; a foreground
   nightly now sends no heartbeats (the served deployment does). The ingest subflow is not
   started when the drop folder holds nothing new.
