@@ -125,12 +125,13 @@ class WorkerPool:
     def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
                  memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES, warm_up: Optional[Callable] = None,
                  preload: Optional[str] = None):
-        if preload:
+        # Windows has no fork server: its workers are spawned, each warming up on its own.
+        self._forked = bool(preload) and "forkserver" in mp.get_all_start_methods()
+        if self._forked:
             self._ctx = mp.get_context("forkserver")
             self._ctx.set_forkserver_preload([preload])
         else:
             self._ctx = mp.get_context("spawn")
-        self._forked = bool(preload)
         self._timeout, self._memory, self._warm_up = timeout, memory_bytes, warm_up
         self._idle: queue.Queue[_Worker | BaseException] = queue.Queue()
         self._all: list[_Worker] = []
