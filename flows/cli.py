@@ -133,9 +133,9 @@ def run_ingest(args) -> int:
 
 @contextlib.contextmanager
 def _parsing_workers(args, plan):
-    """The parsing workers, started before Prefect is imported so that their start-up (spawn,
-    spaCy, jieba: ~1 s) overlaps Prefect's import and the flow run's creation; None when the
-    flow starts its own (Dask, or no plan)."""
+    """The parsing workers, started before Prefect is imported so that their start-up (a spawn
+    or a fork server, spaCy, jieba: ~1 s) overlaps Prefect's import and the flow run's creation;
+    None when the flow starts its own (Dask, or no plan)."""
     if plan is None or not plan.parse or runner_options(args)["runner"] != "thread":
         yield None
         return

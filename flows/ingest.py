@@ -187,8 +187,8 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions) -> list[Staged
 def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Optional[Plan],
                      pool: Optional[WorkerPool] = None):
     """Start the parsing workers before the flow run is created, when the plan (made without
-    Prefect, or handed over by the caller) has files to parse: their start-up (spawn, spaCy,
-    jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A caller that started
+    Prefect, or handed over by the caller) has files to parse: their start-up (a spawn or a
+    fork server, spaCy, jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A caller that started
     them earlier still (the CLI, before importing Prefect) hands them over as `pool`."""
     with contextlib.ExitStack() as stack:
         if pool is None and options.runner_choice.in_process_pool:
