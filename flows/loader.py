@@ -15,6 +15,7 @@ from typing import Optional
 
 import orjson
 
+from extractors.article_locator import ArticleLocator
 from extractors.bureaus import gazetteer_rows
 from extractors.sentences import Sentences
 from extractors.textnorm import normalize_for_compare
@@ -287,16 +288,16 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str]
     for warning in doc.tree.warnings:
         rows.add("document_warnings", [doc_id, warning.article_label, warning.message])
     article_ids = _article_rows(rows, doc_id, doc.tree.nodes)
-    sentences = Sentences(span.text)
+    sentences, locator = Sentences(span.text), ArticleLocator(doc.tree.nodes)
     for i, fact in enumerate(doc.facts):
-        seq = deepest_article(doc.tree.nodes, fact.char_start, fact.char_end)
+        seq = locator.seq_at(fact.char_start, fact.char_end)
         rows.add("facts", [
             f"{doc_id}/f{i}", doc_id, article_ids.get(seq) if seq is not None else None, fact.kind,
             fact.text, fact.value_num, fact.value_text, fact.role, fact.scope, fact.condition,
             fact.basis, fact.inferred, sentences.around(fact.char_start, fact.char_end),
             fact.char_start, fact.char_end])
     for t in doc.terms:
-        seq = deepest_article(doc.tree.nodes, t.char_start, t.char_end)
+        seq = locator.seq_at(t.char_start, t.char_end)
         rows.add("policy_terms", [doc_id, article_ids.get(seq) if seq is not None else None, t.term,
                                   t.category, t.text, t.char_start, t.char_end])
     for r in doc.relations:
@@ -326,16 +327,6 @@ def _article_rows(rows: SourceRows, doc_id: str, nodes: tuple[ArticleNode, ...])
                               n.seq, n.level, n.kind, n.label, paths[n.seq], n.number, n.heading, n.text,
                               n.char_start, n.char_end])
     return ids
-
-
-def deepest_article(nodes: tuple[ArticleNode, ...], start: int, end: int) -> Optional[int]:
-    """The seq of the innermost article whose span holds [start, end), or None in a preamble."""
-    best = None
-    for node in nodes:
-        if node.char_start <= start and end <= node.char_end:
-            if best is None or node.level >= best.level:
-                best = node
-    return None if best is None else best.seq
 
 
 class Stager:
