@@ -597,7 +597,9 @@ def _reference_line(results: dict) -> list[str]:
     """The reference loop's timings before and after the run (see reference_seconds)."""
     if "reference_before" not in results:
         return []
-    spread = lambda times: f"{min(times):.2f}–{max(times):.2f} s"  # noqa: E731
+    def spread(times: list[float]) -> str:
+        return f"{min(times):.2f}–{max(times):.2f} s"
+
     return [f"A fixed pure-Python loop (`reference_seconds`, 5 runs) took {spread(results['reference_before'])} "
             f"before the run and {spread(results.get('reference_after', results['reference_before']))} after: "
             "compare it across runs before comparing their timings.\n"]

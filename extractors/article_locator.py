@@ -40,7 +40,7 @@ class ArticleLocator:
         order = sorted(range(len(self.nodes)), key=lambda i: (self.nodes[i].char_start, i))
         self.starts = [self.nodes[i].char_start for i in order]
         self.order = order
-        self.nested = _nested(self.nodes, self.by_seq)
+        self.nested = _nested(self.nodes, self.by_seq, self.position)
 
     def seq_at(self, start: int, end: int) -> Optional[int]:
         if not self.nested or end <= start:  # an empty span may sit on a boundary: test all
@@ -56,11 +56,10 @@ class ArticleLocator:
         return None if best is None else best.seq
 
 
-def _nested(nodes: Sequence[ArticleNode], by_seq: dict[int, ArticleNode]) -> bool:
+def _nested(nodes: Sequence[ArticleNode], by_seq: dict[int, ArticleNode], position: dict[int, int]) -> bool:
     """Every node non-empty and inside its parent, a parent before its children, siblings
     apart: then of two nodes that start together the later one lies inside the earlier."""
     last_end: dict[Optional[int], int] = {}
-    position = {n.seq: i for i, n in enumerate(nodes)}
     for i, node in enumerate(nodes):
         parent = by_seq.get(node.parent_seq) if node.parent_seq is not None else None
         if node.parent_seq is not None and (parent is None or position[parent.seq] > i or not (

@@ -11,7 +11,6 @@ Each falls back to the plain import if the package no longer imports without tho
 from __future__ import annotations
 
 import sys
-import types
 from types import ModuleType
 
 SPACY_CLI = ("spacy.cli", "spacy.cli.info")
@@ -38,7 +37,7 @@ def import_spacy() -> ModuleType:
         import spacy
 
         return spacy
-    cli, info = types.ModuleType(SPACY_CLI[0]), types.ModuleType(SPACY_CLI[1])
+    cli, info = ModuleType(SPACY_CLI[0]), ModuleType(SPACY_CLI[1])
     cli.info = info.info = _info
     sys.modules.update(zip(SPACY_CLI, (cli, info)))
     try:

@@ -188,8 +188,9 @@ def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, p
                      pool: Optional[WorkerPool] = None):
     """Start the parsing workers before the flow run is created, when the plan (made without
     Prefect, or handed over by the caller) has files to parse: their start-up (a spawn or a
-    fork server, spaCy, jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A caller that started
-    them earlier still (the CLI, before importing Prefect) hands them over as `pool`."""
+    fork server, spaCy, jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A
+    caller that started them earlier still (the CLI, before importing Prefect) hands them over
+    as `pool`."""
     with contextlib.ExitStack() as stack:
         if pool is None and options.runner_choice.in_process_pool:
             if plan is None:

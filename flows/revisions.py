@@ -144,6 +144,8 @@ from documents d join sources s using (source_id) left join issues i using (issu
 left join (select source_id, min(path) as path from source_paths group by all) p using (source_id)
 where {catalog.in_ids('d.doc_id')}
 """
+# The place of d.text in DOCUMENT_SQL's rows.
+DOCUMENT_TEXT = 9
 
 
 def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
@@ -151,6 +153,7 @@ def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
     the number of documents (a query per document and table cost ~10 ms each)."""
     wanted = sorted(set(doc_ids))
     documents = {row[0]: row for row in con.execute(DOCUMENT_SQL, [catalog.ids_param(wanted)]).fetchall()}
+    texts = {doc_id: row[DOCUMENT_TEXT] for doc_id, row in documents.items()}
     nodes: dict[str, list[ArticleNode]] = {d: [] for d in wanted}
     # An article's text is its document's text between its offsets (segment.article_tree): it
     # is cut here rather than read a second time from the catalog.
@@ -159,7 +162,7 @@ def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
             f"from articles where {catalog.in_ids('doc_id')} order by doc_id, seq",
             [catalog.ids_param(wanted)]).fetchall():
         nodes[doc_id].append(ArticleNode(seq, int(parent.rsplit("/", 1)[1]) if parent else None, level, kind,
-                                         label, number, heading, start, end, documents[doc_id][9][start:end]))
+                                         label, number, heading, start, end, texts[doc_id][start:end]))
     facts: dict[str, list[Fact]] = {d: [] for d in wanted}
     ids: dict[str, dict] = {d: {} for d in wanted}
     for doc_id, fact_id, *values in con.execute(
