@@ -8,8 +8,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -21,6 +19,7 @@ from extractors.sentences import Sentences
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
 from flows.catalog import SourceFile, now_utc
+from flows.staged_parts import PartWriter, json_value
 from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
 # A large source is staged in parts of about this many characters of document text, so that
@@ -99,7 +98,7 @@ def insert_rows(con, table: str, rows: list[list]) -> None:
 def _json_line(table: str, values: list) -> bytes:
     """A row as a JSON object keyed by column name (DuckDB reads those straight into typed
     columns; arrays read as one JSON value and cast element by element need ~70× the memory)."""
-    return orjson.dumps(_row_object(table, values), default=_json_value) + b"\n"
+    return orjson.dumps(_row_object(table, values), default=json_value) + b"\n"
 
 
 def _row_object(table: str, values: list) -> dict:
@@ -131,19 +130,11 @@ class SourceRows:
         self.tables[table].append(values)
 
     def export(self, folder: Path, part: int) -> None:
-        """Write the rows as `rows-<part>.parquet` in `folder`: one row with a column per typed
-        table holding its rows as a list of structs typed as the DDL says, and `header_rows`,
-        the other tables' rows as JSON. One DuckDB statement per part, not one per table (~1.5 ms
-        each: most of a small source's staging). Rows that do not fit the DDL's types fail it."""
-        lines = folder / f"rows-{part:05d}.json"
-        tables = {t: [_row_object(t, values) for values in self.tables[t]] for t in TYPED_TABLES if self.tables[t]}
-        header = {t: [_row_object(t, values) for values in self.tables[t]] for t in HEADER_TABLES}
-        tables["header_rows"] = orjson.dumps(header, default=_json_value).decode()
-        size = lines.write_bytes(orjson.dumps(tables, default=_json_value))
-        target = str(folder / f"rows-{part:05d}.parquet").replace("'", "''")
-        catalog.memory().execute(f"copy ({_staged_select(lines, size)} where {_header_rows_fit()}) "
-                                 f"to '{target}' (format parquet)")
-        lines.unlink()
+        """Write the rows as `rows-<part>.parquet` in `folder` (flows/staged_parts.py): one row
+        with a column per typed table holding its rows as a list of structs typed as the DDL
+        says, and `header_rows`, the other tables' rows as JSON. Rows that do not fit the DDL's
+        types fail it (StagingError)."""
+        _part_writer().write(self.tables, folder / f"rows-{part:05d}.parquet")
 
     def insert_into(self, con) -> None:
         """Insert the rows straight into a catalog connection (inside the caller's transaction)."""
@@ -152,12 +143,9 @@ class SourceRows:
             _insert_staged(con, staged_parts(Path(tmp)))
 
 
-def _json_value(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot stage {type(value).__name__}")
+@functools.lru_cache(maxsize=1)
+def _part_writer() -> PartWriter:
+    return PartWriter(_columns, TYPED_TABLES, HEADER_TABLES)
 
 
 @functools.lru_cache(maxsize=None)
@@ -172,11 +160,6 @@ def _typed_select(table: str, lines: Path, longest: int) -> str:
     return _read_json(lines, ", ".join(f"'{name}': '{kind}'" for name, kind in _columns(table)), longest)
 
 
-def _staged_select(lines: Path, size: int) -> str:
-    """SELECT of a staged part's JSON object: a column per source table, a list of typed structs."""
-    return _read_json(lines, _staged_columns(), size)
-
-
 def _read_json(path: Path, columns: str, longest: int) -> str:
     escaped = str(path).replace("'", "''")
     return (f"select * from read_json('{escaped}', format = 'newline_delimited', "
@@ -184,24 +167,10 @@ def _read_json(path: Path, columns: str, longest: int) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _staged_columns() -> str:
-    structs = {table: "STRUCT(" + ", ".join(f'"{name}" {kind}' for name, kind in _columns(table)) + ")[]"
-               for table in TYPED_TABLES}
-    return ", ".join(f"'{table}': '{kind}'" for table, kind in structs.items()) + ", 'header_rows': 'VARCHAR'"
-
-
-@functools.lru_cache(maxsize=1)
 def _header_structure() -> str:
     """from_json's structure of `header_rows`: each header table's rows as a list of objects
     typed as the DDL says."""
     return orjson.dumps({t: [{name: kind for name, kind in _columns(t)}] for t in HEADER_TABLES}).decode()
-
-
-def _header_rows_fit() -> str:
-    """A condition on a staged part that fails the statement unless its header rows have the
-    DDL's types: a row that does not fit fails its source as it is staged, as the typed
-    columns do, rather than the load of many sources."""
-    return f"from_json_strict(header_rows, '{_header_structure()}') is not null"
 
 
 def _typed_parts(parts: str) -> str:

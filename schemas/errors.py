@@ -9,6 +9,10 @@ class BadInputError(GazetteError):
     """A source cannot be read or parsed; it is quarantined with this message."""
 
 
+class StagingError(GazetteError):
+    """A source's rows do not fit the catalog's column types; the source is quarantined."""
+
+
 class CatalogBusyError(GazetteError):
     """Another process holds the catalog; retry later or raise --lock-timeout."""
 

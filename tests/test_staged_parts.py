@@ -1,0 +1,95 @@
+"""Staged parts written with pyarrow (flows/staged_parts.py): every catalog type has its staged
+type, the rows of a corpus source come out of the loader as they went in, decimals round as
+DuckDB rounds, and a value that does not fit its column fails the part with nothing written."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from flows import catalog, loader
+from flows.catalog import SourceFile
+from flows.parse import parse_source
+from flows.staged_parts import arrow_type
+from schemas.errors import StagingError
+from tests.conftest import SAMPLES
+
+
+def test_every_column_of_the_source_tables_has_a_staged_type():
+    for table in loader.SOURCE_TABLES:
+        for name, kind in loader._columns(table):
+            assert arrow_type(kind) is not None, (table, name, kind)
+
+
+def test_a_catalog_type_without_a_staged_type_is_named():
+    with pytest.raises(StagingError, match="INTERVAL"):
+        arrow_type("INTERVAL")
+
+
+def _corpus_rows(name: str) -> loader.SourceRows:
+    path = SAMPLES / name
+    data = path.read_bytes()
+    source = SourceFile(hashlib.sha256(data).hexdigest(), str(path), "text", len(data))
+    parsed, _ = parse_source(path)
+    rows = loader.SourceRows()
+    issue_id = loader.build_header(rows, source, parsed)
+    loader.build_toc(rows, issue_id, parsed, loader.build_documents(rows, source, issue_id, parsed.documents))
+    return rows
+
+
+@pytest.mark.parametrize("name", ["beijing-gazette-2025-27.txt", "jjgf-2025-9.txt"])
+def test_a_corpus_sources_rows_load_as_they_were_staged(tmp_path, name):
+    """Every table, every column: what the loader reads back from the staged part is the row
+    the loader built, in DuckDB's types (decimals compare by value)."""
+    rows = _corpus_rows(name)
+    assert rows.tables["facts"] and rows.tables["articles"] and rows.tables["policy_terms"]
+    with catalog.writing(tmp_path / "catalog.duckdb") as con:
+        with catalog.transaction(con):
+            rows.insert_into(con)
+        for table in loader.SOURCE_TABLES:
+            names = ", ".join(f'"{n}"' for n in loader._column_names(table))
+            loaded = con.execute(f"select {names} from {table}").fetchall()
+            assert sorted(map(repr, loaded)) == sorted(repr(tuple(r)) for r in _as_loaded(table, rows.tables[table])), table
+
+
+def _as_loaded(table: str, rows: list[list]) -> list[list]:
+    """The built rows with their decimals at the column's scale, as DuckDB returns them."""
+    kinds = [kind for _, kind in loader._columns(table)]
+    return [[v.quantize(Decimal("0.000001")) if kind.startswith("DECIMAL") and v is not None else v
+             for v, kind in zip(row, kinds)] for row in rows]
+
+
+@pytest.mark.parametrize("value", ["1", "0.5", "-0.0000005", "0.0000005", "0.0000015", "-2.3456785",
+                                   "12345678901234.1234564"])
+def test_decimals_round_to_the_columns_scale_as_duckdb_rounds_a_cast(tmp_path, value):
+    expected = duckdb.sql(f"select '{value}'::DECIMAL(20,6)").fetchone()[0]
+    ratio = Decimal(value)
+    rows = loader.SourceRows()
+    rows.add("facts", ["d-01/f0", "d-01", None, "percent", "x", ratio, None, "ratio", None, None,
+                       None, False, "x", 0, 1])
+    with catalog.writing(tmp_path / "catalog.duckdb") as con:
+        with catalog.transaction(con):
+            rows.insert_into(con)
+        assert con.execute("select value_num from facts").fetchone()[0] == expected
+
+
+def test_a_third_keeps_six_places():
+    """percent.py divides (Decimal(b) / Decimal(a)): 28 digits that the column cannot hold."""
+    rows = loader.SourceRows()
+    rows.add("facts", ["d-01/f0", "d-01", None, "percent", "1:3", Decimal(1) / Decimal(3), None, "ratio",
+                       None, None, None, False, "1:3", 0, 3])
+    layout = loader._part_writer().typed["facts"]
+    assert layout.structs(rows.tables["facts"]).field("value_num").to_pylist() == [Decimal("0.333333")]
+
+
+def test_a_value_that_does_not_fit_its_column_fails_the_part_and_names_the_column(tmp_path):
+    rows = loader.SourceRows()
+    rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, [], datetime(2026, 11, 30)])
+    rows.add("facts", ["d-01/f0", "d-01", None, "money", "x", None, None, "cap", None, None,
+                       None, False, "x", "seven", 1])
+    with pytest.raises(StagingError, match=r"a facts row does not fit the catalog: char_start \(int32\)"):
+        rows.export(tmp_path, 0)
+    assert not list(tmp_path.iterdir())
