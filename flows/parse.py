@@ -119,11 +119,11 @@ def warm_up(staging: bool = True) -> None:
     from extractors.bureaus import _nlp
     from extractors.jieba_words import dictionary
     from extractors.policy_terms import _pipeline
+    from flows import staged_parts
     from flows.catalog import memory
     from flows.jieba_cache import load_dictionary
 
-    import pyarrow.parquet  # noqa: F401 — staged parts are written with it (~0.15 s to import)
-
+    staged_parts.preload()
     load_dictionary()
     _nlp()
     _pipeline()

@@ -13,6 +13,7 @@ in a transaction.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +30,11 @@ from schemas.errors import StagingError
 # (1.03–1.18 s against 1.32–1.36 s for the load).
 WRITE_OPTIONS = {"compression": "snappy", "write_statistics": False, "store_schema": False,
                  "use_dictionary": False}
+
+# Arrow's own allocator (mimalloc) keeps ~17 MB more per worker than malloc for these small
+# tables, at no measurable speed: 2 workers of a 1,000-page backfill, 500 → 465 MB of summed PSS.
+# Read when Arrow first allocates, so set before pyarrow is used; a user's setting wins.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
 
@@ -139,3 +145,8 @@ def json_value(value):
         return value.isoformat()
     raise TypeError(f"cannot stage {type(value).__name__}")
 
+
+
+def preload() -> None:
+    """Import pyarrow's Parquet writer (~0.15 s) as a worker warms up, not in its first source."""
+    import pyarrow.parquet  # noqa: F401
