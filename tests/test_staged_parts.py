@@ -110,3 +110,11 @@ def test_workers_write_parts_with_the_system_allocator_unless_told_otherwise(set
             "print(pyarrow.default_memory_pool().backend_name)")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == backend
+
+
+def test_a_row_with_a_missing_value_is_named_with_its_table(tmp_path):
+    rows = loader.SourceRows()
+    rows.add("policy_terms", ["d-01", None, "CRO", "service", "CRO", 4])
+    with pytest.raises(StagingError, match=r"a policy_terms row has 6 values for the catalog's 7 columns"):
+        rows.export(tmp_path, 0)
+    assert not list(tmp_path.iterdir())
