@@ -148,11 +148,35 @@ def _part_writer() -> PartWriter:
     return PartWriter(_columns, TYPED_TABLES, HEADER_TABLES)
 
 
+Columns = dict[str, tuple[tuple[str, str], ...]]
+# The staged tables' columns, handed to a parsing worker by the flow (`use_staging_columns`),
+# so that the worker needs no DuckDB of its own to stage (flows/catalog.py).
+_GIVEN_COLUMNS: Columns = {}
+
+
+def staging_columns() -> Columns:
+    """Each source table's (column, DuckDB type) pairs in DDL order, for `use_staging_columns`."""
+    return {table: _columns(table) for table in SOURCE_TABLES}
+
+
+def use_staging_columns(columns: Columns) -> None:
+    """Stage with these columns (from `staging_columns` in another process) instead of reading
+    them from an in-memory catalog of this process's own."""
+    _GIVEN_COLUMNS.update(columns)
+
+
 @functools.lru_cache(maxsize=None)
 def _columns(table: str) -> tuple[tuple[str, str], ...]:
+    if table in _GIVEN_COLUMNS:
+        return tuple(tuple(column) for column in _GIVEN_COLUMNS[table])
     con = catalog.memory()
     return tuple(con.execute("select column_name, data_type from information_schema.columns "
                              "where table_name = ? order by ordinal_position", [table]).fetchall())
+
+
+def part_writer() -> PartWriter:
+    """The writer of staged parts, built once per process."""
+    return _part_writer()
 
 
 def _typed_select(table: str, lines: Path, longest: int) -> str:

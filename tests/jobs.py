@@ -18,3 +18,9 @@ def die():
 def act(kind: str, arg: int = 0):
     """One of the jobs above by name, for a batch handed to one worker."""
     return {"sleep": lambda: sleep_forever(), "allocate": lambda: allocate(arg), "die": lambda: die()}[kind]()
+
+
+def imported(module: str) -> bool:
+    """Whether this process has imported `module`."""
+    import sys
+    return module in sys.modules

@@ -175,28 +175,37 @@ def test_a_worker_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_rea
 
 def test_parsing_workers_forked_from_one_warm_server_parse_as_spawned_ones_and_the_server_stops(tmp_path):
     """Two or more parsing workers are forked from a fork server that warmed up once
-    (flows/worker_preload.py); a lone worker is spawned. Both stage the same rows, and the
+    (flows/worker_preload.py); a lone worker is spawned. Both stage the same rows as this
+    process, without importing DuckDB (the flow hands them the staged tables' columns), and the
     server is gone when the pool closes: it must not sit beside the load."""
     from multiprocessing import forkserver
 
     from flows.catalog import SourceFile
     from flows.parse import parse_and_stage, parsing_workers
+    from tests.jobs import imported
 
     path = SAMPLES / "jjgf-2025-9.txt"
     source = SourceFile("0" * 64, str(path), "text", path.stat().st_size)
-    staged = {}
+    staged = {0: _staged_rows(parse_and_stage(path, source, tmp_path / "here").staged)}
     for workers in (1, 2):
         with parsing_workers(2, workers, timeout=60) as pool:
             result = pool.run(parse_and_stage, path, source, tmp_path / str(workers))
+            # each worker in turn: the pool hands out its idle workers first in, first out
+            assert [pool.run(imported, "duckdb") for _ in range(workers)] == [False] * workers
+            assert pool.run(imported, "pyarrow") is True
             parents = {w.process.pid: _parent_pid(w.process.pid) for w in pool._all}
             server = forkserver._forkserver._forkserver_pid
         assert (server is not None) == (workers == 2)
         assert set(parents.values()) == ({server} if workers == 2 else {os.getpid()})
         assert forkserver._forkserver._forkserver_pid is None
-        with duckdb.connect() as con:
-            staged[workers] = con.execute(
-                f"select facts, articles, policy_terms from read_parquet('{result.staged}/*.parquet')").fetchall()
-    assert staged[1] == staged[2] and len(staged[1][0][0]) > 20
+        staged[workers] = _staged_rows(result.staged)
+    assert staged[0] == staged[1] == staged[2] and len(staged[1][0][2]) > 20  # its facts
+
+
+def _staged_rows(folder: Path) -> list[tuple]:
+    """A staged source's typed rows (its header rows hold the time it was staged)."""
+    with duckdb.connect() as con:
+        return con.execute(f"select * exclude (header_rows) from read_parquet('{folder}/*.parquet')").fetchall()
 
 
 def _parent_pid(pid: int) -> int:
