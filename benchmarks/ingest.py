@@ -374,24 +374,26 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30; th
 is one run, and runs of the same code minutes apart differed by 10–20%: see the reference loop
 above, which itself slowed by up to 2× within one run in the afternoon):
 
-- **Texts, parse stages** (1.41–1.70 MB/s per core in the day's runs since the changes, 1.03–1.17
-  in the morning):
+- **Texts, parse stages** (1.66–2.06 MB/s per core in the evening's runs, 1.41–1.70 in the
+  afternoon's, 1.03–1.17 in the morning's):
   - `extract` runs at ~3.3 MB/s (1.8 in the morning). Most policy-term and bureau candidates no
     longer go through jieba and spaCy: where no word of jieba's dictionary crosses a
     candidate's edges, jieba would cut it out as one token in any window, so the matchers'
     answer is known (`extractors/jieba_words.py`; ~90% of the corpus's term candidates and all
     of its bureau spans). No single function is now above ~5% of extraction.
-  - Staging costs ~7–8 ms a source, as much as extracting a 25 kB text. ~5 ms of it is
-    DuckDB: binding the read of the source's rows, writing its Parquet file and checking its
-    header rows against the DDL's types. The cost is per file, set by the staged schema's leaf
-    columns, not by the rows: a source's few rows in six small tables (sources, issue, TOC,
-    relations…: 42 of 97 leaf columns) now travel as one JSON column, ~0.7 ms less to write
-    and ~0.75 ms less to load a file.
-- **Texts, end to end** (1 worker, 500 files: 15.3–17.3 s in the day's runs since the changes,
-  up to 20 s in a slow hour, 20.5–23.4 s before; 16–18 CPU seconds for the flow and the worker together, so one worker
-  is about one core):
-  - The worker parses for 10–10.6 s (the parse stages above).
-  - The load takes 1.6–2.6 s, ~2 ms a staged file for the same per-column reason.
+  - Staging costs ~4–5.5 ms a source (8 ms before the evening): ~2.7 ms to build its rows,
+    ~2.5 ms for pyarrow to type them and write the Parquet file (`flows/staged_parts.py`).
+    Through DuckDB (rows → JSON → a typed read → COPY to Parquet) the write was ~5 ms, nearly
+    all of it per file and per leaf column rather than per row. A source's few rows in six
+    small tables (sources, issue, TOC, relations…: 42 of 97 leaf columns) travel as one JSON
+    column, which the loader types once for many files.
+- **Texts, end to end** (1 worker, 500 files: 12.8–13.4 s in the evening's runs, 15.3–17.3 s in
+  the afternoon's, 20.5–23.4 s in the morning's; ~13–15 CPU seconds for the flow and the worker
+  together, so one worker is about one core):
+  - The worker parses for ~8–9 s (the parse stages above).
+  - The load takes 1.6–2.6 s. Reading a staged file costs DuckDB ~2 ms whatever its rows
+    (its footer, schema and ~55 leaf columns); pyarrow reads them no faster, and two DuckDB
+    threads read 300 of them slower than one.
   - Revisions take 1.5–1.9 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
@@ -402,14 +404,27 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     file took ~0.8 s), its longest word and top count ~0.05 s, and the gazetteer, stretched
     while the flow and the Prefect server share the cores. On 100 files this is a quarter of
     the run.
-  - So a backfill-sized run is at the threshold of 1 MB/s per core (medians of three in the
-    day's last three runs: 0.98, 0.96 and 1.04 MB/s; single runs 0.77–1.19 as the machine's
-    speed moved), and a 100-file run is not (0.63–0.80 MB/s).
-  - Two workers: 11.1–12.9 s, 0.6–0.7 MB/s per core. The load and the revisions run on one
-    core after the parsing. A loader working while the workers parse would hold ~150–250 MB
-    more in the flow's process, at odds with the 500 MB budget of a backfill; and the flow and
-    two workers spend ~18 CPU seconds on 15.4 MB, so 2 MB/s on two cores would need ~15% less
-    work as well as perfect overlap.
+  - So a backfill-sized run with one worker is above the threshold of 1 MB/s per core since
+    the evening's staging change (medians of three: 1.17, 1.15 and 1.21 MB/s in the evening's
+    three runs, 0.96–1.04 in the afternoon's; single runs 0.97–1.26), and a 100-file run is not
+    (0.73–0.88 MB/s): its ~1–1.4 s of start-up is a third of it.
+  - Two workers: 9.5–11.0 s in the evening, 0.70–0.81 MB/s per core. The load and the
+    revisions (~3.5–4 s) run on one core after the parsing. Overlapping them is what 2 MB/s
+    on two cores needs, and it is at odds with the 500 MB budget: the flow's process grows by
+    ~100 MB while DuckDB loads, and a 1,000-page backfill with two workers already takes
+    465–470 MB of summed PSS while they parse. The flow and two workers spend ~14–17 CPU
+    seconds on 15.4 MB, so even perfect overlap would leave it at ~0.9–1.1 MB/s per core.
+- **Changes of the evening:**
+  - Staged parts are written with pyarrow straight from the rows (`flows/staged_parts.py`):
+    a source's staging 8.2 → ~4.3–5.4 ms in a warm worker, and DuckDB reads the parts (no
+    dictionaries, no statistics) ~15% faster than it read its own. The catalog built from
+    them is identical table by table.
+  - pyarrow allocates with malloc, not its mimalloc: mimalloc kept ~17 MB more in each
+    worker, and a 2-worker backfill took 499–507 MB of summed PSS with it, 465–470 MB
+    without (437–442 MB before pyarrow).
+  - Workers no longer import DuckDB: the flow hands them the staged tables' columns. ~0.1 s
+    less warm-up per worker; the 2-worker backfill 465 → 452–464 MB of summed PSS (the
+    flow's share of DuckDB's pages grows by what the workers' shrink).
 - **Changes of the afternoon:**
   - Workers import jieba without setuptools' `pkg_resources` and spaCy without its CLI: a
     worker's warm-up ~1.06 → ~0.7 s.
@@ -461,15 +476,17 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   nightly now sends no heartbeats (the served deployment does). The ingest subflow is not
   started when the drop folder holds nothing new.
 - **Memory**: each process stays under 650 MB.
-  - A worker is ~230–290 MB RSS: ~120 MB of warm-up (spaCy, jieba's dictionary, the
-    gazetteer), ~70 MB of shared libraries, the rest what it parses. Forked workers share the
-    fork server's warm-up pages, so summed RSS counts them three times: 812 MB with 2 workers
+  - A worker is ~230–300 MB RSS: ~120 MB of warm-up (spaCy, jieba's dictionary, the
+    gazetteer), ~100 MB of shared libraries (pyarrow's ~35 MB among them), the rest what it
+    parses. Forked workers share the
+    fork server's warm-up pages, so summed RSS counts them three times: 777–868 MB with 2 workers
     against a running server, while summed PSS, which counts a shared page once, is the
-    machine's real cost (443 MB).
+    machine's real cost (452–470 MB).
   - The flow is ~190 MB after imports, up to ~630–650 MB while DuckDB loads and revisions are
     diffed on the 500-file backfill. Its buffer pool is capped at 256 MB.
   - Against a running `prefect server start` (the nightly case), the 1,000-page backfill peaks
-    at ~335 MB PSS with one worker and ~445 MB with two (two spawned workers: ~535 MB).
+    at ~365–385 MB PSS with one worker and ~450–470 MB with two in the evening's runs (~335
+    and ~445 MB before pyarrow; two spawned workers took ~535 MB).
   - In the runs above, the flow's process also imports Prefect's server app to start the
     temporary server (~60–90 MB more).
 """
