@@ -134,18 +134,13 @@ class SourceRows:
         with a column per typed table holding its rows as a list of structs typed as the DDL
         says, and `header_rows`, the other tables' rows as JSON. Rows that do not fit the DDL's
         types fail it (StagingError)."""
-        _part_writer().write(self.tables, folder / f"rows-{part:05d}.parquet")
+        part_writer().write(self.tables, folder / f"rows-{part:05d}.parquet")
 
     def insert_into(self, con) -> None:
         """Insert the rows straight into a catalog connection (inside the caller's transaction)."""
         with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
             self.export(Path(tmp), 0)
             _insert_staged(con, staged_parts(Path(tmp)))
-
-
-@functools.lru_cache(maxsize=1)
-def _part_writer() -> PartWriter:
-    return PartWriter(_columns, TYPED_TABLES, HEADER_TABLES)
 
 
 Columns = dict[str, tuple[tuple[str, str], ...]]
@@ -174,9 +169,10 @@ def _columns(table: str) -> tuple[tuple[str, str], ...]:
                              "where table_name = ? order by ordinal_position", [table]).fetchall())
 
 
+@functools.lru_cache(maxsize=1)
 def part_writer() -> PartWriter:
     """The writer of staged parts, built once per process."""
-    return _part_writer()
+    return PartWriter(_columns, TYPED_TABLES, HEADER_TABLES)
 
 
 def _typed_select(table: str, lines: Path, longest: int) -> str:

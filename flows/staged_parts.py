@@ -159,7 +159,6 @@ def json_value(value):
     raise TypeError(f"cannot stage {type(value).__name__}")
 
 
-
 def preload() -> None:
     """Import pyarrow's Parquet writer (~0.15 s) as a worker warms up, not in its first source."""
     import pyarrow.parquet  # noqa: F401

@@ -81,7 +81,7 @@ def test_a_third_keeps_six_places():
     rows = loader.SourceRows()
     rows.add("facts", ["d-01/f0", "d-01", None, "percent", "1:3", Decimal(1) / Decimal(3), None, "ratio",
                        None, None, None, False, "1:3", 0, 3])
-    layout = loader._part_writer().typed["facts"]
+    layout = loader.part_writer().typed["facts"]
     assert layout.structs(rows.tables["facts"]).field("value_num").to_pylist() == [Decimal("0.333333")]
 
 
