@@ -144,36 +144,38 @@ def child(args) -> None:
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows import catalog, ingest as ingest_module, revisions
+    from flows import catalog, ingest as ingest_module, loader, relate, revisions
 
-    # The load (copy, load, relate, link versions and diff, publish) as the flow's writer block,
-    # less the versions' linking and diffs inside it, which are timed apart as "revisions".
+    # The load: the writer's copy and publish of the catalog, its loads of staged sources, the
+    # relations and bureaus; the versions' linking and diffs are timed apart as "revisions".
+    # Beside one worker the loads run while it parses (flows/ingest.py: loads_while_parsing), so
+    # the writer's block spans the parsing and is not timed whole.
     timers = {"load": 0.0, "revisions": 0.0}
     real_writing, real_revisions = catalog.writing, revisions.update_revisions
 
-    def timed_revisions(*a, **k):
-        started = time.perf_counter()
-        try:
-            return real_revisions(*a, **k)
-        finally:
-            timers["revisions"] += time.perf_counter() - started
+    def timed(fn, timer: str):
+        def run(*a, **k):
+            started = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                timers[timer] += time.perf_counter() - started
+        return run
 
     class TimedWriting:
         def __init__(self, *a, **k):
             self.inner = real_writing(*a, **k)
 
         def __enter__(self):
-            self.started, self.revisions_before = time.perf_counter(), timers["revisions"]
-            return self.inner.__enter__()
+            return timed(self.inner.__enter__, "load")()
 
         def __exit__(self, *exc):
-            try:
-                return self.inner.__exit__(*exc)
-            finally:
-                timers["load"] += time.perf_counter() - self.started - (timers["revisions"] - self.revisions_before)
+            return timed(self.inner.__exit__, "load")(*exc)
 
+    revisions.update_revisions = timed(real_revisions, "revisions")
+    for module, name in ((loader, "load_staged"), (relate, "resolve_relations"), (loader, "sync_bureaus")):
+        setattr(module, name, timed(getattr(module, name), "load"))
     catalog.writing = TimedWriting
-    revisions.update_revisions = timed_revisions
     sampler = TreeSampler()
     sampler.start()
     started = time.perf_counter()

@@ -290,6 +290,39 @@ def test_sigkill_while_loading_leaves_the_catalog_as_it_was_and_a_rerun_complete
 
 
 @pytest.mark.usefixtures("prefect_harness")
+def test_one_worker_loads_batches_while_parsing_and_a_failure_after_some_publishes_nothing(tmp_path, monkeypatch):
+    """Beside one worker the writer loads each batch as it is staged (loads_while_parsing). The
+    catalog is the one two workers write (loaded after the parsing); and a run that fails after
+    some batches were loaded leaves the published catalog as it was."""
+    from flows import loader
+
+    raw, db = tmp_path / "raw", tmp_path / "c.duckdb"
+    raw.mkdir()
+    shutil.copy(SAMPLES / GUIDE, raw)
+    ingest([raw], db_path=db)
+    before = snapshot(db)
+    for name in ("jjgf-2025-9.txt", "beijing-tech-services-2025-draft.txt", "changping-pharma-2025-draft.txt",
+                 "beijing-gazette-2025-27.txt"):
+        shutil.copy(SAMPLES / name, raw)
+    real_load, loads = loader.load_staged, []
+
+    def failing_load(con, staged, force=False):
+        loads.append(len(staged))
+        if len(loads) == 2:
+            raise RuntimeError("the disk filled up")
+        return real_load(con, staged, force)
+
+    monkeypatch.setattr(loader, "load_staged", failing_load)
+    with pytest.raises(RuntimeError, match="the disk filled up"):
+        ingest([raw], db_path=db, workers=1)
+    assert snapshot(db) == before  # the first batch was loaded into the copy, never published
+    monkeypatch.setattr(loader, "load_staged", real_load)
+    ingest([raw], db_path=db, workers=1)
+    ingest([raw], db_path=tmp_path / "two.duckdb", workers=2)
+    assert snapshot(db) == snapshot(tmp_path / "two.duckdb")
+
+
+@pytest.mark.usefixtures("prefect_harness")
 def test_second_writer_waits_then_says_catalog_busy(tmp_path, capsys):
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from benchmarks.ingest import build_corpus
 from extractors.read import read_pdf
 from flows.catalog import SourceFile
@@ -82,10 +84,15 @@ def test_benchmark_copies_are_distinct_sources_that_parse_like_the_original(tmp_
     assert [len(d.facts) for d in parsed.documents] == [len(d.facts) for d in reference.documents]
 
 
-def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_harness, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_harness, tmp_path, monkeypatch,
+                                                                       workers):
     """ingest() starts the parsing workers before the flow run (their spaCy and jieba loading
-    overlaps Prefect's start-up) and the flow uses that pool, stopping it before the load."""
-    from flows import loader, workers
+    overlaps Prefect's start-up) and the flow uses that pool. Two workers are stopped before the
+    load, which must not share the memory with them; beside one worker the writer loads each
+    batch as it is staged (flows/ingest.py: loads_while_parsing)."""
+    from flows import loader
+    from flows import workers as worker_module
     from flows.workers import WorkerPool
 
     events = []
@@ -105,16 +112,19 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
         events.append(("load",))
         return real_load(con, staged, force)
 
-    monkeypatch.setattr(workers, "WorkerPool", CountedPool)
+    monkeypatch.setattr(worker_module, "WorkerPool", CountedPool)
     monkeypatch.setattr(loader, "load_staged", load)
     raw = tmp_path / "raw"
     raw.mkdir()
     for name in ("jjgf-2025-9.txt", "yizhuang-pharma-service-guide-2026.txt"):
         shutil.copy(ROOT / "data" / "samples" / name, raw)
-    report = ingest([raw], db_path=tmp_path / "c.duckdb", workers=1)
+    report = ingest([raw], db_path=tmp_path / "c.duckdb", workers=workers)
     assert len(report.added) == 2 and report.ok
     assert events[0] == ("pool", "warm_up") and events.count(("pool", "warm_up")) == 1
-    assert events.index(("close",)) < events.index(("load",))
+    if workers == 1:
+        assert events.index(("load",)) < events.index(("close",))
+    else:
+        assert events.index(("close",)) < events.index(("load",))
     # start-up ran in warm_up, not inside the first source's extraction
     assert report.seconds["extract"] < 1.0, report.seconds
 
