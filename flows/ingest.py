@@ -13,7 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -201,26 +201,40 @@ STARTED_POOL: contextvars.ContextVar[Optional[WorkerPool]] = contextvars.Context
 
 def _parse_all(plan: Plan, db_path: Path, options: IngestOptions,
                on_batch: Optional[Callable[[list[StagedSource]], None]] = None) -> list[StagedSource]:
-    """Every source to parse, parsed and staged; `on_batch` gets each batch's results as it
-    finishes, in this thread (the writer's loads, see loads_while_parsing)."""
+    """Every source to parse, parsed and staged, in path order. `on_batch` gets each batch's
+    results in this thread as the batch finishes (the writer's loads, see loads_while_parsing),
+    but the last batch's once the workers are stopped: a lone large source then loads with the
+    machine's memory to itself, as it does after the parsing with more workers."""
     if not plan.parse:
         return []
     staging = staging_root(db_path).resolve()
     batches = parse_batches(plan.parse, options.workers)
+    done: list[StagedSource] = []
     if not options.runner_choice.in_process_pool:
         # Under Dask the workers parse; paths are absolute so any worker finds them.
         with progress_bar(len(plan.parse), enabled=options.progress) as advance:
             futures = [(parse_here.submit([(path.resolve(), source) for path, source in batch], staging,
                                           batch_name(batch)), batch) for batch in batches]
-            return _collect(futures, staging, advance, on_batch)
+            for items in _collect(futures, staging, advance):
+                done += items
+        return sorted(done, key=lambda s: s.source.path)
     started = STARTED_POOL.get()
     # The workers are stopped when parsing ends, pre-started or not: the load after the parsing
-    # (two or more workers) must not share the machine's memory with idle parsers.
+    # must not share the machine's memory with idle parsers.
     pool = started or parsing_workers(len(plan.parse), options.workers, options.timeout, options.memory_bytes)
+    last: list[StagedSource] = []
     with pool, progress_bar(len(plan.parse), enabled=options.progress) as advance:
         futures = [(parse_in_worker.submit(pool, quote(batch), staging, batch_name(batch)), batch)
                    for batch in batches]
-        return _collect(futures, staging, advance, on_batch)
+        for finished, items in enumerate(_collect(futures, staging, advance), 1):
+            done += items
+            if finished == len(futures):
+                last = items
+            elif on_batch is not None:
+                on_batch(items)
+    if on_batch is not None and last:
+        on_batch(last)
+    return sorted(done, key=lambda s: s.source.path)
 
 
 @contextlib.contextmanager
@@ -245,12 +259,10 @@ def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, p
             STARTED_POOL.reset(token)
 
 
-def _collect(futures: list[tuple], staging: Path, advance,
-             on_batch: Optional[Callable[[list[StagedSource]], None]] = None) -> list[StagedSource]:
-    """Each source's staged result as its batch finishes, handed to `on_batch` then; a task that
-    died (a lost Dask worker) quarantines its batch's sources."""
+def _collect(futures: list[tuple], staging: Path, advance) -> Iterator[list[StagedSource]]:
+    """Each batch's staged results as the batch finishes; a task that died (a lost Dask worker)
+    quarantines its batch's sources."""
     batches = {id(future): batch for future, batch in futures}
-    done = []
     for future in as_completed([future for future, _ in futures]):
         try:
             items = future.result()
@@ -258,11 +270,8 @@ def _collect(futures: list[tuple], staging: Path, advance,
             items = [stage_failure(source, f"the parse task failed ({type(exc).__name__}: {exc})", staging)
                      for _, source in batches[id(future)]]
         for item in items:
-            done.append(item)
             advance(item.source.path)
-        if on_batch is not None:
-            on_batch(items)
-    return sorted(done, key=lambda s: s.source.path)
+        yield items
 
 
 def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional[Plan] = None,
