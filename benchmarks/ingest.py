@@ -393,9 +393,11 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   the afternoon's, 20.5–23.4 s in the morning's; ~13–15 CPU seconds for the flow and the worker
   together, so one worker is about one core):
   - The worker parses for ~8–9 s (the parse stages above).
-  - The load takes 1.6–2.6 s. Reading a staged file costs DuckDB ~2 ms whatever its rows
-    (its footer, schema and ~55 leaf columns); pyarrow reads them no faster, and two DuckDB
-    threads read 300 of them slower than one.
+  - The load takes 1.6–2.6 s after the parsing with two workers. Beside one worker it runs
+    while the worker parses, batch by batch, on the core the worker leaves idle: only the last
+    batch's load is left after the parsing. Reading a staged file costs DuckDB ~2 ms whatever
+    its rows (its footer, schema and ~55 leaf columns); pyarrow reads them no faster, and two
+    DuckDB threads read 300 of them slower than one.
   - Revisions take 1.5–1.9 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
@@ -407,10 +409,11 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     while the flow and the Prefect server share the cores. On 100 files this is a quarter of
     the run.
   - So a backfill-sized run with one worker is above the threshold of 1 MB/s per core since
-    the evening's staging change (medians of three: 1.17, 1.15 and 1.21 MB/s in the evening's
-    three runs, 0.96–1.04 in the afternoon's; single runs 0.97–1.26), and a 100-file run is not
-    (0.73–0.88 MB/s): its ~1–1.4 s of start-up is a third of it.
-  - Two workers: 9.5–11.0 s in the evening, 0.70–0.81 MB/s per core. The load and the
+    the evening's staging change (medians of three: 1.17, 1.15, 1.21 and, with the load beside
+    the parsing, 1.28 MB/s in the evening's four runs, 0.96–1.04 in the afternoon's; single
+    runs 0.97–1.35), and a 100-file run is not (0.73–0.90 MB/s): its ~1–1.4 s of start-up is a
+    third of it.
+  - Two workers: 9.0–11.0 s in the evening, 0.70–0.85 MB/s per core. The load and the
     revisions (~3.5–4 s) run on one core after the parsing. Overlapping them is what 2 MB/s
     on two cores needs, and it is at odds with the 500 MB budget: the flow's process grows by
     ~100 MB while DuckDB loads, and a 1,000-page backfill with two workers already takes
@@ -427,6 +430,11 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   - Workers no longer import DuckDB: the flow hands them the staged tables' columns. ~0.1 s
     less warm-up per worker; the 2-worker backfill 465 → 452–464 MB of summed PSS (the
     flow's share of DuckDB's pages grows by what the workers' shrink).
+  - Beside one worker the writer loads each batch of staged sources as it arrives
+    (`flows/ingest.py`: `loads_while_parsing`), the last once the worker has stopped. 500 texts
+    with one worker: 12.8 s (15:43) → 12.1 s (16:15; 11.4 s in a direct A/B). The 1-worker
+    backfill's summed PSS rises ~363 → ~412–419 MB, within the budget; with two workers it
+    would not be, so they still stop before the load.
 - **Changes of the afternoon:**
   - Workers import jieba without setuptools' `pkg_resources` and spaCy without its CLI: a
     worker's warm-up ~1.06 → ~0.7 s.
@@ -657,7 +665,7 @@ def render(results: dict) -> str:
                    + f"; its peak RSS {mb(max(r['rss_server'] for r in corpus['runs']))}.")
         one = next(r for r in corpus["runs"] if r["workers"] == 1)
         out.append(f"\nPer stage, 1 worker (seconds summed over sources as the worker timed them; load as "
-                   f"the flow timed it; MB/s and pages/s per core):\n")
+                   f"the flow timed it, most of it while the worker parses; MB/s and pages/s per core):\n")
         out.append("| stage | seconds | MB/s | pages/s |\n| --- | --- | --- | --- |")
         out += stage_rows(one, corpus["text_mb"], corpus["pages"])
         out.append(f"| revisions | {one['revisions']:.2f} | | |")
