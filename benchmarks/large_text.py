@@ -82,6 +82,8 @@ def main() -> None:
                         f"{mb / m['seconds']:.2f} | {m['parse_rss_mb']:.0f} | {m['load_seconds']:.1f} | "
                         f"{m['peak_rss_mb']:.0f} |")
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    from flows.loader import LOAD_CHUNK_BYTES
+
     report = "\n".join([
         "# Large text benchmark", "",
         f"{datetime.date.today()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}; "
@@ -91,8 +93,10 @@ def main() -> None:
         "peak RSS after loading (MB) |", "| --- | --- | --- | --- | --- | --- | --- | --- |", *rows, "",
         "Files over 8 MB are decoded block by block and parsed in parts of about 2 M characters cut "
         "before a document title (`flows/parse.py`, `extractors/parts.py`); the peak memory follows the "
-        "part size, not the file size. The writer loads whole sources in transactions of ~16 MB of "
-        "staged Parquet (a larger source alone); a source's large parts are read straight by each "
+        "part size, not the file size. Each part's rows are staged as Parquet by pyarrow "
+        "(`flows/staged_parts.py`). The writer loads whole sources in transactions of "
+        f"~{LOAD_CHUNK_BYTES >> 20} MB of staged Parquet (a larger source alone); a source's large "
+        "parts are read straight by each "
         "table's insert, its small ones once into a temporary table (`flows/loader.py`). The load's "
         "peak is DuckDB's buffer pool, capped at 256 MB for writers, on top of the process.", ""])
     args.out.write_text(report, encoding="utf-8")
