@@ -201,10 +201,11 @@ STARTED_POOL: contextvars.ContextVar[Optional[WorkerPool]] = contextvars.Context
 
 def _parse_all(plan: Plan, db_path: Path, options: IngestOptions,
                on_batch: Optional[Callable[[list[StagedSource]], None]] = None) -> list[StagedSource]:
-    """Every source to parse, parsed and staged, in path order. `on_batch` gets each batch's
-    results in this thread as the batch finishes (the writer's loads, see loads_while_parsing),
-    but the last batch's once the workers are stopped: a lone large source then loads with the
-    machine's memory to itself, as it does after the parsing with more workers."""
+    """Every source to parse, parsed and staged, in path order. With in-process workers,
+    `on_batch` gets each batch's results in this thread as the batch finishes (the writer's
+    loads, see loads_while_parsing), but the last batch's once the workers are stopped: a lone
+    large source then loads with the machine's memory to itself, as it does after the parsing
+    with more workers. Under Dask it is not called (loads_while_parsing is False there)."""
     if not plan.parse:
         return []
     staging = staging_root(db_path).resolve()

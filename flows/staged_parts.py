@@ -76,10 +76,12 @@ class TableLayout:
         import pyarrow as pa
 
         if self.scales:
-            rows = [[_rounded(v, self.scales[i]) if i in self.scales else v for i, v in enumerate(row)]
+            rows = [tuple(_rounded(v, self.scales[i]) if i in self.scales else v for i, v in enumerate(row))
                     for row in rows]
+        else:
+            rows = [tuple(row) for row in rows]
         try:
-            return pa.array([tuple(row) for row in rows], self.struct)
+            return pa.array(rows, self.struct)
         except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
             self._name_the_misfit(rows)
             raise StagingError(f"a {self.table} row does not fit the catalog: {exc}") from None
