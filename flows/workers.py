@@ -9,10 +9,15 @@ timeout stays per job while many small sources cost one hand-over, not one each.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
+import os
 import queue
 import resource
+import signal
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -55,11 +60,21 @@ def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None
 
 
 class _Worker:
-    def __init__(self, ctx, memory_bytes: Optional[int], warm_up: Optional[Callable] = None):
+    """One worker process and the pipe to it. A worker forked by the fork server is its child
+    until the server stops (`WorkerPool` stops it once its workers are forked); from then on it
+    is this process's (`adopt_orphans`), and its end is read with waitpid, since multiprocessing
+    reads a forked worker's exit code from the server and calls it dead (255) once the server is
+    gone."""
+
+    def __init__(self, ctx, memory_bytes: Optional[int], warm_up: Optional[Callable] = None,
+                 forked: bool = False):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, memory_bytes, warm_up), daemon=True)
         self.process.start()
         child.close()
+        self.pid = self.process.pid
+        self._forked = forked
+        self._exitcode: Optional[int] = None
 
     def run_each(self, fn: Callable, jobs: list[tuple], timeout: float) -> list[Any]:
         """Results of fn(*args) for the jobs, in order, up to and including the first one that
@@ -84,19 +99,50 @@ class _Worker:
                 return JobFailure(f"gave up after {timeout:.0f} s (per-file timeout)")
             status, value = self.conn.recv()
         except EOFError:
-            self.process.join(5)
-            code = self.process.exitcode
+            code = self.wait(5)
             self.kill()
             return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")
         return value if status == "ok" else JobFailure(value)
 
+    def exitcode(self) -> Optional[int]:
+        """How the worker ended (a negative signal number when killed), None while it runs."""
+        if self._exitcode is None:
+            if not self._forked:
+                self._exitcode = self.process.exitcode
+            else:
+                self._exitcode = self._forked_exitcode()
+        return self._exitcode
+
+    def _forked_exitcode(self) -> Optional[int]:
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            # Not this process's child: the fork server's, which reports its end (it runs, or
+            # it ended before the server stopped and the server has written its code).
+            return self.process.exitcode
+        return os.waitstatus_to_exitcode(status) if pid else None
+
+    def wait(self, timeout: float) -> Optional[int]:
+        """The exit code once the worker has ended, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.exitcode() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.exitcode()
+
     @property
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.exitcode() is None
 
     def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
+        if self.alive:
+            if self._forked:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:  # ended and reaped by the fork server meanwhile
+                    pass
+            else:
+                self.process.kill()
+        self.wait(5)
 
     def stop(self) -> None:
         if self.alive:
@@ -104,8 +150,7 @@ class _Worker:
                 self.conn.send(None)
             except (BrokenPipeError, OSError):
                 pass
-            self.process.join(5)
-            if self.process.is_alive():
+            if self.wait(5) is None:
                 self.kill()
 
 
@@ -118,8 +163,11 @@ class WorkerPool:
     With `preload`, the name of a module whose import warms up a process, the workers are forked
     from one warm fork server instead of each spawned and warmed on its own: one warm-up for the
     pool, and the pages it loaded are shared, not copied (2 workers of a 1,000-page backfill:
-    ~534 → ~460 MB of PSS for the run's processes). The server is stopped with the pool. The
-    workers start in the background, since forking the first waits for the server's warm-up.
+    ~534 → ~460 MB of PSS for the run's processes). Once the workers are forked the server is
+    stopped where this process can adopt them (Linux, `adopt_orphans`): it would otherwise keep
+    its own copy of every page both workers have since written to (~50 MB). A worker that has to
+    be replaced starts it again. Elsewhere the server is stopped with the pool. The workers start
+    in the background, since forking the first waits for the server's warm-up.
     """
 
     def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
@@ -127,15 +175,19 @@ class WorkerPool:
                  preload: Optional[str] = None):
         # Windows has no fork server: its workers are spawned, each warming up on its own.
         self._forked = bool(preload) and "forkserver" in mp.get_all_start_methods()
+        self._release_server = False
         if self._forked:
             self._ctx = mp.get_context("forkserver")
             self._ctx.set_forkserver_preload([preload])
+            self._release_server = adopt_orphans()
         else:
             self._ctx = mp.get_context("spawn")
         self._timeout, self._memory, self._warm_up = timeout, memory_bytes, warm_up
         self._idle: queue.Queue[_Worker | BaseException] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        # Forking a worker and stopping the server never overlap.
+        self._fork_lock = threading.Lock()
         self._starter = threading.Thread(target=self._start, args=(max(1, size),), daemon=True)
         self._starter.start()
 
@@ -146,12 +198,19 @@ class WorkerPool:
             except Exception as exc:  # noqa: BLE001 — raised to whoever waits for a worker
                 self._idle.put(exc)
                 return
+        self._stop_server_when_adopted()
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self._memory, self._warm_up)
-        with self._lock:
-            self._all.append(worker)
+        with self._fork_lock:
+            worker = _Worker(self._ctx, self._memory, self._warm_up, self._forked)
+            with self._lock:
+                self._all.append(worker)
         self._idle.put(worker)
+
+    def _stop_server_when_adopted(self) -> None:
+        if self._forked and self._release_server:
+            with self._fork_lock:
+                _stop_fork_server(while_workers_run=True)
 
     def _next_idle(self) -> _Worker:
         worker = self._idle.get()
@@ -180,6 +239,7 @@ class WorkerPool:
                     with self._lock:
                         self._all.remove(worker)
                     self._add()
+                    self._stop_server_when_adopted()
         return results
 
     @property
@@ -203,12 +263,41 @@ class WorkerPool:
         self.close()
 
 
-def _stop_fork_server() -> None:
+@functools.lru_cache(maxsize=1)
+def adopt_orphans() -> bool:
+    """Make this process the parent of its descendants' orphans (Linux's child subreaper), so
+    that workers forked by the fork server become its children when the server stops, and their
+    exit codes can be read with waitpid. False where the kernel offers no such thing."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _stop_fork_server(while_workers_run: bool = False) -> None:
     """multiprocessing keeps its fork server (and the warm state it forks from) for the life of
     the process; stop it with the parsers, so that it does not sit beside the load. `_stop` is
-    how CPython's own tests stop it."""
+    how CPython's own tests stop it: it closes the pipe whose end tells the server to exit.
+
+    Every forked worker holds a copy of that pipe, so while workers run (`while_workers_run`)
+    the server is sent SIGTERM first."""
     from multiprocessing import forkserver
 
-    stop = getattr(forkserver._forkserver, "_stop", None)
-    if stop is not None:
+    server = forkserver._forkserver
+    stop = getattr(server, "_stop_unlocked", None)
+    if stop is None or not hasattr(server, "_lock"):  # another Python's internals: leave it be
+        return
+    with server._lock:
+        if while_workers_run and server._forkserver_pid is not None:
+            try:
+                os.kill(server._forkserver_pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         stop()
