@@ -413,12 +413,25 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     the parsing, 1.28 MB/s in the evening's four runs, 0.96–1.04 in the afternoon's; single
     runs 0.97–1.35), and a 100-file run is not (0.73–0.90 MB/s): its ~1–1.4 s of start-up is a
     third of it.
-  - Two workers: 9.0–11.0 s in the evening, 0.70–0.85 MB/s per core. The load and the
-    revisions (~3.5–4 s) run on one core after the parsing. Overlapping them is what 2 MB/s
-    on two cores needs, and it is at odds with the 500 MB budget: the flow's process grows by
-    ~100 MB while DuckDB loads, and a 1,000-page backfill with two workers already takes
-    465–470 MB of summed PSS while they parse. The flow and two workers spend ~14–17 CPU
-    seconds on 15.4 MB, so even perfect overlap would leave it at ~0.9–1.1 MB/s per core.
+  - Two workers: 8.6–11.0 s, 0.70–0.85 MB/s per core. A timeline of one run (8.6 s): start-up
+    to 1.1 s (the fork server's warm-up, ~0.85 s, beside the flow run's creation, ~0.6 s), both
+    workers parsing to 5.0 s, then 3.5 s on one core: the load 1.4 s (reading 500 staged files
+    1.0 s, the commit 0.35 s), relations 0.16 s, version linking 0.3 s, diffs and their rows
+    1.35 s. The flow and two workers spend ~12.5–14 CPU seconds on 15.4 MB (and the Prefect
+    server ~0.8 s more), so even perfect overlap would leave it at ~1.1 MB/s per core.
+  - Overlap does not pay on two cores: the cores, not the memory, are the limit. Loading each
+    batch beside two workers, as beside one, was slower in an A/B of three rounds (8.84–8.89 →
+    8.95–9.30 s; 12.5–12.7 → 13.9–14.3 CPU seconds). Diffs in a second process: a batch of 64
+    pairs takes as long to pickle both ways (~0.05 s) as to diff (~0.045 s). DuckDB reads the
+    500 staged files in 0.45–0.74 s with two threads instead of 1.0 s, but only without keeping
+    insertion order (with it, out of memory even at 1 GB) and at ~120 MB more.
+- **Change of the late evening:**
+  - Forked workers outlive their fork server (`flows/workers.py`): it is stopped once they are
+    forked, since it kept its own copy of every page that both workers had written to since.
+    The flow adopts them (Linux's child subreaper) and reads their exit codes itself. A 2-worker
+    1,000-page backfill against a running server: 452 → 394 MB of summed PSS in an A/B (two
+    runs each), 464 → 409 MB from the 16:15 benchmark to the 17:26 one, and 777 → 584 MB of
+    summed RSS. No change of speed beyond the noise (three A/B rounds on 500 texts).
 - **Changes of the evening:**
   - Staged parts are written with pyarrow straight from the rows (`flows/staged_parts.py`):
     a source's staging 8.2 → ~4.3–5.4 ms in a warm worker, and DuckDB reads the parts (no
@@ -489,14 +502,16 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   - A worker is ~230–300 MB RSS: ~120 MB of warm-up (spaCy, jieba's dictionary, the
     gazetteer), ~100 MB of shared libraries (pyarrow's ~35 MB among them), the rest what it
     parses. Forked workers share the
-    fork server's warm-up pages, so summed RSS counts them three times: 777–868 MB with 2 workers
-    against a running server, while summed PSS, which counts a shared page once, is the
-    machine's real cost (452–470 MB).
+    fork server's warm-up pages (the server is gone once they are forked), so summed RSS counts
+    them twice: 584 MB with 2 workers against a running server (777–868 MB while the server
+    stayed beside them), while summed PSS, which counts a shared page once, is the machine's
+    real cost (394–409 MB; 452–470 MB with the server).
   - The flow is ~190 MB after imports, up to ~630–650 MB while DuckDB loads and revisions are
     diffed on the 500-file backfill. Its buffer pool is capped at 256 MB.
   - Against a running `prefect server start` (the nightly case), the 1,000-page backfill peaks
-    at ~365–385 MB PSS with one worker and ~450–470 MB with two in the evening's runs (~335
-    and ~445 MB before pyarrow; two spawned workers took ~535 MB).
+    at ~365–420 MB PSS with one worker (the writer loads beside it) and ~395–410 MB with two
+    (~450–470 MB while the fork server stayed beside the workers, ~445 MB before pyarrow; two
+    spawned workers took ~535 MB).
   - In the runs above, the flow's process also imports Prefect's server app to start the
     temporary server (~60–90 MB more).
 """
