@@ -210,7 +210,7 @@ class WorkerPool:
     def _stop_server_when_adopted(self) -> None:
         if self._forked and self._release_server:
             with self._fork_lock:
-                _stop_fork_server(while_workers_run=True)
+                _stop_fork_server()
 
     def _next_idle(self) -> _Worker:
         worker = self._idle.get()
@@ -263,6 +263,10 @@ class WorkerPool:
         self.close()
 
 
+# prctl's option for the child subreaper (linux/prctl.h).
+PR_SET_CHILD_SUBREAPER = 36
+
+
 @functools.lru_cache(maxsize=1)
 def adopt_orphans() -> bool:
     """Make this process the parent of its descendants' orphans (Linux's child subreaper), so
@@ -278,16 +282,11 @@ def adopt_orphans() -> bool:
         return False
 
 
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def _stop_fork_server(while_workers_run: bool = False) -> None:
+def _stop_fork_server() -> None:
     """multiprocessing keeps its fork server (and the warm state it forks from) for the life of
-    the process; stop it with the parsers, so that it does not sit beside the load. `_stop` is
-    how CPython's own tests stop it: it closes the pipe whose end tells the server to exit.
-
-    Every forked worker holds a copy of that pipe, so while workers run (`while_workers_run`)
-    the server is sent SIGTERM first."""
+    the process: stop it. Closing the pipe that tells it to exit (`_stop_unlocked`, under its
+    lock, as CPython's own tests stop it) is not enough while forked workers run, since each
+    holds a copy of that pipe: the server is sent SIGTERM first."""
     from multiprocessing import forkserver
 
     server = forkserver._forkserver
@@ -295,7 +294,7 @@ def _stop_fork_server(while_workers_run: bool = False) -> None:
     if stop is None or not hasattr(server, "_lock"):  # another Python's internals: leave it be
         return
     with server._lock:
-        if while_workers_run and server._forkserver_pid is not None:
+        if server._forkserver_pid is not None:
             try:
                 os.kill(server._forkserver_pid, signal.SIGTERM)
             except ProcessLookupError:

@@ -7,6 +7,12 @@ def sleep_forever():
     time.sleep(3600)
 
 
+def pause(seconds: float) -> int:
+    """Sleep, then answer with this process's id."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
 def allocate(megabytes: int) -> int:
     return len(bytearray(megabytes << 20))
 

@@ -162,6 +162,28 @@ def test_a_batch_in_one_worker_keeps_each_jobs_timeout_and_goes_on_past_a_dead_w
     assert results[4] == 2 << 20
 
 
+def test_a_forked_worker_replaced_while_another_parses_leaves_that_one_alone():
+    """Forked workers outlive their fork server; replacing one that died starts the server again
+    and stops it once more, while the other worker goes on with its job and stays usable."""
+    import threading
+    from multiprocessing import forkserver
+
+    from tests.jobs import pause
+
+    with WorkerPool(2, timeout=20, memory_bytes=1 << 30, preload="tests.jobs") as pool:
+        pool._starter.join()
+        first = {w.pid for w in pool._all}
+        slow: list = []
+        other = threading.Thread(target=lambda: slow.append(pool.run(pause, 1.5)))
+        other.start()
+        assert pool.run(die).reason.startswith("the parser process died (exit code 9")
+        other.join()
+        assert slow[0] in first  # the job ran to its end in a worker forked before the death
+        assert forkserver._forkserver._forkserver_pid is None
+        assert pool.size == 2 and len({w.pid for w in pool._all} & first) == 1
+        assert {pool.run(pause, 0) for _ in range(2)} == {w.pid for w in pool._all}
+
+
 def test_a_worker_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_reason(monkeypatch):
     """Workers start in the background; a start that fails (no processes left, a fork server
     that cannot run) is raised to every job waiting for a worker, not swallowed."""
