@@ -271,7 +271,11 @@ PR_SET_CHILD_SUBREAPER = 36
 def adopt_orphans() -> bool:
     """Make this process the parent of its descendants' orphans (Linux's child subreaper), so
     that workers forked by the fork server become its children when the server stops, and their
-    exit codes can be read with waitpid. False where the kernel offers no such thing."""
+    exit codes can be read with waitpid. False where the kernel offers no such thing.
+
+    Any other orphan below this process is adopted too: Tesseract, left running by a worker
+    killed for its timeout, ends as a zombie of this process instead of init's, until this
+    process exits. They are few (one per killed worker at most) and hold no memory."""
     if not sys.platform.startswith("linux"):
         return False
     try:
