@@ -26,7 +26,8 @@ from prefect.utilities.annotations import quote  # noqa: E402
 from flows import catalog, loader, relate, revisions  # noqa: E402
 from flows.jieba_cache import load_dictionary  # noqa: E402
 from flows.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
-from flows.parse import StagedSource, parse_and_stage, parsing_workers, stage_failure  # noqa: E402
+from flows.parse import (FlushedBatch, StagedSource, batch_step, flush_batch, parse_into_batch,  # noqa: E402
+                         parsing_workers, stage_failure)
 from flows.progress import progress_bar  # noqa: E402
 from flows.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
@@ -53,11 +54,32 @@ Batch = list[tuple[Path, catalog.SourceFile]]
 
 @task(cache_policy=NO_CACHE, task_run_name="parse {name}")
 def parse_in_worker(pool: WorkerPool, batch: Batch, staging: Path, name: str) -> list[StagedSource]:
-    """Stages 1–6 for a batch of sources in a worker process, each source on its own timeout;
-    a source that times out or crashes its worker is quarantined, the rest go on."""
-    results = pool.run_each(parse_and_stage, [(path, source, staging) for path, source in batch])
-    return [stage_failure(source, result.reason, staging) if isinstance(result, JobFailure) else result
-            for (_, source), result in zip(batch, results)]
+    """Stages 1–6 for a batch of sources in a worker process, each source on its own timeout,
+    the small ones written together as one staged part when the batch ends (parse.batch_step);
+    a source that times out or crashes its worker is quarantined, the rest go on. Sources that
+    waited in a worker that died before writing them are parsed once more."""
+    settled: dict[str, StagedSource] = {}
+    pending, flushed = list(batch), None
+    for _ in range(2):
+        results = pool.run_each(batch_step, [("parse", path, source, staging) for path, source in pending]
+                                + [("flush", staging)])
+        flushed, lost = results[-1], []
+        for (path, source), result in zip(pending, results[:-1]):
+            if isinstance(result, JobFailure):
+                settled[source.source_id] = stage_failure(source, result.reason, staging)
+            elif result.staged is not None:
+                settled[source.source_id] = result
+            elif isinstance(flushed, FlushedBatch) and source.source_id in flushed.source_ids:
+                settled[source.source_id] = flushed.staged(result)
+            else:
+                lost.append((path, source))
+        pending = lost
+        if not pending:
+            break
+    for _, source in pending:
+        reason = flushed.reason if isinstance(flushed, JobFailure) else "its worker ended before staging it"
+        settled[source.source_id] = stage_failure(source, f"could not be staged ({reason})", staging)
+    return [settled[source.source_id] for _, source in batch]
 
 
 @task(cache_policy=NO_CACHE, task_run_name="parse {name}")
@@ -65,7 +87,10 @@ def parse_here(batch: Batch, staging: Path, name: str) -> list[StagedSource]:
     """Stages 1–6 for a batch of sources in this process: a Dask worker (the cluster isolates it).
     jieba's dictionary comes from our faster cache when this process has not loaded it yet."""
     load_dictionary()
-    return [parse_and_stage(path, source, staging) for path, source in batch]
+    flush_batch(staging)  # nothing left over from a task that failed in this process
+    items = [parse_into_batch(path, source, staging) for path, source in batch]
+    flushed = flush_batch(staging)
+    return [flushed.staged(item) if item.staged is None else item for item in items]
 
 
 def parse_batches(parse: Batch, workers: int) -> list[Batch]:
@@ -134,7 +159,8 @@ def _writer(db_path: Path, new_paths: list[catalog.SourceFile], options: IngestO
 
 
 def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
-    loader.load_staged(con, [item.staged for item in staged], force=options.force and not options.rebuild)
+    replacing = [item.source.source_id for item in staged] if options.force and not options.rebuild else []
+    loader.load_staged(con, [item.staged for item in staged], replacing=replacing)
 
 
 def _finish_load(con, staged: list[StagedSource]) -> list[str]:

@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import orjson
 
@@ -332,8 +332,7 @@ class Stager:
         self.found: dict[int, str] = {}
 
     def issue_id(self, parsed: ParsedSource) -> Optional[str]:
-        key = issue_key(parsed)
-        return None if key is None or parsed.error else f"{key}@{self.source.source_id[:12]}"
+        return source_issue_id(self.source, parsed)
 
     def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> None:
         """Stage documents, a part per STAGE_PART_CHARS of their text."""
@@ -362,6 +361,55 @@ class Stager:
         self.parts += 1
 
 
+def source_issue_id(source: SourceFile, parsed: ParsedSource) -> Optional[str]:
+    """The id of the issue a parsed source is (None for a standalone file or a failed one)."""
+    key = issue_key(parsed)
+    return None if key is None or parsed.error else f"{key}@{source.source_id[:12]}"
+
+
+class StagingBatch:
+    """Small sources staged together: one part under staging_root/batch-<first source id>/, a
+    row per source (the loader reads rows, not files, so it loads them as it loads parts).
+
+    A staged file costs ~1.7 ms for pyarrow to write and ~2 ms for DuckDB to read whatever its
+    rows, as much as parsing a third of a small text: on 500 texts, 500 files took 1.2 s to
+    write and 1.0–1.7 s to read, 8 files 0.26 and 0.3 s. Each source's rows are still converted
+    to the catalog's types as it is added, so a row that does not fit fails that source alone;
+    the part appears, whole, only at `flush`."""
+
+    def __init__(self):
+        self.rows: list = []
+        self.source_ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.source_ids)
+
+    def add(self, source: SourceFile, parsed: ParsedSource) -> None:
+        rows = SourceRows()
+        issue_id = source_issue_id(source, parsed)
+        found = build_documents(rows, source, issue_id, parsed.documents)
+        build_toc(rows, build_header(rows, source, parsed), parsed, found)
+        self.rows.append(part_writer().table(rows.tables))
+        self.source_ids.append(source.source_id)
+
+    def flush(self, staging_root: Path) -> Optional[tuple[Path, tuple[str, ...]]]:
+        """Write the sources added since the last flush as one staged part; returns its folder
+        and their source ids (None when there were none). The batch is empty afterwards, written
+        or not."""
+        rows, ids = self.rows, tuple(self.source_ids)
+        self.rows, self.source_ids = [], []
+        if not rows:
+            return None
+        final = Path(staging_root) / f"batch-{ids[0]}"
+        partial = final.with_name(final.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        part_writer().write_tables(rows, partial / "rows-00000.parquet")
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(partial, final)
+        return final, ids
+
+
 def stage_source(source: SourceFile, parsed: ParsedSource, staging_root: Path) -> Path:
     """Stage one whole parsed source (see Stager): a small source in a single part."""
     stager = Stager(source, staging_root)
@@ -384,19 +432,22 @@ def document_batches(docs: tuple[ParsedDocument, ...], limit: int) -> list[tuple
     return batches + [tuple(batch)]
 
 
-def load_staged(con, staged: Path | list[Path], force: bool = False) -> None:
-    """Load staged sources (a folder, or a batch of them) into the catalog (replacing them with
-    --force), in transactions of whole sources holding about LOAD_CHUNK_BYTES of staged
-    Parquet each (a larger source alone). A transaction costs a few statements per table
-    whatever its number of sources: ~2 ms a statement was most of a small source's load. A
-    transaction's inserts are bounded so that what the writer holds until a commit stays
-    within its buffer pool (a 200 MB text, one source, loads in 16 s at 407 MB of RSS)."""
-    folders = [Path(staged)] if isinstance(staged, (str, Path)) else [Path(f) for f in staged]
-    for group in _transactions([(folder, staged_parts(folder)) for folder in folders]):
+def load_staged(con, staged: Path | list[Path], replacing: Sequence[str] = ()) -> None:
+    """Load staged sources (a folder, or a batch of them: a folder holds one source, or several
+    staged together, see StagingBatch) into the catalog, in transactions of whole folders
+    holding about LOAD_CHUNK_BYTES of staged Parquet each (a larger folder alone). A transaction
+    costs a few statements per table whatever its number of sources: ~2 ms a statement was most
+    of a small source's load. A transaction's inserts are bounded so that what the writer holds
+    until a commit stays within its buffer pool (a 200 MB text, one source, loads in 16 s at
+    407 MB of RSS). `replacing` (--force): the sources whose catalog rows the staged ones
+    replace, deleted in the first transaction; the writer's copy of the catalog is published
+    whole, so no reader sees them missing."""
+    folders = [Path(staged)] if isinstance(staged, (str, Path)) else list(dict.fromkeys(Path(f) for f in staged))
+    for k, group in enumerate(_transactions([(folder, staged_parts(folder)) for folder in folders])):
         with catalog.transaction(con):
-            if force:
-                for folder, _ in group:
-                    delete_source(con, folder.name)
+            if k == 0:
+                for source_id in replacing:
+                    delete_source(con, source_id)
             _insert_staged(con, [part for _, parts in group for part in parts])
 
 

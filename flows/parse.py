@@ -18,7 +18,7 @@ from extractors.parts import text_parts
 from extractors.policy_terms import extract_policy_terms
 from extractors.relations import document_dates, extract_relations
 from flows.catalog import SourceFile
-from flows.loader import Columns, Stager, stage_source, staging_columns
+from flows.loader import STAGE_PART_CHARS, Columns, Stager, StagingBatch, stage_source, staging_columns
 from flows.plan import media_type_of
 from flows.workers import DEFAULT_MEMORY_BYTES
 from schemas.errors import BadInputError
@@ -44,9 +44,11 @@ class StageTimer:
 
 @dataclass(frozen=True)
 class StagedSource:
-    """What a worker reports: where the rows are staged and how the source fared."""
+    """What a worker reports: where the rows are staged and how the source fared. `staged` is
+    None for a source waiting in its worker's batch (`parse_into_batch`) until the batch is
+    written (`flush_batch`)."""
     source: SourceFile
-    staged: Path
+    staged: Optional[Path]
     documents: int
     error: Optional[str]
     seconds: dict[str, float]
@@ -160,6 +162,58 @@ def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> Stage
     parsed, chars = parse_source(Path(path), timer)
     staged = timer.run("stage", stage_source, source, parsed, Path(staging_root))
     return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
+
+
+# Sources parsed by this process and not yet written: staged together when its batch ends.
+_BATCH = StagingBatch()
+
+
+@dataclass(frozen=True)
+class FlushedBatch:
+    """A worker's batch of small sources, written as one staged part."""
+    folder: Path
+    source_ids: tuple[str, ...]
+    seconds: float
+
+    def staged(self, item: StagedSource) -> StagedSource:
+        """`item`, waiting in this batch, with its folder and its share of the write's time."""
+        seconds = dict(item.seconds)
+        seconds["stage"] = seconds.get("stage", 0.0) + self.seconds / len(self.source_ids)
+        return replace(item, staged=self.folder, seconds=seconds)
+
+
+def parse_into_batch(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
+    """Parse one file, as `parse_and_stage` does, but stage a small source (at most
+    STAGE_PART_CHARS of documents' text) in this process's batch: its `staged` is None until
+    `flush_batch` writes the batch as one part. A larger source is staged on its own."""
+    if media_type_of(Path(path)) == "text" and source.size > LARGE_TEXT_BYTES:
+        return parse_large_text(Path(path), source, Path(staging_root), PART_CHARS)
+    timer = StageTimer()
+    parsed, chars = parse_source(Path(path), timer)
+    if sum(len(doc.span.text) for doc in parsed.documents) > STAGE_PART_CHARS:
+        staged = timer.run("stage", stage_source, source, parsed, Path(staging_root))
+    else:
+        timer.run("stage", _BATCH.add, source, parsed)
+        staged = None
+    return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
+
+
+def flush_batch(staging_root: Path) -> Optional[FlushedBatch]:
+    """Write the sources this process has parsed into its batch since the last flush as one
+    staged part (None when there were none); the batch is empty afterwards, written or not."""
+    started = time.perf_counter()
+    written = _BATCH.flush(Path(staging_root))
+    return None if written is None else FlushedBatch(*written, time.perf_counter() - started)
+
+
+def batch_step(step: str, *args):
+    """A worker's job in a batch of sources: "parse" one (`parse_into_batch`), or "flush" the
+    batch (`flush_batch`), its last job."""
+    if step == "parse":
+        return parse_into_batch(*args)
+    if step == "flush":
+        return flush_batch(*args)
+    raise ValueError(f"no batch step {step!r}")
 
 
 def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_chars: int) -> StagedSource:

@@ -1,14 +1,16 @@
 """A staged part's Parquet file, written with pyarrow from a source's rows.
 
-The file holds one row: a column per typed table (its rows as a list of structs typed as the
-DDL says) and `header_rows`, the other tables' rows as one JSON text (see loader.SourceRows).
+The file holds a row per source (or per part of a large source): a column per typed table (its
+rows as a list of structs typed as the DDL says) and `header_rows`, the other tables' rows as
+one JSON text (see loader.SourceRows). A worker's small sources share one file
+(loader.StagingBatch).
 Written through DuckDB (rows → JSON → a typed read → COPY … TO parquet) a part cost ~8 ms,
 nearly all of it per file and per leaf column rather than per row: as much as extracting a
 25 kB text. pyarrow builds the columns straight from the rows and writes them in ~2.5 ms.
 
-Every value is converted to its column's type as the part is written, the header tables' too,
-so a row that does not fit fails its own source in its worker, not the load of every source
-in a transaction.
+Every value is converted to its column's type as a source joins its part (`PartWriter.table`),
+the header tables' too, so a row that does not fit fails its own source in its worker, not the
+load of every source in a transaction.
 """
 from __future__ import annotations
 
@@ -133,8 +135,12 @@ class PartWriter:
 
     def write(self, tables: dict[str, list[list]], target: Path) -> None:
         """Write a part's rows to `target`; nothing is left there when a row does not fit."""
+        self.write_tables([self.table(tables)], target)
+
+    def table(self, tables: dict[str, list[list]]):
+        """A source's rows as one Arrow row, every value converted to its column's type: a row
+        that does not fit raises StagingError here, before the source joins a part."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         columns = [layout.rows_list(tables.get(t, [])) for t, layout in self.typed.items()]
         header = {}
@@ -144,9 +150,17 @@ class PartWriter:
                 layout.structs(rows)  # only to check the types: the loader types the JSON
             header[t] = [dict(zip(layout.names, values)) for values in rows]
         columns.append(pa.array([orjson.dumps(header, default=json_value).decode()], pa.string()))
-        table = pa.Table.from_arrays(columns, schema=self.schema)
+        return pa.Table.from_arrays(columns, schema=self.schema)
+
+    def write_tables(self, tables: list, target: Path) -> None:
+        """Write rows made by `table` (one source or part each) as one Parquet file; nothing is
+        left at `target` when the write fails."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         try:
-            pq.write_table(table, str(target), **WRITE_OPTIONS)
+            pq.write_table(tables[0] if len(tables) == 1 else pa.concat_tables(tables), str(target),
+                           **WRITE_OPTIONS)
         except BaseException:
             Path(target).unlink(missing_ok=True)
             raise

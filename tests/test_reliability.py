@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import duckdb
 import pytest
 
-from flows import catalog, doctor
+from flows import catalog, doctor, loader
 from flows.cli import main
 from flows.ingest import ingest
 from flows.workers import JobFailure, WorkerPool
@@ -340,11 +340,11 @@ def test_one_worker_loads_batches_while_parsing_and_a_failure_after_some_publish
         shutil.copy(SAMPLES / name, raw)
     real_load, loads = loader.load_staged, []
 
-    def failing_load(con, staged, force=False):
+    def failing_load(con, staged, replacing=()):
         loads.append(len(staged))
         if len(loads) == 2:
             raise RuntimeError("the disk filled up")
-        return real_load(con, staged, force)
+        return real_load(con, staged, replacing)
 
     monkeypatch.setattr(loader, "load_staged", failing_load)
     with pytest.raises(RuntimeError, match="the disk filled up"):
@@ -354,6 +354,22 @@ def test_one_worker_loads_batches_while_parsing_and_a_failure_after_some_publish
     ingest([raw], db_path=db, workers=1)
     ingest([raw], db_path=tmp_path / "two.duckdb", workers=2)
     assert snapshot(db) == snapshot(tmp_path / "two.duckdb")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_force_parses_known_files_again_and_replaces_their_rows(tmp_path, workers):
+    """--force: the sources staged again (small ones together in a batch folder, whose name is
+    no source's id) replace their rows; nothing is doubled and nothing else changes."""
+    raw, db = tmp_path / "raw", tmp_path / "c.duckdb"
+    raw.mkdir()
+    for name in (GUIDE, "jjgf-2025-9.txt", "beijing-gazette-2025-27.txt"):
+        shutil.copy(SAMPLES / name, raw)
+    ingest([raw], db_path=db, workers=workers)
+    before = snapshot(db)
+    report = ingest([raw], db_path=db, workers=workers, force=True)
+    assert len(report.added) == 3
+    assert snapshot(db) == before
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -486,3 +502,57 @@ def test_old_catalog_is_migrated_by_a_writer_and_explained_to_a_reader(tmp_path)
     con.close()
     with pytest.raises(CatalogVersionError, match="newer than this code"):
         catalog.connect(db, read_only=True)
+
+
+def test_sources_waiting_in_a_worker_that_died_are_parsed_again_and_the_rest_go_on(tmp_path):
+    """Small sources wait in their worker until its batch is written (parse.batch_step). A
+    source that kills its worker (here, a PDF over the time limit) is quarantined; those that
+    waited in the dead worker are parsed again in the next one, once; those after it are written
+    by the next worker. Nothing is lost and each source is staged once."""
+    from flows.catalog import SourceFile
+    from flows.ingest import parse_in_worker
+    from flows.parse import parsing_workers
+
+    def source(name):
+        path = SAMPLES / name
+        return path, SourceFile(catalog.sha256_file(path), str(path), "pdf" if name.endswith(".pdf") else "text",
+                                path.stat().st_size)
+
+    batch = [source("jjgf-2025-9.txt"), source("beijing-gazette-2025-27.pdf"),
+             source("yizhuang-pharma-service-guide-2026.txt")]
+    staging = tmp_path / "staging"
+    with parsing_workers(3, 1, timeout=0.5) as pool:
+        staged = parse_in_worker.fn(pool, batch, staging, "three")
+    assert [s.source.path for s in staged] == [str(path) for path, _ in batch]
+    assert staged[1].error == "beijing-gazette-2025-27.pdf: gave up after 0 s (per-file timeout)"
+    assert staged[0].error is None and staged[2].error is None
+    # the next worker wrote the guide's batch; the text that waited in the dead one, a batch of its own
+    assert [s.staged.name for s in (staged[0], staged[2])] == [f"batch-{s.source.source_id}" for s in (staged[0], staged[2])]
+    with catalog.writing(tmp_path / "c.duckdb") as con:
+        loader.load_staged(con, [s.staged for s in staged])
+        assert con.execute("select path, status from sources order by path").fetchall() == [
+            (str(path), status) for (path, _), status in zip(sorted(batch), ["quarantined", "ok", "ok"])]
+        assert con.execute("select count(distinct source_id) from documents").fetchone() == (2,)
+
+
+def test_a_batch_that_cannot_be_written_quarantines_its_sources_with_the_reason(tmp_path):
+    """When the batch's write itself fails (twice: the sources are parsed once more first), its
+    sources are quarantined with the reason, not lost."""
+    from flows.catalog import SourceFile
+    from flows.ingest import parse_in_worker
+    from flows.parse import StagedSource
+
+    calls = []
+
+    class FailingFlushPool:
+        def run_each(self, fn, jobs):
+            calls.append([job[0] for job in jobs])
+            return [StagedSource(job[2], None, 1, None, {}) for job in jobs[:-1]] + [JobFailure("OSError: disk full")]
+
+    batch = [(SAMPLES / "a.txt", SourceFile("a" * 64, "a.txt", "text", 1)),
+             (SAMPLES / "b.txt", SourceFile("b" * 64, "b.txt", "text", 1))]
+    staged = parse_in_worker.fn(FailingFlushPool(), batch, tmp_path, "two")
+    assert calls == [["parse", "parse", "flush"]] * 2
+    assert [s.error for s in staged] == ["a.txt: could not be staged (OSError: disk full)",
+                                         "b.txt: could not be staged (OSError: disk full)"]
+    assert all(s.staged is not None and s.staged.is_dir() for s in staged)

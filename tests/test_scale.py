@@ -109,9 +109,9 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
 
     real_load = loader.load_staged
 
-    def load(con, staged, force=False):
+    def load(con, staged, replacing=()):
         events.append(("load",))
-        return real_load(con, staged, force)
+        return real_load(con, staged, replacing)
 
     monkeypatch.setattr(worker_module, "WorkerPool", CountedPool)
     monkeypatch.setattr(loader, "load_staged", load)

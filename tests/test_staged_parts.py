@@ -4,6 +4,7 @@ DuckDB rounds, and a value that does not fit its column fails the part with noth
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -117,4 +118,59 @@ def test_a_row_with_a_missing_value_is_named_with_its_table(tmp_path):
     rows.add("policy_terms", ["d-01", None, "CRO", "service", "CRO", 4])
     with pytest.raises(StagingError, match=r"a policy_terms row has 6 values for the catalog's 7 columns"):
         rows.export(tmp_path, 0)
+    assert not list(tmp_path.iterdir())
+
+
+def _parsed_sample(name: str):
+    path = SAMPLES / name
+    data = path.read_bytes()
+    return path, SourceFile(hashlib.sha256(data).hexdigest(), str(path), "text", len(data)), parse_source(path)[0]
+
+
+def _catalog_tables(db) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"select * exclude (ingested_at) from {t} order by all").fetchall() if t == "sources"
+                else con.execute(f"select * from {t} order by all").fetchall() for t in loader.SOURCE_TABLES
+                if t != "source_paths"}
+    finally:
+        con.close()
+
+
+def test_small_sources_staged_together_load_as_each_staged_alone(tmp_path):
+    """A worker's small sources go into one part, a row per source (loader.StagingBatch): one
+    file to write and to read instead of one each. The catalog is the one that per-source
+    staging gives, and the part appears only when the batch is flushed."""
+    names = ["jjgf-2025-9.txt", "yizhuang-pharma-service-guide-2026.txt", "beijing-tech-services-2025-draft.txt"]
+    samples = [_parsed_sample(name) for name in names]
+    batch = loader.StagingBatch()
+    for _, source, parsed in samples:
+        batch.add(source, parsed)
+    assert len(batch) == 3 and not list((tmp_path / "together").glob("*"))
+    folder, ids = batch.flush(tmp_path / "together")
+    assert ids == tuple(source.source_id for _, source, _ in samples) and len(batch) == 0
+    assert [p.name for p in folder.iterdir()] == ["rows-00000.parquet"]
+    assert duckdb.sql(f"select count(*) from read_parquet('{folder}/*.parquet')").fetchone() == (3,)
+    alone = [loader.stage_source(source, parsed, tmp_path / "alone") for _, source, parsed in samples]
+    for db, staged in ((tmp_path / "together.duckdb", [folder]), (tmp_path / "alone.duckdb", alone)):
+        with catalog.writing(db) as con:
+            loader.load_staged(con, staged)
+    together, each = _catalog_tables(tmp_path / "together.duckdb"), _catalog_tables(tmp_path / "alone.duckdb")
+    assert together == each and len(together["facts"]) > 100
+
+
+def test_a_source_that_does_not_fit_fails_as_it_joins_a_batch_and_leaves_the_batch_whole(tmp_path):
+    _, good, parsed = _parsed_sample("jjgf-2025-9.txt")
+    bad = SourceFile("f" * 64, "bad.txt", "text", 2 ** 40)  # sources.bytes is a BIGINT: fits
+    batch = loader.StagingBatch()
+    batch.add(good, parsed)
+    with pytest.raises(StagingError, match="sources row does not fit the catalog: pages"):
+        batch.add(bad, replace(parsed, pages=2 ** 40))
+    folder, ids = batch.flush(tmp_path)
+    assert ids == (good.source_id,)
+    assert duckdb.sql(f"select count(*) from read_parquet('{folder}/*.parquet')").fetchone() == (1,)
+
+
+def test_a_flush_with_nothing_waiting_writes_nothing(tmp_path):
+    assert loader.StagingBatch().flush(tmp_path) is None
     assert not list(tmp_path.iterdir())
