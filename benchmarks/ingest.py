@@ -376,15 +376,18 @@ Why, from profiles of warm processes and timelines of whole runs (2026-11-30; th
 is one run, and runs of the same code minutes apart differed by 10–20%: see the reference loop
 above, which itself slowed by up to 2× within one run in the afternoon):
 
-- **Texts, parse stages** (1.66–2.06 MB/s per core in the evening's runs, 1.41–1.70 in the
-  afternoon's, 1.03–1.17 in the morning's):
+- **Texts, parse stages** (2.31–2.40 MB/s per core since small sources are staged together,
+  1.66–2.06 in the evening's earlier runs, 1.41–1.70 in the afternoon's, 1.03–1.17 in the
+  morning's):
   - `extract` runs at ~3.3 MB/s (1.8 in the morning). Most policy-term and bureau candidates no
     longer go through jieba and spaCy: where no word of jieba's dictionary crosses a
     candidate's edges, jieba would cut it out as one token in any window, so the matchers'
     answer is known (`extractors/jieba_words.py`; ~90% of the corpus's term candidates and all
     of its bureau spans). No single function is now above ~5% of extraction.
-  - Staging costs ~4–5.5 ms a source (8 ms before the evening): ~2.7 ms to build its rows,
-    ~2.5 ms for pyarrow to type them and write the Parquet file (`flows/staged_parts.py`).
+  - Staging costs ~2.5 ms a small source (4–5.5 ms when each had its own file, 8 ms before
+    the evening): ~1.8 ms to build its rows, ~0.8 ms for pyarrow to type them; the worker's
+    batch of them is then written as one file (`loader.StagingBatch`). A file costs ~1.7 ms
+    to write whatever its rows (`flows/staged_parts.py`).
     Through DuckDB (rows → JSON → a typed read → COPY to Parquet) the write was ~5 ms, nearly
     all of it per file and per leaf column rather than per row. A source's few rows in six
     small tables (sources, issue, TOC, relations…: 42 of 97 leaf columns) travel as one JSON
@@ -393,11 +396,12 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   the afternoon's, 20.5–23.4 s in the morning's; ~13–15 CPU seconds for the flow and the worker
   together, so one worker is about one core):
   - The worker parses for ~8–9 s (the parse stages above).
-  - The load takes 1.6–2.6 s after the parsing with two workers. Beside one worker it runs
-    while the worker parses, batch by batch, on the core the worker leaves idle: only the last
-    batch's load is left after the parsing. Reading a staged file costs DuckDB ~2 ms whatever
-    its rows (its footer, schema and ~55 leaf columns); pyarrow reads them no faster, and two
-    DuckDB threads read 300 of them slower than one.
+  - The load takes ~0.7–1.0 s after the parsing with two workers (1.6–2.6 s when each source
+    was a file). Beside one worker it runs while the worker parses, batch by batch, on the
+    core the worker leaves idle: only the last batch's load is left after the parsing.
+    Reading a staged file costs DuckDB ~2 ms whatever its rows (its footer, schema and ~55 leaf
+    columns), so 500 files took 1.0–1.7 s to read and 8 batch files 0.3 s; pyarrow reads them
+    no faster.
   - Revisions take 1.5–1.9 s. The benchmark's copies are versions of one another, so each
     copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
     few.
@@ -411,9 +415,13 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   - So a backfill-sized run with one worker is above the threshold of 1 MB/s per core since
     the evening's staging change (medians of three: 1.17, 1.15, 1.21 and, with the load beside
     the parsing, 1.28 MB/s in the evening's four runs, 0.96–1.04 in the afternoon's; single
-    runs 0.97–1.35), and a 100-file run is not (0.73–0.90 MB/s): its ~1–1.4 s of start-up is a
-    third of it.
-  - Two workers: 8.6–11.0 s, 0.70–0.85 MB/s per core. A timeline of one run (8.6 s): start-up
+    runs 0.97–1.35; 1.45 since small sources are staged together). A 100-file run reached it
+    only then, and only just (1.01 MB/s, runs 0.99–1.03; 0.71–0.90 before): its ~1–1.4 s of
+    start-up is a third of it.
+  - Two workers: 7.4–8.5 s since small sources are staged together (0.91–1.04 MB/s per core),
+    8.6–11.0 s before (0.70–0.85). A timeline of one run since (6.7 s): start-up to 1.15 s,
+    parsing to 4.3 s, then 2.4 s on one core: the load 0.7 s, relations 0.14 s, version
+    linking 0.28 s, diffs and their rows 1.1 s. A timeline of one run before (8.6 s): start-up
     to 1.1 s (the fork server's warm-up, ~0.85 s, beside the flow run's creation, ~0.6 s), both
     workers parsing to 5.0 s, then 3.5 s on one core: the load 1.4 s (reading 500 staged files
     1.0 s, the commit 0.35 s), relations 0.16 s, version linking 0.3 s, diffs and their rows
@@ -425,7 +433,15 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     pairs takes as long to pickle both ways (~0.05 s) as to diff (~0.045 s). DuckDB reads the
     500 staged files in 0.45–0.74 s with two threads instead of 1.0 s, but only without keeping
     insertion order (with it, out of memory even at 1 GB) and at ~120 MB more.
-- **Change of the late evening:**
+- **Changes of the late evening:**
+  - A worker's small sources are staged together (`loader.StagingBatch`, `parse.batch_step`):
+    each source's rows are typed as it is parsed, and the worker's batch is written as one
+    Parquet file, a row per source, when the batch ends. 500 files cost 1.2 s to write and
+    1.0–1.7 s to read as 500 files, 0.26 s and 0.3 s as 8. End to end, in A/Bs against the
+    code before: 500 texts with two workers 8.6–9.3 → 6.7–7.5 s, with one 11.1–11.6 →
+    9.9–10.1 s, 100 texts with one 3.22–3.28 → 2.89–2.99 s. A source over ~100,000
+    characters is still staged on its own. Failures stay per source: one that kills its worker
+    is quarantined alone, and those that waited in the dead worker are parsed once more.
   - Forked workers outlive their fork server (`flows/workers.py`): it is stopped once they are
     forked, since it kept its own copy of every page that both workers had written to since.
     The flow adopts them (Linux's child subreaper) and reads their exit codes itself. A 2-worker

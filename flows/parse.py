@@ -155,13 +155,8 @@ def parsing_workers(sources: int, workers: int, timeout: float,
 
 
 def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
-    """Parse one file and stage its rows; the job a worker process runs."""
-    if media_type_of(Path(path)) == "text" and source.size > LARGE_TEXT_BYTES:
-        return parse_large_text(Path(path), source, Path(staging_root), PART_CHARS)
-    timer = StageTimer()
-    parsed, chars = parse_source(Path(path), timer)
-    staged = timer.run("stage", stage_source, source, parsed, Path(staging_root))
-    return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
+    """Parse one file and stage its rows in a folder of its own (staging_root/<source_id>)."""
+    return _parse_and_stage(Path(path), source, Path(staging_root), batched=False)
 
 
 # Sources parsed by this process and not yet written: staged together when its batch ends.
@@ -183,18 +178,22 @@ class FlushedBatch:
 
 
 def parse_into_batch(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
-    """Parse one file, as `parse_and_stage` does, but stage a small source (at most
+    """Parse one file, as `parse_and_stage` does, but leave a small source (at most
     STAGE_PART_CHARS of documents' text) in this process's batch: its `staged` is None until
     `flush_batch` writes the batch as one part. A larger source is staged on its own."""
-    if media_type_of(Path(path)) == "text" and source.size > LARGE_TEXT_BYTES:
-        return parse_large_text(Path(path), source, Path(staging_root), PART_CHARS)
+    return _parse_and_stage(Path(path), source, Path(staging_root), batched=True)
+
+
+def _parse_and_stage(path: Path, source: SourceFile, staging_root: Path, batched: bool) -> StagedSource:
+    if media_type_of(path) == "text" and source.size > LARGE_TEXT_BYTES:
+        return parse_large_text(path, source, staging_root, PART_CHARS)
     timer = StageTimer()
-    parsed, chars = parse_source(Path(path), timer)
-    if sum(len(doc.span.text) for doc in parsed.documents) > STAGE_PART_CHARS:
-        staged = timer.run("stage", stage_source, source, parsed, Path(staging_root))
-    else:
+    parsed, chars = parse_source(path, timer)
+    if batched and sum(len(doc.span.text) for doc in parsed.documents) <= STAGE_PART_CHARS:
         timer.run("stage", _BATCH.add, source, parsed)
         staged = None
+    else:
+        staged = timer.run("stage", stage_source, source, parsed, staging_root)
     return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
 
 
