@@ -404,7 +404,11 @@ class StagingBatch:
         partial = final.with_name(final.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
-        part_writer().write_tables(rows, partial / "rows-00000.parquet")
+        try:
+            part_writer().write_tables(rows, partial / "rows-00000.parquet")
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
         shutil.rmtree(final, ignore_errors=True)
         os.replace(partial, final)
         return final, ids

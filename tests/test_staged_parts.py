@@ -174,3 +174,19 @@ def test_a_source_that_does_not_fit_fails_as_it_joins_a_batch_and_leaves_the_bat
 def test_a_flush_with_nothing_waiting_writes_nothing(tmp_path):
     assert loader.StagingBatch().flush(tmp_path) is None
     assert not list(tmp_path.iterdir())
+
+
+def test_a_batch_that_cannot_be_written_leaves_nothing_and_empties(tmp_path, monkeypatch):
+    """A failed write (a full disk) leaves no folder, not even a partial one, and the batch is
+    empty afterwards: its sources are the flow's to quarantine (ingest.parse_in_worker)."""
+    _, source, parsed = _parsed_sample("jjgf-2025-9.txt")
+    batch = loader.StagingBatch()
+    batch.add(source, parsed)
+
+    def full_disk(self, tables, target):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(type(loader.part_writer()), "write_tables", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        batch.flush(tmp_path)
+    assert not list(tmp_path.iterdir()) and len(batch) == 0
