@@ -221,10 +221,9 @@ def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> 
     rows.add("sources", [source.source_id, source.path, source.media_type, status, parsed.error,
                          parsed.pages, source.size, list(parsed.warnings), now_utc()])
     rows.add("source_paths", [source.source_id, source.path, now_utc()])
-    meta = parsed.issue
-    if meta is None or parsed.error is not None:
+    meta, issue_id = parsed.issue, source_issue_id(source, parsed)
+    if issue_id is None:
         return None
-    issue_id = f"{issue_key(parsed)}@{source.source_id[:12]}"
     rows.add("issues", [issue_id, issue_key(parsed), source.source_id, meta.publication, meta.year,
                         meta.issue_no, meta.total_no, meta.issue_date])
     return issue_id
@@ -367,6 +366,14 @@ def source_issue_id(source: SourceFile, parsed: ParsedSource) -> Optional[str]:
     return None if key is None or parsed.error else f"{key}@{source.source_id[:12]}"
 
 
+def source_rows(source: SourceFile, parsed: ParsedSource) -> SourceRows:
+    """A whole source's catalog rows (its header, documents and TOC) in one SourceRows."""
+    rows = SourceRows()
+    issue_id = build_header(rows, source, parsed)
+    build_toc(rows, issue_id, parsed, build_documents(rows, source, issue_id, parsed.documents))
+    return rows
+
+
 class StagingBatch:
     """Small sources staged together: one part under staging_root/batch-<first source id>/, a
     row per source (the loader reads rows, not files, so it loads them as it loads parts).
@@ -385,19 +392,19 @@ class StagingBatch:
         return len(self.source_ids)
 
     def add(self, source: SourceFile, parsed: ParsedSource) -> None:
-        rows = SourceRows()
-        issue_id = source_issue_id(source, parsed)
-        found = build_documents(rows, source, issue_id, parsed.documents)
-        build_toc(rows, build_header(rows, source, parsed), parsed, found)
-        self.rows.append(part_writer().table(rows.tables))
+        self.rows.append(part_writer().table(source_rows(source, parsed).tables))
         self.source_ids.append(source.source_id)
+
+    def clear(self) -> None:
+        """Drop the sources waiting here unwritten (left by a task that failed in this process)."""
+        self.rows, self.source_ids = [], []
 
     def flush(self, staging_root: Path) -> Optional[tuple[Path, tuple[str, ...]]]:
         """Write the sources added since the last flush as one staged part; returns its folder
         and their source ids (None when there were none). The batch is empty afterwards, written
         or not."""
         rows, ids = self.rows, tuple(self.source_ids)
-        self.rows, self.source_ids = [], []
+        self.clear()
         if not rows:
             return None
         final = Path(staging_root) / f"batch-{ids[0]}"

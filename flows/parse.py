@@ -205,6 +205,11 @@ def flush_batch(staging_root: Path) -> Optional[FlushedBatch]:
     return None if written is None else FlushedBatch(*written, time.perf_counter() - started)
 
 
+def discard_batch() -> None:
+    """Drop what a task that failed in this process left in its batch, unwritten."""
+    _BATCH.clear()
+
+
 def batch_step(step: str, *args):
     """A worker's job in a batch of sources: "parse" one (`parse_into_batch`), or "flush" the
     batch (`flush_batch`), its last job."""

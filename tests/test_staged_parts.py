@@ -34,11 +34,7 @@ def _corpus_rows(name: str) -> loader.SourceRows:
     path = SAMPLES / name
     data = path.read_bytes()
     source = SourceFile(hashlib.sha256(data).hexdigest(), str(path), "text", len(data))
-    parsed, _ = parse_source(path)
-    rows = loader.SourceRows()
-    issue_id = loader.build_header(rows, source, parsed)
-    loader.build_toc(rows, issue_id, parsed, loader.build_documents(rows, source, issue_id, parsed.documents))
-    return rows
+    return loader.source_rows(source, parse_source(path)[0])
 
 
 @pytest.mark.parametrize("name", ["beijing-gazette-2025-27.txt", "jjgf-2025-9.txt"])
@@ -190,3 +186,18 @@ def test_a_batch_that_cannot_be_written_leaves_nothing_and_empties(tmp_path, mon
     with pytest.raises(OSError, match="No space left"):
         batch.flush(tmp_path)
     assert not list(tmp_path.iterdir()) and len(batch) == 0
+
+
+def test_a_dask_task_drops_what_a_failed_task_left_in_its_process(tmp_path):
+    """Under Dask a batch is parsed in the worker's own process (ingest.parse_here); sources a
+    failed task left waiting there are dropped, not written into the staging as a part no run
+    loads or removes."""
+    from flows import parse
+    from flows.ingest import parse_here
+
+    path, source, parsed = _parsed_sample("jjgf-2025-9.txt")
+    _, left, left_parsed = _parsed_sample("yizhuang-pharma-service-guide-2026.txt")
+    parse._BATCH.add(left, left_parsed)
+    staged = parse_here.fn([(path, source)], tmp_path, "one")
+    assert [p.name for p in tmp_path.iterdir()] == [f"batch-{source.source_id}"]
+    assert staged[0].staged == tmp_path / f"batch-{source.source_id}" and len(parse._BATCH) == 0
