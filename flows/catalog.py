@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import fcntl
+import gc
 import hashlib
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -223,7 +225,7 @@ def writing(db_path: Path, lock_timeout: float = 600.0, fresh: bool = False) -> 
     published catalog is unchanged.
     """
     db_path = Path(db_path)
-    with writer_lock(db_path, lock_timeout):
+    with writer_lock(db_path, lock_timeout), older_objects_frozen():
         draft = db_path.with_name(db_path.name + ".next")
         for stale in (draft, wal_path(draft)):
             stale.unlink(missing_ok=True)
@@ -243,6 +245,34 @@ def writing(db_path: Path, lock_timeout: float = 600.0, fresh: bool = False) -> 
         wal_path(draft).unlink(missing_ok=True)
         os.replace(draft, db_path)
         _fsync_dir(db_path.parent)
+
+
+_frozen_lock = threading.Lock()
+_frozen_depth = 0
+
+
+@contextlib.contextmanager
+def older_objects_frozen() -> Iterator[None]:
+    """Keep the objects the process held before the block out of the garbage collector's sight
+    while it runs (gc.freeze), and give them back after.
+
+    A writer's process holds ~300,000 long-lived objects (Prefect, its client, our modules)
+    when the load starts, and loading and diffing allocate enough for one to three full
+    collections, each walking all of them: 0.2–0.5 s of a 1.7 s revision stage on 500 texts.
+    Cycles among the frozen objects wait for the block's end to be collected; nested blocks
+    (two writers in one process) unfreeze at the outermost one."""
+    global _frozen_depth
+    with _frozen_lock:
+        if _frozen_depth == 0:
+            gc.freeze()
+        _frozen_depth += 1
+    try:
+        yield
+    finally:
+        with _frozen_lock:
+            _frozen_depth -= 1
+            if _frozen_depth == 0:
+                gc.unfreeze()
 
 
 def _settle_wal(db_path: Path) -> None:

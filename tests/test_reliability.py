@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import shutil
@@ -389,6 +390,23 @@ def test_second_writer_waits_then_says_catalog_busy(tmp_path, capsys):
         with catalog.writer_lock(db, timeout=0):
             with catalog.writer_lock(db, timeout=0.2):
                 pass
+
+
+def test_a_writer_hides_older_objects_from_the_collector_and_gives_them_back(tmp_path):
+    before = gc.get_freeze_count()
+    assert before == 0
+    with catalog.writing(tmp_path / "a.duckdb") as con:
+        held = gc.get_freeze_count()
+        assert held > 1000  # the test process's modules, pytest's objects …
+        with catalog.writing(tmp_path / "b.duckdb"):
+            assert gc.get_freeze_count() >= held
+        assert gc.get_freeze_count() == held  # the inner writer leaves the outer's freeze alone
+        con.execute("select 1")
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError):
+        with catalog.writing(tmp_path / "a.duckdb"):
+            raise RuntimeError("a failed load")
+    assert gc.get_freeze_count() == 0
 
 
 HOLD_READER = textwrap.dedent("""
