@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from extractors import clean, read, segment, split
 from extractors.diff import diff_versions
@@ -25,8 +25,12 @@ from schemas.errors import GazetteError
 from schemas.records import ArticleNode, DocumentVersion, Fact, PolicyVersion, RepealLink, RevisionDiff
 
 
-# Revision pairs whose documents are read from the catalog together.
+# Revision pairs whose documents are read from the catalog and diffed together: at most this
+# many, and at most LOAD_CHARS characters of their texts (a larger pair alone). A version in
+# memory holds its text twice (the document's, its articles') with its facts: 4 M characters are
+# ~30 MB, whatever the documents' sizes.
 LOAD_PAIRS = 64
+LOAD_CHARS = 4_000_000
 
 
 class DocumentRefError(GazetteError):
@@ -248,11 +252,12 @@ def _consecutive(versions: list[PolicyVersion]) -> list[tuple[str, str]]:
 
 
 def compute_revisions(con, plan: RevisionPlan) -> Iterator[Revision]:
-    """Diff each wanted pair, reading the versions LOAD_PAIRS pairs at a time; the family comes
-    from the plan. A generator: a run's diffs are written as they come, not held together."""
+    """Diff each wanted pair, reading the versions a batch at a time (`_batches`); the family
+    comes from the plan. A generator: a run's diffs are written as they come, not held together."""
     family = {v.doc_id: v.family_id for v in plan.versions}
-    for k in range(0, len(plan.wanted), LOAD_PAIRS):
-        pairs = plan.wanted[k:k + LOAD_PAIRS]
+    length = dict(con.execute(f"select doc_id, length(text) from documents where {catalog.in_ids('doc_id')}",
+                              [catalog.ids_param(sorted({d for pair in plan.wanted for d in pair}))]).fetchall())
+    for pairs in _batches(plan.wanted, lambda pair: length.get(pair[0], 0) + length.get(pair[1], 0)):
         versions = load_versions(con, [doc_id for pair in pairs for doc_id in pair])
         for old_id, new_id in pairs:
             old, new = versions[old_id], versions[new_id]
@@ -260,12 +265,27 @@ def compute_revisions(con, plan: RevisionPlan) -> Iterator[Revision]:
             yield Revision(old, new, diff, family.get(new_id))
 
 
+def _batches(items: Iterable, chars: Callable[[Any], int]) -> Iterator[list]:
+    """Consecutive items, a batch ending once it holds LOAD_PAIRS items or LOAD_CHARS characters.
+    It ends after its last item, without looking ahead: the writer's batches of revisions then
+    end where the reader's batches of pairs did, and a batch is written before the next is read."""
+    batch, size = [], 0
+    for item in items:
+        batch.append(item)
+        size += chars(item)
+        if len(batch) >= LOAD_PAIRS or size >= LOAD_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
                     now: Optional[datetime] = None) -> list[str]:
-    """Replace `policy_versions` with the plan's and write the revisions, LOAD_PAIRS at a time;
-    returns their ids. Each batch commits on its own: the connection is a writer's private copy
-    of the catalog, published whole (`catalog.writing`), and a run's diffs (every changed
-    article's text) are never all in memory."""
+    """Replace `policy_versions` with the plan's and write the revisions a batch at a time (as
+    compute_revisions reads them); returns their ids. Each batch commits on its own: the
+    connection is a writer's private copy of the catalog, published whole (`catalog.writing`),
+    and a run's diffs (every changed article's text) are never all in memory."""
     now = now or catalog.now_utc()
     number = {v.doc_id: v.version_no for v in plan.versions}
     with catalog.transaction(con):
@@ -275,23 +295,13 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
             for v in plan.versions])
         _delete_revisions(con, [f"{old_id}..{new_id}" for old_id, new_id in plan.stale])
     written: list[str] = []
-
-    def flush(batch: list[Revision]) -> None:
+    for batch in _batches(revisions, lambda rev: len(rev.old.text) + len(rev.new.text)):
         with catalog.transaction(con):
             _delete_revisions(con, [r.revision_id for r in batch])
             insert_rows(con, "revisions", [revision_row(r, number.get(r.old.doc_id), number.get(r.new.doc_id), now)
                                            for r in batch])
             insert_rows(con, "revision_changes", [row for r in batch for row in change_rows(r)])
         written.extend(r.revision_id for r in batch)
-
-    batch: list[Revision] = []
-    for rev in revisions:
-        batch.append(rev)
-        if len(batch) == LOAD_PAIRS:
-            flush(batch)
-            batch = []
-    if batch:
-        flush(batch)
     return written
 
 

@@ -261,9 +261,12 @@ def test_cli_diff_of_the_pdf_renditions_finds_the_same_one_change(corpus_catalog
         ("modified", ["二/(二)/10"], [("", "服务")])]
 
 
-def test_revisions_are_written_as_they_are_diffed_and_match_a_single_batch(corpus_catalog, tmp_path, monkeypatch):
-    """A run's diffs (every changed article's text) are never held together: they are written
-    LOAD_PAIRS at a time as the generator yields them; one pair at a time writes the same rows."""
+@pytest.mark.parametrize("bound", ["LOAD_PAIRS", "LOAD_CHARS"])
+def test_revisions_are_written_as_they_are_diffed_and_match_a_single_batch(corpus_catalog, tmp_path, monkeypatch,
+                                                                            bound):
+    """A run's diffs (every changed article's text) are never held together: they are written a
+    batch at a time as the generator yields them; one pair at a time (a batch of one pair, or
+    of one character) writes the same rows."""
     import inspect
 
     from flows import catalog, revisions
@@ -283,10 +286,32 @@ def test_revisions_are_written_as_they_are_diffed_and_match_a_single_batch(corpu
 
     expected = rows(db)
     assert expected[0], "the corpus has revisions"
-    monkeypatch.setattr(revisions, "LOAD_PAIRS", 1)
+    monkeypatch.setattr(revisions, bound, 1)
+    loads = []
+    real_load = revisions.load_versions
+    monkeypatch.setattr(revisions, "load_versions", lambda con, ids: loads.append(ids) or real_load(con, ids))
     with catalog.writing(db) as con:
         for table in ("revision_changes", "revisions", "policy_versions"):
             con.execute(f"delete from {table}")
         written = revisions.update_revisions(con)
     assert len(written) == len(expected[0])
+    assert [len(ids) for ids in loads] == [2] * len(written)
     assert rows(db) == expected
+
+
+def test_revision_batches_end_at_a_count_or_a_size_of_text_without_looking_ahead(monkeypatch):
+    from flows import revisions
+
+    monkeypatch.setattr(revisions, "LOAD_PAIRS", 3)
+    monkeypatch.setattr(revisions, "LOAD_CHARS", 100)
+    sizes = [10, 10, 10, 10, 95, 5, 200, 1, 1]
+    pulled = []
+
+    def items():
+        for size in sizes:
+            pulled.append(size)
+            yield size
+
+    batches = revisions._batches(items(), lambda size: size)
+    assert next(batches) == [10, 10, 10] and pulled == [10, 10, 10]  # nothing read past the batch
+    assert list(batches) == [[10, 95], [5, 200], [1, 1]]
