@@ -252,6 +252,7 @@ def writing(db_path: Path, lock_timeout: float = 600.0, fresh: bool = False) -> 
 
 _frozen_lock = threading.Lock()
 _frozen_depth = 0
+_froze = False
 
 
 @contextlib.contextmanager
@@ -263,18 +264,23 @@ def older_objects_frozen() -> Iterator[None]:
     when the load starts, and loading and diffing allocate enough for one to three full
     collections, each walking all of them: 0.2–0.5 s of a 1.7 s revision stage on 500 texts.
     Cycles among the frozen objects wait for the block's end to be collected; nested blocks
-    (two writers in one process) unfreeze at the outermost one."""
-    global _frozen_depth
+    (two writers in one process) unfreeze at the outermost one. A process that froze objects
+    itself for its life (a parsing worker's warm-up, parse.warm_up) is left as it is: unfreezing
+    would give them back to the collector, and freezing more would keep transient objects out
+    of its sight for good."""
+    global _frozen_depth, _froze
     with _frozen_lock:
         if _frozen_depth == 0:
-            gc.freeze()
+            _froze = gc.get_freeze_count() == 0
+            if _froze:
+                gc.freeze()
         _frozen_depth += 1
     try:
         yield
     finally:
         with _frozen_lock:
             _frozen_depth -= 1
-            if _frozen_depth == 0:
+            if _frozen_depth == 0 and _froze:
                 gc.unfreeze()
 
 

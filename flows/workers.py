@@ -192,6 +192,10 @@ class WorkerPool:
         self._starter.start()
 
     def _start(self, count: int) -> None:
+        if self._forked:
+            # Before the first worker's arguments are pickled, which may take a while (see
+            # parse.parsing_workers): the server's warm-up is the longer wait.
+            _ensure_fork_server()
         for _ in range(count):
             try:
                 self._add()
@@ -284,6 +288,12 @@ def adopt_orphans() -> bool:
         return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
+
+
+def _ensure_fork_server() -> None:
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
 
 
 def _stop_fork_server() -> None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import os
 import shutil
@@ -231,6 +230,30 @@ def test_parsing_workers_forked_from_one_warm_server_parse_as_spawned_ones_and_t
     assert staged[0] == staged[1] == staged[2] and len(staged[1][0][2]) > 20  # its facts
 
 
+class _NotesTheServer:
+    """A warm-up whose pickling (for each worker, in the pool's starter thread) notes whether
+    the fork server was running by then; the worker gets no warm-up."""
+    seen: list[bool] = []
+
+    def __reduce__(self):
+        from multiprocessing import forkserver
+
+        self.seen.append(forkserver._forkserver._forkserver_pid is not None)
+        return (type(None), ())
+
+
+def test_the_fork_server_starts_before_the_first_workers_warm_up_is_pickled():
+    # Pickling parse.parsing_workers' warm-up reads the staged tables' columns (an in-memory
+    # catalog, ~0.08 s): the server's warm-up, the longer wait, must not start after it.
+    from tests.jobs import imported
+
+    _NotesTheServer.seen.clear()
+    with WorkerPool(2, timeout=30, warm_up=_NotesTheServer(), preload="tests.jobs") as pool:
+        assert pool.run(imported, "tests.jobs") is True
+        pool._starter.join()
+    assert _NotesTheServer.seen == [True, True]
+
+
 def _started_by(pid: int) -> str:
     """How multiprocessing started a process, read from its command line."""
     command = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
@@ -392,21 +415,40 @@ def test_second_writer_waits_then_says_catalog_busy(tmp_path, capsys):
                 pass
 
 
-def test_a_writer_hides_older_objects_from_the_collector_and_gives_them_back(tmp_path):
-    before = gc.get_freeze_count()
-    assert before == 0
-    with catalog.writing(tmp_path / "a.duckdb") as con:
+FREEZE_CHECK = textwrap.dedent("""
+    import gc, sys
+    from pathlib import Path
+    from flows import catalog
+    folder = Path(sys.argv[1])
+    assert gc.get_freeze_count() == 0
+    with catalog.writing(folder / "a.duckdb") as con:
         held = gc.get_freeze_count()
-        assert held > 1000  # the test process's modules, pytest's objects …
-        with catalog.writing(tmp_path / "b.duckdb"):
-            assert gc.get_freeze_count() >= held
+        assert held > 1000, held  # this process's modules, DuckDB's Python objects …
+        with catalog.writing(folder / "b.duckdb"):
+            assert gc.get_freeze_count() == held
         assert gc.get_freeze_count() == held  # the inner writer leaves the outer's freeze alone
         con.execute("select 1")
     assert gc.get_freeze_count() == 0
-    with pytest.raises(RuntimeError):
-        with catalog.writing(tmp_path / "a.duckdb"):
+    try:
+        with catalog.writing(folder / "a.duckdb"):
             raise RuntimeError("a failed load")
+    except RuntimeError:
+        pass
     assert gc.get_freeze_count() == 0
+    gc.freeze()  # as a parsing worker's warm-up does, for the process's life
+    kept = gc.get_freeze_count()
+    with catalog.writing(folder / "a.duckdb"):
+        assert gc.get_freeze_count() == kept
+    assert gc.get_freeze_count() == kept
+    print("ok")
+""")
+
+
+def test_a_writer_hides_older_objects_from_the_collector_and_gives_them_back(tmp_path):
+    # In a fresh process: what this one has frozen depends on the tests before.
+    out = subprocess.run([sys.executable, "-c", FREEZE_CHECK, str(tmp_path)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 HOLD_READER = textwrap.dedent("""
