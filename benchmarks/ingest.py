@@ -402,9 +402,11 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     Reading a staged file costs DuckDB ~2 ms whatever its rows (its footer, schema and ~55 leaf
     columns), so 500 files took 1.0–1.7 s to read and 8 batch files 0.3 s; pyarrow reads them
     no faster.
-  - Revisions take 1.5–1.9 s. The benchmark's copies are versions of one another, so each
-    copy's changed document is diffed against the one before: ~400 diffs. A real backfill has
-    few.
+  - Revisions take 1.2–1.4 s (1.5–2.1 s before the writer froze its older objects, below).
+    The benchmark's copies are versions of one another, so each copy's changed document is
+    diffed against the one before: ~400 diffs. A real backfill has few. Of ~1.3 s: version
+    linking ~0.3 s, reading the versions back ~0.25 s, the diffs ~0.4 s, their rows ~0.1 s
+    and inserting them ~0.2 s; nothing in them profiles above ~0.1 s.
   - Each run also pays ~1–1.5 s: creating the flow run (~0.6 s), and the part of the workers'
     start-up that the flow run's creation does not hide: our imports ~0.35 s, spaCy ~0.35 s
     (without its command-line interface, which cost ~0.3 s more: `extractors/nlp_imports.py`),
@@ -418,8 +420,12 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     runs 0.97–1.35; 1.45 since small sources are staged together). A 100-file run reached it
     only then, and only just (1.01 MB/s, runs 0.99–1.03; 0.71–0.90 before): its ~1–1.4 s of
     start-up is a third of it.
-  - Two workers: 7.4–8.5 s since small sources are staged together (0.91–1.04 MB/s per core),
-    8.6–11.0 s before (0.70–0.85). A timeline of one run since (6.7 s): start-up to 1.15 s,
+  - Two workers: 6.4–7.5 s since the night's changes (1.03–1.21 MB/s per core in the 20:00
+    benchmark), 7.4–8.5 s since small sources are staged together (0.91–1.04),
+    8.6–11.0 s before (0.70–0.85). A timeline of one run now (6.5 s): the first worker is
+    forked at 0.94 s, parsing ends at 4.4 s, then 2.1 s on one core: the load 0.7 s,
+    relations 0.13 s, version linking 0.3 s, diffs and their rows 0.95 s, the publish 0.1 s.
+    A timeline of one run before (6.7 s): start-up to 1.15 s,
     parsing to 4.3 s, then 2.4 s on one core: the load 0.7 s, relations 0.14 s, version
     linking 0.28 s, diffs and their rows 1.1 s. A timeline of one run before (8.6 s): start-up
     to 1.1 s (the fork server's warm-up, ~0.85 s, beside the flow run's creation, ~0.6 s), both
@@ -432,7 +438,26 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     8.95–9.30 s; 12.5–12.7 → 13.9–14.3 CPU seconds). Diffs in a second process: a batch of 64
     pairs takes as long to pickle both ways (~0.05 s) as to diff (~0.045 s). DuckDB reads the
     500 staged files in 0.45–0.74 s with two threads instead of 1.0 s, but only without keeping
-    insertion order (with it, out of memory even at 1 GB) and at ~120 MB more.
+    insertion order (with it, out of memory even at 1 GB) and at ~120 MB more; reading the 8
+    batch files of today's staging, two threads save 0.04–0.1 s of ~0.7 s at ~31 MB more, so
+    the writer keeps one. Inserting the revisions' rows from Arrow instead of JSON lines was
+    slower (0.12 against 0.07 s on 100 texts): pyarrow's conversion of row tuples costs more
+    than orjson and DuckDB's JSON reader together.
+- **Changes of the night** (19:10–20:10; the 20:00 benchmark is the first with all of them):
+  - A catalog writer hides the objects its process held before it from the garbage collector
+    (`catalog.older_objects_frozen`, gc.freeze) and gives them back when it ends. The flow
+    holds ~300,000 long-lived objects (Prefect, its client, our modules) when the load starts,
+    and loading and diffing allocate enough for one to three full collections, each walking
+    all of them: 0.2–0.5 s of a 1.7–2.1 s revision stage on 500 texts. The stage now takes
+    1.3–1.4 s, and the flow's CPU time 3.7 → 2.75 s.
+  - Catalog writers leave DuckDB's FSST string compression out: on Chinese text it saved ~1% of
+    the file (75 → 74 MB for 500 texts) and took ~0.1 s of the load's 0.35–0.40 s commit
+    (load 0.82–0.90 → 0.73–0.77 s, three rounds).
+  - The parsing workers' fork server starts before the staged tables' columns are read (an
+    in-memory catalog, ~0.08 s, now read while the server warms up): the first of two workers
+    is forked at 0.94–1.02 s instead of 1.17–1.43 s of a run.
+  - Revision batches end at 64 pairs or 1 M characters of text (a version in memory is ~20
+    bytes a character), so a family of large documents is not read 128 documents at once.
 - **Changes of the late evening:**
   - A worker's small sources are staged together (`loader.StagingBatch`, `parse.batch_step`):
     each source's rows are typed as it is parsed, and the worker's batch is written as one
@@ -772,7 +797,7 @@ def main(argv=None) -> int:
     env = {**os.environ, **BASE_ENV, "PREFECT_HOME": str(workdir / "prefect-home")}
     env.pop("PREFECT_API_URL", None)
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-               "argv": sys.argv[1:] or ["(defaults)"], "reference_before": reference_seconds()}
+               "argv": _measured_argv(sys.argv[1:]) or ["(defaults)"], "reference_before": reference_seconds()}
     ratio = utf8_per_char()
     configs = {"text": [(1, "thread"), (2, "thread"), (2, "dask")], "text-backfill": [(1, "thread"), (2, "thread")],
                "pdf": [(1, "thread"), (2, "thread"), (2, "dask")]}
@@ -802,6 +827,20 @@ def main(argv=None) -> int:
     args.out.write_text(render(results), encoding="utf-8")
     print(f"wrote {args.out} (raw numbers: {workdir / 'results.json'})", file=sys.stderr)
     return 0
+
+
+def _measured_argv(argv: list[str]) -> list[str]:
+    """The arguments that change what is measured: where the results go (`--out`, a path of
+    this machine) is left out."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--out":
+            skip = True
+        elif not arg.startswith("--out="):
+            out.append(arg)
+    return out
 
 
 def text_bytes(samples: list[Path], copies: int, ratio: float) -> float:
