@@ -192,16 +192,16 @@ class WorkerPool:
         self._starter.start()
 
     def _start(self, count: int) -> None:
-        if self._forked:
-            # Before the first worker's arguments are pickled, which may take a while (see
-            # parse.parsing_workers): the server's warm-up is the longer wait.
-            _ensure_fork_server()
-        for _ in range(count):
-            try:
+        try:
+            if self._forked:
+                # Before the first worker's arguments are pickled, which may take a while (see
+                # parse.parsing_workers): the server's warm-up is the longer wait.
+                _ensure_fork_server()
+            for _ in range(count):
                 self._add()
-            except Exception as exc:  # noqa: BLE001 — raised to whoever waits for a worker
-                self._idle.put(exc)
-                return
+        except Exception as exc:  # noqa: BLE001 — raised to whoever waits for a worker
+            self._idle.put(exc)
+            return
         self._stop_server_when_adopted()
 
     def _add(self) -> None:

@@ -199,6 +199,20 @@ def test_a_worker_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_rea
                 pool.run(allocate, 1)
 
 
+def test_a_fork_server_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_reason(monkeypatch):
+    from flows import workers
+
+    def cannot_start():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(workers, "_ensure_fork_server", cannot_start)
+    with WorkerPool(2, timeout=2, preload="tests.jobs") as pool:
+        if not pool._forked:
+            pytest.skip("no fork server here")
+        with pytest.raises(RuntimeError, match="could not start a parsing worker: .*Resource temporarily"):
+            pool.run(allocate, 1)
+
+
 def test_parsing_workers_forked_from_one_warm_server_parse_as_spawned_ones_and_the_server_stops(tmp_path):
     """Two or more parsing workers are forked from a fork server that warmed up once
     (flows/worker_preload.py); a lone worker is spawned. Both stage the same rows as this
