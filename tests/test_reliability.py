@@ -125,6 +125,14 @@ def test_a_staged_row_that_does_not_fit_the_schema_fails_its_source_as_it_is_sta
     assert not list(tmp_path.glob("*.parquet"))
 
 
+def test_a_fact_row_of_the_wrong_width_fails_with_its_width_not_an_index_error():
+    """Facts have a decimal column, rounded before the row is typed: a row too short to hold it
+    is named as a row of the wrong width."""
+    facts = loader.part_writer().typed["facts"]
+    with pytest.raises(StagingError, match=r"a facts row has 3 values for the catalog's \d+ columns"):
+        facts.structs([["f1", "d1", "money"]])
+
+
 def test_a_file_over_the_time_limit_is_quarantined(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
