@@ -420,8 +420,9 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     runs 0.97–1.35; 1.45 since small sources are staged together). A 100-file run reached it
     only then, and only just (1.01 MB/s, runs 0.99–1.03; 0.71–0.90 before): its ~1–1.4 s of
     start-up is a third of it.
-  - Two workers: 6.4–7.5 s since the night's changes (1.03–1.21 MB/s per core in the 20:00
-    benchmark), 7.4–8.5 s since small sources are staged together (0.91–1.04),
+  - Two workers: 6.4–7.8 s since the night's changes (runs at 1.03–1.21 MB/s per core in the
+    20:00 benchmark, 0.98–1.07 in the 20:19 one, a slower hour: its 1-worker runs were ~12%
+    slower too), 7.4–8.5 s since small sources are staged together (0.91–1.04),
     8.6–11.0 s before (0.70–0.85). A timeline of one run now (6.5 s): the first worker is
     forked at 0.94 s, parsing ends at 4.4 s, then 2.1 s on one core: the load 0.7 s,
     relations 0.13 s, version linking 0.3 s, diffs and their rows 0.95 s, the publish 0.1 s.
@@ -443,7 +444,8 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     the writer keeps one. Inserting the revisions' rows from Arrow instead of JSON lines was
     slower (0.12 against 0.07 s on 100 texts): pyarrow's conversion of row tuples costs more
     than orjson and DuckDB's JSON reader together.
-- **Changes of the night** (19:10–20:10; the 20:00 benchmark is the first with all of them):
+- **Changes of the night** (19:10–20:20; the 20:00 benchmark is the first with all of them but
+  the last, a source's rows typed ~20% faster, ~1% of the parse stages):
   - A catalog writer hides the objects its process held before it from the garbage collector
     (`catalog.older_objects_frozen`, gc.freeze) and gives them back when it ends. The flow
     holds ~300,000 long-lived objects (Prefect, its client, our modules) when the load starts,
