@@ -295,6 +295,9 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
             [v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by, v.linked_to]
             for v in plan.versions])
         _delete_revisions(con, [f"{old_id}..{new_id}" for old_id, new_id in plan.stale])
+        # A revision kept from an earlier run (its two documents unchanged) takes the family and
+        # version numbers of the new plan: an older version found since renumbers the family.
+        con.execute(KEPT_REVISIONS_SQL)
     written: list[str] = []
     for batch in _batches(revisions, lambda rev: len(rev.old.text) + len(rev.new.text)):
         with catalog.transaction(con):
@@ -304,6 +307,15 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
             insert_rows(con, "revision_changes", [row for r in batch for row in change_rows(r)])
         written.extend(r.revision_id for r in batch)
     return written
+
+
+KEPT_REVISIONS_SQL = """
+update revisions set family_id = n.family_id, old_version_no = o.version_no, new_version_no = n.version_no
+from policy_versions o, policy_versions n
+where o.doc_id = revisions.old_doc_id and n.doc_id = revisions.new_doc_id
+  and (revisions.family_id is distinct from n.family_id or revisions.old_version_no is distinct from o.version_no
+       or revisions.new_version_no is distinct from n.version_no)
+"""
 
 
 def _delete_revisions(con, revision_ids: list[str]) -> None:

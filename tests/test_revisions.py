@@ -170,7 +170,9 @@ def test_corpus_revision_is_one_change_in_measure_10(corpus_con):
     assert (tag, old_text[o1 - 2:o2 + 2], new_text[n1 - 2:n2 + 2]) == ("insert", "生产能力", "生产服务能力")
 
 
-def test_dropping_another_version_into_raw_links_and_diffs_it(corpus_catalog, tmp_path):
+def corpus_with_2023_version(corpus_catalog, tmp_path) -> tuple[Path, Path]:
+    """A copy of the corpus catalog into which the 2023 Changping version was ingested from a
+    raw folder: (catalog, raw folder)."""
     from flows.ingest import ingest
 
     db = tmp_path / "catalog.duckdb"
@@ -179,7 +181,13 @@ def test_dropping_another_version_into_raw_links_and_diffs_it(corpus_catalog, tm
     raw.mkdir()
     (raw / "changping-pharma-2023.txt").write_text(version_2023(), encoding="utf-8")
     ingest([raw], db_path=db)
+    return db, raw
+
+
+def test_dropping_another_version_into_raw_links_and_diffs_it(corpus_catalog, tmp_path):
     from flows import catalog
+
+    db, _ = corpus_with_2023_version(corpus_catalog, tmp_path)
 
     con = catalog.connect(db, read_only=True)
     try:
@@ -205,6 +213,34 @@ def test_dropping_another_version_into_raw_links_and_diffs_it(corpus_catalog, tm
         ("fact", "added", "第十八条 new 文号 昌政办发〔2023〕13号 (《中国（北京）自贸试验区科技创新片区昌平组团促…)"),
     ]
     assert revisions == 2
+
+
+def test_an_older_version_found_later_renumbers_the_revisions_kept_from_before(corpus_catalog, tmp_path):
+    """A revision written by an earlier run is kept while its two documents are unchanged, but
+    its version numbers follow the family: a 2021 version dropped in after the 2023 one makes
+    2023 → 2025 versions 2 → 3, not the 1 → 2 it was written with."""
+    from flows import catalog
+    from flows.ingest import ingest
+
+    db, raw = corpus_with_2023_version(corpus_catalog, tmp_path)
+    (raw / "changping-pharma-2021.txt").write_text(
+        version_2023().replace("昌政办发〔2023〕13号", "昌政办发〔2021〕5号").replace("最高800万元", "最高600万元"),
+        encoding="utf-8")
+    ingest([raw], db_path=db)
+    con = catalog.connect(db, read_only=True)
+    try:
+        family = con.execute(
+            "select s.path, r.old_version_no, r.new_version_no from revisions r join documents d "
+            "on d.doc_id = r.new_doc_id join sources s using (source_id) where r.family_id = ? "
+            "order by r.new_version_no", [CHANGPING_FAMILY]).fetchall()
+        stale = con.execute(
+            "select r.revision_id from revisions r join policy_versions o on o.doc_id = r.old_doc_id "
+            "join policy_versions n on n.doc_id = r.new_doc_id where r.old_version_no != o.version_no "
+            "or r.new_version_no != n.version_no or r.family_id != n.family_id").fetchall()
+    finally:
+        con.close()
+    assert family == [("changping-pharma-2023.txt", 1, 2), ("changping-pharma-2025-draft.txt", 2, 3)]
+    assert stale == []
 
 
 def test_revisions_flow_again_writes_nothing_new(corpus_catalog, tmp_path):
