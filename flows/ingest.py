@@ -30,6 +30,7 @@ from flows.parse import (FlushedBatch, StagedSource, batch_step, discard_batch, 
                          parse_into_batch, parsing_workers, stage_failure)
 from flows.progress import progress_bar  # noqa: E402
 from flows.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
+from flows.staging import run_staging  # noqa: E402
 from flows.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 
 # Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
@@ -159,7 +160,14 @@ def _writer(db_path: Path, new_paths: list[catalog.SourceFile], options: IngestO
 
 
 def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
-    replacing = [item.source.source_id for item in staged] if options.force and not options.rebuild else []
+    ids = [item.source.source_id for item in staged]
+    if options.force and not options.rebuild:
+        replacing = ids
+    else:
+        # Sources new when this run planned, loaded since by another run that parsed the same
+        # files at the same time and published first: this run's rows replace theirs (the same
+        # bytes parsed alike) instead of failing the load on their keys.
+        replacing = loader.known_source_ids(con, ids)
     loader.load_staged(con, [item.staged for item in staged], replacing=replacing)
 
 
@@ -202,15 +210,17 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
     files = discover([Path(p) for p in paths])
     plan = plan_sources(Path(db_path), quote(files), options.force or options.rebuild)
     report.skipped = plan.skipped
-    if plan.parse and loads_while_parsing(options):
-        with _writer(Path(db_path), plan.new_paths, options) as con:
-            staged = _parse_all(plan, Path(db_path), options, on_batch=lambda items: _load(con, items, options))
-            report.doc_ids = _finish_load(con, staged)
-        _remove_staged(staged)
-    else:
-        staged = _parse_all(plan, Path(db_path), options)
-        if staged or plan.new_paths or options.rebuild:
-            report.doc_ids = load_and_publish(Path(db_path), quote(staged), quote(plan.new_paths), options)
+    # This run's own staging folder (flows/staging.py), for as long as its staged rows are needed.
+    with (run_staging(staging_root(db_path).resolve()) if plan.parse else contextlib.nullcontext()) as staging:
+        if plan.parse and loads_while_parsing(options):
+            with _writer(Path(db_path), plan.new_paths, options) as con:
+                staged = _parse_all(plan, staging, options, on_batch=lambda items: _load(con, items, options))
+                report.doc_ids = _finish_load(con, staged)
+            _remove_staged(staged)
+        else:
+            staged = _parse_all(plan, staging, options)
+            if staged or plan.new_paths or options.rebuild:
+                report.doc_ids = load_and_publish(Path(db_path), quote(staged), quote(plan.new_paths), options)
     for item in staged:
         report.added.append(item.source.path)
         report.documents += item.documents
@@ -225,7 +235,7 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
 STARTED_POOL: contextvars.ContextVar[Optional[WorkerPool]] = contextvars.ContextVar("started_pool", default=None)
 
 
-def _parse_all(plan: Plan, db_path: Path, options: IngestOptions,
+def _parse_all(plan: Plan, staging: Optional[Path], options: IngestOptions,
                on_batch: Optional[Callable[[list[StagedSource]], None]] = None) -> list[StagedSource]:
     """Every source to parse, parsed and staged, in path order. With in-process workers,
     `on_batch` gets each batch's results in this thread as the batch finishes (the writer's
@@ -234,7 +244,6 @@ def _parse_all(plan: Plan, db_path: Path, options: IngestOptions,
     with more workers. Under Dask it is not called (loads_while_parsing is False there)."""
     if not plan.parse:
         return []
-    staging = staging_root(db_path).resolve()
     batches = parse_batches(plan.parse, options.workers)
     done: list[StagedSource] = []
     if not options.runner_choice.in_process_pool:

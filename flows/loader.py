@@ -57,6 +57,15 @@ def source_status(con, source_id: str) -> Optional[str]:
     return row[0] if row else None
 
 
+def known_source_ids(con, source_ids: Sequence[str]) -> list[str]:
+    """Those of `source_ids` the catalog holds."""
+    if not source_ids:
+        return []
+    return [r[0] for r in con.execute(
+        f"select source_id from sources where {catalog.in_ids('source_id')} order by source_id",
+        [catalog.ids_param(sorted(set(source_ids)))]).fetchall()]
+
+
 def record_path(con, source_id: str, path: str) -> bool:
     """Remember another name of known bytes; True when the path is new."""
     seen = con.execute(

@@ -418,6 +418,55 @@ def test_force_parses_known_files_again_and_replaces_their_rows(tmp_path, worker
     assert snapshot(db) == before
 
 
+def test_two_runs_stage_apart_and_a_killed_runs_folder_is_removed_by_the_next(tmp_path):
+    """Runs that parse at the same time stage under folders of their own: a folder is removed
+    with its run, a killed run's by the next run to start, and a live run's never."""
+    from flows.staging import run_staging
+
+    root = tmp_path / "staging"
+    held = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sys, time
+        from pathlib import Path
+        from flows.staging import run_staging
+        with run_staging(Path(sys.argv[1])) as folder:
+            print(folder.name, flush=True)
+            time.sleep(120)
+    """), str(root)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        other = held.stdout.readline().strip()
+        with run_staging(root) as mine:
+            assert mine.name != other and (root / other).is_dir()  # a live run's folder stays
+            (mine / "part").write_text("x")
+        assert sorted(p.name for p in root.iterdir()) == [other, other + ".lock"]
+        held.send_signal(signal.SIGKILL)
+        held.wait(10)
+        with run_staging(root) as mine:
+            assert sorted(p.name for p in root.iterdir()) == [mine.name, mine.name + ".lock"]
+        assert not list(root.iterdir())
+    finally:
+        held.kill()
+
+
+def test_sources_another_run_loaded_meanwhile_are_replaced_not_a_key_error(tmp_path):
+    """Two runs that planned before either published both parse the same new file; the second
+    to load finds its rows there already and replaces them (the same bytes, parsed alike)."""
+    from flows.catalog import SourceFile
+    from flows.ingest import IngestOptions, load_and_publish
+    from flows.parse import parse_and_stage
+    from flows.staging import run_staging
+
+    path = SAMPLES / GUIDE
+    source = SourceFile(catalog.sha256_file(path), str(path), "text", path.stat().st_size)
+    db = tmp_path / "c.duckdb"
+    root = tmp_path / "staging"
+    with run_staging(root) as first, run_staging(root) as second:
+        staged = [parse_and_stage(path, source, folder) for folder in (first, second)]
+        load_and_publish.fn(db, [staged[0]], [], IngestOptions())
+        once = snapshot(db)
+        load_and_publish.fn(db, [staged[1]], [], IngestOptions())
+    assert snapshot(db) == once and once["documents"]
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_second_writer_waits_then_says_catalog_busy(tmp_path, capsys):
     raw = tmp_path / "raw"
