@@ -43,19 +43,27 @@ def run_staging(root: Path) -> Iterator[Path]:
 
 
 def remove_abandoned(root: Path) -> list[str]:
-    """Remove the run folders under `root` whose lock no process holds (their run was killed),
-    and run folders left without a lock file; returns their names. Call under `_guard`."""
+    """Remove what no live run owns under `root`, and return its names: the folders (and lock
+    files) of runs whose lock no process holds (their run was killed), and what the layout from
+    before run folders left (staging/<source id>/, staging/batch-…/), which nothing reads now.
+    Call under `_guard`."""
     removed = []
-    for folder in sorted(root.glob(f"{RUN_PREFIX}*")):
-        if not folder.is_dir():
-            continue
-        lock = folder.with_name(folder.name + ".lock")
-        if lock.exists() and _held(lock):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        lock.unlink(missing_ok=True)
-        removed.append(folder.name)
-    return removed
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(RUN_PREFIX):
+            run = entry.name.removesuffix(".lock")
+            lock = root / f"{run}.lock"
+            if lock.exists() and _held(lock):
+                continue
+            shutil.rmtree(root / run, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            removed.append(run)
+        elif entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+        else:
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return sorted(set(removed))
 
 
 def _held(lock: Path) -> bool:

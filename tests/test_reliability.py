@@ -440,6 +440,9 @@ def test_two_runs_stage_apart_and_a_killed_runs_folder_is_removed_by_the_next(tm
         assert sorted(p.name for p in root.iterdir()) == [other, other + ".lock"]
         held.send_signal(signal.SIGKILL)
         held.wait(10)
+        (root / "run-0123456789ab.lock").touch()  # a lock whose run folder is already gone
+        (root / ("b" * 64)).mkdir()  # the layout from before run folders: staging/<source id>/
+        (root / f"batch-{'c' * 64}").mkdir()
         with run_staging(root) as mine:
             assert sorted(p.name for p in root.iterdir()) == [mine.name, mine.name + ".lock"]
         assert not list(root.iterdir())
