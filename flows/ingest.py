@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -144,9 +143,7 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
         # Whole sources, ~64 MB of staged Parquet a transaction (loader.LOAD_CHUNK_BYTES): the
         # copy is private until published, so transactions only bound the memory a commit holds.
         _load(con, staged, options)
-        doc_ids = _finish_load(con, staged)
-    _remove_staged(staged)
-    return doc_ids
+        return _finish_load(con, staged)
 
 
 @contextlib.contextmanager
@@ -187,11 +184,6 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     return doc_ids
 
 
-def _remove_staged(staged: list[StagedSource]) -> None:
-    for item in staged:
-        shutil.rmtree(item.staged, ignore_errors=True)
-
-
 def loads_while_parsing(options: IngestOptions) -> bool:
     """Whether the writer loads each batch of staged sources as it arrives, while the parsing
     goes on. With one worker a core is otherwise idle during the parsing (500 texts: the load's
@@ -210,13 +202,13 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
     files = discover([Path(p) for p in paths])
     plan = plan_sources(Path(db_path), quote(files), options.force or options.rebuild)
     report.skipped = plan.skipped
-    # This run's own staging folder (flows/staging.py), for as long as its staged rows are needed.
+    # This run's own staging folder (flows/staging.py), removed with everything staged in it
+    # once the catalog is published (or the run fails).
     with (run_staging(staging_root(db_path).resolve()) if plan.parse else contextlib.nullcontext()) as staging:
         if plan.parse and loads_while_parsing(options):
             with _writer(Path(db_path), plan.new_paths, options) as con:
                 staged = _parse_all(plan, staging, options, on_batch=lambda items: _load(con, items, options))
                 report.doc_ids = _finish_load(con, staged)
-            _remove_staged(staged)
         else:
             staged = _parse_all(plan, staging, options)
             if staged or plan.new_paths or options.rebuild:

@@ -459,9 +459,10 @@ def load_staged(con, staged: Path | list[Path], replacing: Sequence[str] = ()) -
     costs a few statements per table whatever its number of sources: ~2 ms a statement was most
     of a small source's load. A transaction's inserts are bounded so that what the writer holds
     until a commit stays within its buffer pool (a 200 MB text, one source, loads in 16 s at
-    407 MB of RSS). `replacing` (--force): the sources whose catalog rows the staged ones
-    replace, deleted in the first transaction; the writer's copy of the catalog is published
-    whole, so no reader sees them missing."""
+    407 MB of RSS). `replacing`: the sources whose catalog rows the staged ones replace (with
+    --force, or loaded meanwhile by a run that parsed them at the same time), deleted in the
+    first transaction; the writer's copy of the catalog is published whole, so no reader sees
+    them missing."""
     folders = [Path(staged)] if isinstance(staged, (str, Path)) else list(dict.fromkeys(Path(f) for f in staged))
     for k, group in enumerate(_transactions([(folder, staged_parts(folder)) for folder in folders])):
         with catalog.transaction(con):

@@ -42,28 +42,21 @@ def run_staging(root: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def remove_abandoned(root: Path) -> list[str]:
-    """Remove what no live run owns under `root`, and return its names: the folders (and lock
-    files) of runs whose lock no process holds (their run was killed), and what the layout from
-    before run folders left (staging/<source id>/, staging/batch-…/), which nothing reads now.
-    Call under `_guard`."""
-    removed = []
+def remove_abandoned(root: Path) -> None:
+    """Remove what no live run owns under `root`: the folders (and lock files) of runs whose lock
+    no process holds (their run was killed), and what the layout from before run folders left
+    (staging/<source id>/, staging/batch-…/), which nothing reads now. Call under `_guard`."""
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(RUN_PREFIX):
             run = entry.name.removesuffix(".lock")
             lock = root / f"{run}.lock"
-            if lock.exists() and _held(lock):
-                continue
-            shutil.rmtree(root / run, ignore_errors=True)
-            lock.unlink(missing_ok=True)
-            removed.append(run)
+            if not (lock.exists() and _held(lock)):
+                shutil.rmtree(root / run, ignore_errors=True)
+                lock.unlink(missing_ok=True)
         elif entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry.name)
         else:
             entry.unlink(missing_ok=True)
-            removed.append(entry.name)
-    return sorted(set(removed))
 
 
 def _held(lock: Path) -> bool:
