@@ -27,7 +27,7 @@ UNIT = r"(?:万亿|[十百千]?亿|[十百千]?万|[百千])"
 # An amount: a number, an optional multiplier and 元 (not 美元: the unit must follow at once).
 # A mixed amount leads with a whole number of 亿 or 万 (1亿5000万元, 2亿零500万元, 1万2千元).
 MONEY_PATTERN = regex.compile(
-    rf"(?<![\d.])(?:(?P<high>\d+)[ \t]*(?P<high_unit>[亿万])[ \t]*零?[ \t]*)?"
+    rf"(?<![\d.])(?:(?P<high>\d+)[ \t]*(?P<high_unit>[亿万])(?!亿)[ \t]*零?[ \t]*)?"
     rf"(?P<num>{ARABIC_NUMBER}|[{CHINESE_NUMERAL_CHARS}]+)"
     rf"[ \t]*(?P<unit>{UNIT})?[ \t]*元"
 )
@@ -59,7 +59,10 @@ THRESHOLD_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:及以上|以上|�
 INCLUSIVE_BEFORE = regex.compile(r"\(含[ \t]*$")
 FUND_AFTER = regex.compile(r"^[ \t]*(?:的)?[ \t]*规模(?!以上)|^[^,，。;；、]{0,14}(?:基金|资金池|服务券|专项资金)")
 # A goal, not a condition: 力争到2027年……产值规模突破1200亿元 (jjgf-2025-9 一、总体目标).
-TARGET_PATTERN = regex.compile(r"力争|到[ \t]*\d{4}[ \t]*年")
+TARGET_PATTERN = regex.compile(r"力争|争取|到[ \t]*\d{4}[ \t]*年")
+# A fine is neither support nor a condition: 处五千元以上五万元以下罚款 (消防法 第六十条).
+PENALTY_PATTERN = regex.compile(r"罚款|罚金")
+CLAUSE_END = regex.compile(r"[，,。；;\n]")
 FUND_LEAD_PATTERN = regex.compile(r"设立|发放")
 
 SCOPE_CUES: tuple[tuple[str, regex.Pattern], ...] = (
@@ -175,7 +178,7 @@ def _shared_unit_amounts(folded: str, start: int, unit: str) -> list[tuple[int, 
 def _role(folded: str, start: int, end: int, previous: tuple[int, int, str] | None) -> str:
     """The role of the amount at start:end; a list item with no cue of its own takes the previous one's."""
     sent_start = sentence_start(folded, start)
-    if TARGET_PATTERN.search(joined(folded, sent_start, start)):
+    if TARGET_PATTERN.search(joined(folded, sent_start, start)) or _in_penalty(folded, start, end):
         return "other"
     after = folded[end:end + 20]
     lead_start = clause_start(folded, start)
@@ -199,8 +202,22 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, int, str] | No
 
 
 def _nearest_cue(folded: str, lo: int, hi: int) -> str | None:
+    """The cue nearest before the amount; 最高 before award verbs still makes a cap (每年最高奖励1亿元)."""
     cues = ROLE_CUE_PATTERN.findall(joined(folded, lo, hi))
-    return cues[-1] if cues else None
+    if not cues:
+        return None
+    for cue in reversed(cues):
+        if CUE_ROLES[cue] != "award":
+            return cue if CUE_ROLES[cue] == "cap" else cues[-1]
+    return cues[-1]
+
+
+def _in_penalty(folded: str, start: int, end: int) -> bool:
+    """True when the amount's clause imposes a fine (处一万元以上五万元以下罚款)."""
+    lo = clause_start(folded, start)
+    hi = min(len(folded), end + 30)
+    stop = CLAUSE_END.search(folded, end, hi)
+    return PENALTY_PATTERN.search(folded, lo, stop.start() if stop else hi) is not None
 
 
 def _is_list_item(folded: str, prev_end: int, start: int) -> bool:
