@@ -46,9 +46,10 @@ tesseract:
 			|| echo "tesseract could not be installed: the OCR test will skip"; \
 	else echo "no tesseract, and apt-get cannot run as root here: the OCR test will skip"; fi
 
+# Every gold set (bundled and data/corpus), text and PDF renditions, on a catalog of its own;
+# the whole report goes to benchmarks/results_eval.md.
 eval: $(STAMP)
-	$(BIN)/python $(SHARED)/eval/score.py data/warehouse/catalog.duckdb
-	$(BIN)/python $(SHARED)/eval/score.py data/warehouse/catalog.duckdb --media pdf
+	SHARED=$(SHARED) $(BIN)/python benchmarks/eval_corpus.py
 
 clean-catalog:
 	rm -f data/warehouse/catalog.duckdb data/warehouse/catalog.duckdb.wal
