@@ -25,14 +25,32 @@ MATCH_MIN = 0.5
 PART_MIN = 0.8
 # …and the parts together resemble the whole better than its best single match by this much.
 GAIN_MIN = 0.05
+# Fewer provisions than this missing at the end are read as removed, not as a text cut short.
+ENDS_EARLY_MIN = 2
 
 
 def diff_versions(old_text: str, old_nodes: Sequence[ArticleNode], old_facts: Sequence[Fact],
                   new_text: str, new_nodes: Sequence[ArticleNode],
                   new_facts: Sequence[Fact]) -> RevisionDiff:
     """Everything that changed from an old version of a document to a new one."""
-    pairs = align_articles(old_nodes, new_nodes, old_text, new_text)
-    return RevisionDiff(tuple(pairs), tuple(fact_changes(pairs, old_facts, new_facts)))
+    pairs, ends_at = ends_early(align_articles(old_nodes, new_nodes, old_text, new_text))
+    return RevisionDiff(tuple(pairs), tuple(fact_changes(pairs, old_facts, new_facts)), ends_at)
+
+
+def ends_early(pairs: list[ArticlePair]) -> tuple[list[ArticlePair], Optional[str]]:
+    """A newer text that stops short of the old one's end (a copy cut off, an excerpt) is not a
+    revision that removed everything after its last provision: when the old version's last
+    provisions, its closing one included, are all missing from the newer text and the newer
+    text has nothing after the last provision they share, those are `not_in_newer`, and the
+    label the newer text ends at is returned."""
+    tail = len(pairs)
+    while tail and pairs[tail - 1].kind == "removed":
+        tail -= 1
+    last_shared = next((p for p in reversed(pairs[:tail]) if p.old and p.new), None)
+    if last_shared is None or len(pairs) - tail < ENDS_EARLY_MIN or pairs[tail - 1] is not last_shared:
+        return pairs, None
+    return ([*pairs[:tail], *(replace(p, kind="not_in_newer") for p in pairs[tail:])],
+            pair_labels(last_shared.new))
 
 
 def align_articles(old_nodes: Sequence[ArticleNode], new_nodes: Sequence[ArticleNode],
@@ -198,7 +216,7 @@ def _in_new_order(pairs: list[ArticlePair], old: Sequence[Provision], new: Seque
 
 
 CHANGE_ORDER: tuple[ChangeKind, ...] = (
-    "modified", "renumbered", "moved", "added", "removed", "split", "merged", "unchanged")
+    "modified", "renumbered", "moved", "added", "removed", "split", "merged", "unchanged", "not_in_newer")
 
 
 def pair_labels(provs: Sequence[Provision]) -> str:
@@ -213,6 +231,8 @@ def describe_pair(pair: ArticlePair) -> str:
         return f"{new} added"
     if pair.kind == "removed":
         return f"{old} removed"
+    if pair.kind == "not_in_newer":
+        return f"{old} not in the newer text (it ends before)"
     if pair.kind == "split":
         return f"{old} split into {new}"
     if pair.kind == "merged":
@@ -223,8 +243,12 @@ def describe_pair(pair: ArticlePair) -> str:
 
 
 def describe_counts(diff: RevisionDiff) -> str:
-    """1 modified, 34 unchanged; 2 fact changes."""
-    parts = [f"{diff.count(kind)} {kind}" for kind in CHANGE_ORDER if diff.count(kind)]
+    """1 modified, 34 unchanged; 2 fact changes. A newer text that ends early says where:
+    3 unchanged, 20 not in the newer text: it ends at 第三条（四）; no fact changes."""
+    parts = [f"{diff.count(kind)} {kind}" for kind in CHANGE_ORDER
+             if diff.count(kind) and kind != "not_in_newer"]
+    if diff.ends_at:
+        parts.append(f"{diff.count('not_in_newer')} not in the newer text: it ends at {diff.ends_at}")
     facts = len(diff.fact_changes)
     fact_part = "no fact changes" if not facts else f"{facts} fact change{'s' if facts > 1 else ''}"
     return f"{', '.join(parts) or 'no provisions'}; {fact_part}"

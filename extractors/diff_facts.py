@@ -40,7 +40,8 @@ def fact_changes(pairs: Sequence[ArticlePair], old_facts: Sequence[Fact],
     """
     out: list[FactChange] = []
     for pair in pairs:
-        if pair.kind in ("unchanged", "renumbered") or (pair.old and pair.new and not pair.ops):
+        # what a newer text cut short does not hold was not removed from the policy
+        if pair.kind in ("unchanged", "renumbered", "not_in_newer") or (pair.old and pair.new and not pair.ops):
             continue
         out += _pair_changes(pair, _placed(pair.old, old_facts), _placed(pair.new, new_facts))
     return out

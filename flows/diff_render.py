@@ -15,7 +15,8 @@ RED, GREEN, YELLOW, CYAN, BOLD, DIM, RESET = (
     "\033[31m", "\033[32m", "\033[33m", "\033[36m", "\033[1m", "\033[2m", "\033[0m")
 STRIKE, UNDERLINE = "\033[9m", "\033[4m"
 KIND_COLOUR = {"added": GREEN, "removed": RED, "changed": YELLOW, "modified": YELLOW,
-               "split": YELLOW, "merged": YELLOW, "moved": CYAN, "renumbered": CYAN, "unchanged": DIM}
+               "split": YELLOW, "merged": YELLOW, "moved": CYAN, "renumbered": CYAN, "unchanged": DIM,
+               "not_in_newer": DIM}
 
 
 def facts_of(pair: ArticlePair, changes) -> list[FactChange]:
@@ -53,7 +54,8 @@ def render_text(rev, colour: bool = False, show_all: bool = False) -> str:
     lines += [f"  {describe_counts(diff)}", ""]
     for pair in diff.pairs:
         facts = facts_of(pair, diff.fact_changes)
-        if pair.kind == "unchanged" and not facts and not show_all:
+        # the counts line says where a newer text cut short ends; its missing tail is no change
+        if pair.kind in ("unchanged", "not_in_newer") and not facts and not show_all:
             continue
         lines.append(paint(describe_pair(pair), BOLD, KIND_COLOUR[pair.kind]))
         lines += [f"    {paint(c.summary, KIND_COLOUR[c.kind])}" for c in facts]
@@ -121,9 +123,10 @@ def revision_json(rev, show_all: bool = False) -> dict:
         "old": _doc(rev.old), "new": _doc(rev.new),
         "summary": describe_counts(diff),
         "counts": {k: diff.count(k) for k in ("unchanged", "modified", "renumbered", "moved", "added",
-                                               "removed", "split", "merged")},
+                                               "removed", "split", "merged", "not_in_newer")},
+        "ends_at": diff.ends_at,
         "fact_changes": [_fact_change(c) for c in diff.fact_changes],
-        "changes": [_pair(p) for p in diff.pairs if show_all or p.kind != "unchanged"],
+        "changes": [_pair(p) for p in diff.pairs if show_all or p.kind not in ("unchanged", "not_in_newer")],
     }
 
 

@@ -15,7 +15,8 @@ def revision_row(rev, old_no: Optional[int], new_no: Optional[int], now: datetim
     return [rev.revision_id, rev.family_id, rev.old.doc_id, rev.new.doc_id, rev.old.doc_key,
             rev.new.doc_key, old_no, new_no, counts["unchanged"], counts["modified"],
             counts["renumbered"], counts["moved"], counts["added"], counts["removed"], counts["split"],
-            counts["merged"], len(diff.fact_changes), describe_counts(diff), now]
+            counts["merged"], len(diff.fact_changes), describe_counts(diff), now, counts["not_in_newer"],
+            diff.ends_at]
 
 
 def change_rows(rev) -> list[list]:

@@ -230,7 +230,8 @@ class ParsedSource:
 
 
 # Revisions: how two versions of a policy differ (extractors/diff.py).
-ChangeKind = Literal["unchanged", "modified", "renumbered", "moved", "added", "removed", "split", "merged"]
+ChangeKind = Literal["unchanged", "modified", "renumbered", "moved", "added", "removed", "split", "merged",
+                     "not_in_newer"]
 FactChangeKind = Literal["added", "removed", "changed"]
 DiffTag = Literal["insert", "delete", "replace"]
 ProvisionKind = Literal["provision", "heading", "preamble", "closing"]
@@ -311,6 +312,7 @@ class RevisionDiff:
     provisions (unchanged ones included) in the new version's order, and the fact changes."""
     pairs: tuple[ArticlePair, ...]
     fact_changes: tuple[FactChange, ...]
+    ends_at: Optional[str] = None  # the label a newer text cut short ends at (its pairs past it: not_in_newer)
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for p in self.pairs if p.kind == kind)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractors import clean, segment, split
-from extractors.diff import align_articles, diff_versions
+from extractors.diff import align_articles, describe_counts, diff_versions
 from extractors.diff_text import char_diff
 from extractors.facts import extract_facts
 from extractors.numerals import int_to_chinese
@@ -201,3 +201,20 @@ def test_char_diff_places_an_insertion_after_the_printed_character_before_it():
     old, new = "生产 能力", "生产服务能力"
     (op,) = char_diff(old, new)
     assert (op.old_start, op.old_end, op.new_start, op.new_end) == (2, 2, 2, 4)
+
+
+def test_a_newer_text_cut_short_ends_early_instead_of_removing_the_rest():
+    # a copy of the Changping draft that stops inside 第六条, as a web page cut off mid-way
+    cut = DRAFT[:DRAFT.index("第七条")]
+    result = diff(DRAFT, cut)
+    assert result.ends_at == "第六条"
+    assert result.count("removed") == 0 and result.count("not_in_newer") >= 10
+    assert facts(result) == []
+    assert "not in the newer text: it ends at 第六条" in describe_counts(result)
+
+
+def test_provisions_removed_at_the_end_of_a_text_that_goes_on_are_removed():
+    # the newer text drops 第十七条 but keeps its closing article: a real removal
+    result = diff(DRAFT, edited(lambda parts: parts.pop(index_of(parts, "第十七条"))))
+    assert result.ends_at is None
+    assert ("removed", ["第十七条"], []) in changes(result)
