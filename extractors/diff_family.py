@@ -54,9 +54,11 @@ def policy_title(title: str) -> str:
 
 
 def version_date(doc: DocumentVersion) -> Optional[date]:
-    """When a version was made: its issue date, else 1 January of its 文号's or title's year."""
-    if doc.issued_date:
-        return doc.issued_date
+    """When a version was made: the later of its issue and effective dates (a revised law
+    reprints its first issue date), else 1 January of its 文号's or title's year."""
+    dated = [d for d in (doc.issued_date, doc.effective_date) if d]
+    if dated:
+        return max(dated)
     m = DOC_NUMBER_YEAR.search(doc.doc_number or "")
     year = next((g for g in m.groups() if g), None) if m else None
     if year is None:

@@ -202,7 +202,8 @@ class RevisionPlan:
 VERSIONS_SQL = """
 select d.doc_id, d.doc_key, d.policy_key, d.title, d.doc_number, d.is_draft, d.issued_date,
        i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents),
-       case when d.doc_id in (select doc_id from policy_versions) then '' else d.text end
+       case when d.doc_id in (select doc_id from policy_versions) then '' else d.text end,
+       d.effective_date
 from documents d join sources s using (source_id) left join issues i using (issue_id)
 order by d.doc_id
 """

@@ -325,7 +325,8 @@ VersionLink = Literal["policy_key", "title", "repeal", "similarity", "rendition"
 class DocumentVersion:
     """What recognising versions needs to know of a catalog document. `published` is its
     gazette issue's date (else None); `text` may be left empty for all but new documents'
-    similarity checks."""
+    similarity checks. A revised law can keep its first issue date: `effective_date` also
+    orders versions."""
     doc_id: str
     doc_key: str
     policy_key: str
@@ -337,6 +338,7 @@ class DocumentVersion:
     ingested: Optional[date]
     preferred: bool
     text: str = ""
+    effective_date: Optional[date] = None
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,10 @@ def version_2023() -> str:
     return text.replace(REPEAL_SENTENCE, "")
 
 
-def doc(doc_id, key, title, number=None, draft=False, issued=None, published=None, text="", preferred=True):
+def doc(doc_id, key, title, number=None, draft=False, issued=None, published=None, text="", preferred=True,
+        effective=None):
     return DocumentVersion(doc_id, key, number or title, title, number, draft, issued, published,
-                           date(2026, 1, 1), preferred, text)
+                           date(2026, 1, 1), preferred, text, effective)
 
 
 @pytest.mark.parametrize("title, bare", [
@@ -55,6 +56,14 @@ def test_versions_by_title_ordered_draft_before_final_and_by_date():
     rows = {v.doc_id: (v.family_id, v.version_no, v.preferred, v.linked_by) for v in policy_families(docs, repeal)}
     assert rows == {"a": ("某区促进医药健康产业发展支持办法", 1, True, None), "b": ("某区促进医药健康产业发展支持办法", 2, True, "title"),
                     "b-pdf": ("某区促进医药健康产业发展支持办法", 2, False, "rendition"), "c": ("某区促进医药健康产业发展支持办法", 3, True, "title")}
+
+
+def test_versions_of_a_law_are_ordered_by_their_effective_dates_not_by_arrival():
+    # 食品安全法 as revised in 2015 reprints the 2009 adoption date first; it arrives first here
+    title = "中华人民共和国食品安全法"
+    docs = [doc("a", "k2015", title, issued=date(2009, 2, 28), effective=date(2015, 10, 1)),
+            doc("b", "k2009", title, issued=date(2009, 2, 28), effective=date(2009, 6, 1))]
+    assert {v.doc_id: v.version_no for v in policy_families(docs)} == {"b": 1, "a": 2}
 
 
 def test_a_repeal_links_a_differently_titled_predecessor_and_orders_it_first():
