@@ -20,6 +20,8 @@ SHARED = ROOT.parent / "shared"
 GOLD_DIR = SHARED / "gold"
 SCORE_PY = SHARED / "eval" / "score.py"
 SAMPLES = ROOT / "data" / "samples"
+CORPUS_GOLD = ROOT / "data" / "corpus" / "gold"
+CORPUS_TEXTS = ROOT / "data" / "corpus" / "texts"
 # A 文号 alone on its line opens a document of a gazette issue (its title block is just above).
 DOC_NUMBER_LINE = regex.compile(r"^[\u4e00-\u9fff]+〔\d{4}〕\s*\d+\s*号$", regex.MULTILINE)
 MARKUP = regex.compile(r"\*\*|\[bookmark: [^\]\n]*\]")
@@ -37,11 +39,12 @@ def score_module() -> ModuleType:
     return module
 
 
-def gold_documents() -> Iterator[tuple[str, dict, str]]:
-    """(gold file name, gold record, the text it labels) for every gold file, by name."""
-    for path in sorted(GOLD_DIR.glob("*.gold.json")):
+def gold_documents(gold_dir: Path = GOLD_DIR, texts: Path = SAMPLES) -> Iterator[tuple[str, dict, str]]:
+    """(gold file name, gold record, the text it labels) for every gold file, by name; the
+    bundled gold by default, the development corpus's with CORPUS_GOLD and CORPUS_TEXTS."""
+    for path in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        yield path.name, gold, document_text(gold["match"])
+        yield path.name, gold, document_text(gold["match"], texts)
 
 
 def minimal_clean(text: str) -> str:
@@ -50,9 +53,9 @@ def minimal_clean(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
-def document_text(match: dict) -> str:
-    """The text a gold file labels: a whole sample, or one document of a gazette issue."""
-    raw = (SAMPLES / match["path"]).read_text(encoding="utf-8")
+def document_text(match: dict, texts: Path = SAMPLES) -> str:
+    """The text a gold file labels: a whole file, or one document of a gazette issue."""
+    raw = (texts / match["path"]).read_text(encoding="utf-8")
     if not match.get("doc_number"):
         return minimal_clean(raw)
     want = "".join(match["doc_number"].split())
