@@ -1,4 +1,4 @@
-"""Stage 4: a document's text → its article tree (章 / 第X条 / 一、 / （一） / 1. / （1）, 附件, tables).
+"""Stage 4: a document's text → its article tree (编 / 章 / 节 / 第X条 / 一、 / （一） / 1. / （1）, 附件, tables).
 
 Label convention: the label is the numbering as printed without its trailing delimiter and
 without inner whitespace — 第一章, 第十五条, 一, （二） or (二) (bracket width as printed), 10,
@@ -11,6 +11,10 @@ everything below it and becomes a sibling; a scheme that is not open nests under
 open node. Numbering is checked per sibling run: a run starts at 1 or continues the previous
 run of the same kind (jjgf-2025-9 numbers its 20 measures across the （一）…（五） groups), and
 every later number is its predecessor + 1; anything else becomes a NumberingWarning.
+
+A law's headings rank above its articles whatever order they come in: 第X编 > 第X章 > 第X节 >
+第X条, so a 节 that follows a chapter's first articles closes them instead of nesting under one.
+An article's unnumbered paragraphs (款) are text of the article.
 """
 from __future__ import annotations
 
@@ -27,7 +31,9 @@ _CN = "零〇一二两三四五六七八九十百"
 # Spaces may stand inside a label ("第 一 条", "（ 一 ）": PDF text and OCR print them).
 _CN_RUN = rf"[{_CN}](?:\s*[{_CN}])*"
 NUMBERED_LINE_PATTERNS: tuple[tuple[ArticleKind, regex.Pattern], ...] = (
+    ("part", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*编(?P<rest>.*)")),
     ("chapter", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*章(?P<rest>.*)")),
+    ("subchapter", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*节(?P<rest>.*)")),
     ("article", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*条(?P<rest>.*)")),
     ("section", regex.compile(rf"(?P<num>[{_CN}]+)\s*、(?P<rest>.*)")),
     ("item", regex.compile(rf"[（(]\s*(?P<num>{_CN_RUN})\s*[）)](?P<rest>.*)")),
@@ -49,6 +55,9 @@ CLOSING_FORMULA = regex.compile(r"特此(?:公告|通知|函告)[。.]?")
 CLOSING_NOTE = regex.compile(r"[（(]注[:：].*")
 SIGNATURE = regex.compile(r"[\p{Han}（）()]{2,40}(?:局|委员会|政府|办公室|办公厅|厅|委|部|中心|院)")
 HEADING_MAX = 30
+# The ranks of a law's headings and articles, outermost first.
+LAW_RANKS: dict[ArticleKind, int] = {"part": 0, "chapter": 1, "subchapter": 2, "article": 3}
+HEADING_KINDS = ("part", "chapter", "subchapter")
 SENTENCE_PUNCT = regex.compile(r"[。；;：:！？]")
 # A first sentence that states a rule is not a title: 京技管发〔2025〕1号 "6. 本措施由…负责解释。",
 # 京技管发〔2025〕5号 "第二十条 科技企业孵化器应严格按照…。" and "第十六条 …负责组织考核评价工作。".
@@ -148,8 +157,11 @@ class _TreeBuilder:
     def _open(self, i: int, found: _Numbered) -> None:
         line = self.lines[i]
         open_kinds = [self.nodes[k].kind for k in self.stack]
-        if found.kind in open_kinds:
-            self._close_to(open_kinds.index(found.kind), self.lines[i - 1].end)
+        rank = LAW_RANKS.get(found.kind)
+        closes = [d for d, kind in enumerate(open_kinds) if kind == found.kind
+                  or (rank is not None and LAW_RANKS.get(kind, -1) >= rank)]
+        if closes:
+            self._close_to(closes[0], self.lines[i - 1].end)
         parent = self.stack[-1] if self.stack else self.container
         self.nodes.append(_Node(found.kind, found.label, found.number,
                                 _heading(found.kind, found.rest), line.start, line.end,
@@ -241,7 +253,7 @@ def _heading(kind: ArticleKind, rest: str) -> Optional[str]:
     rest = rest.strip()
     if not rest:
         return None
-    if kind == "chapter":
+    if kind in HEADING_KINDS:
         return CJK_GAP.sub("", rest)
     head, stop, after = rest.partition("。")
     if stop and after.strip():

@@ -10,6 +10,12 @@ notice that issues a policy (…印发《X》的通知) `title` is X and `notice
 title; `doc_type` is the last word of that title (措施, 意见, 办法, 细则, 公告, 通知, …).
 TOC entries without a document and documents without a TOC entry are added to
 `IssueMeta.warnings`.
+
+A law-style text (办法/条例/规定 published by a 令) carries its promulgation under the title
+(`2021年8月26日 国家市场监督管理总局令第47号公布`, `2021年10月1日 施行`, `（…通过）`) or opens with
+the 令 itself (`中华人民共和国主席令` / `第七十号` / `《X》已由…通过，现予公布…`): those lines are never
+title, the 令 number is the document's `doc_number`, its body the issuer, and the first 公布/发布
+date the issued date.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from typing import Optional
 
 import regex
 
+from extractors.doc_numbers import extract_doc_numbers
 from extractors.issue import DOC_NUMBER, normalize_doc_number, parse_cn_date, parse_issue
 from extractors.lines import TextLine, text_lines
 from schemas.records import CleanText, DocumentSpan, IssueMeta, TocEntry
@@ -40,8 +47,21 @@ TITLE_MAX_LINES = 5
 TITLE_CONTINUES = regex.compile(r"(?:关于|印发|转发|批转|的)")
 QUALIFIER = regex.compile(r"[（(][^（）()]*[）)]$")
 DOC_TYPES = ("办事指南", "细则", "办法", "措施", "意见", "方案", "规划", "计划", "公告", "通告",
-             "通知", "决定", "规定", "条例", "指南", "批复", "函")
+             "通知", "决定", "规定", "条例", "指南", "批复", "函", "法典", "法")
 WHITESPACE = regex.compile(r"\s+")
+_DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+# One clause of a law's promulgation record: a date, who did what, and the act.
+PROMULGATION_CLAUSE = regex.compile(
+    rf"(?:根据|自)?\s*(?P<date>{_DATE})[^。；;]{{0,80}}?(?P<act>公布|发布|施行|实施|通过|修订|修正)")
+PROMULGATION_LINE = regex.compile(
+    rf"[（(]?\s*(?:{PROMULGATION_CLAUSE.pattern}[\s，,、；;]*)+\s*[）)]?")
+PROMULGATED_ACTS = ("公布", "发布")
+# A 令 on its own lines: 中华人民共和国主席令第四十五号, 中华人民共和国国务院令 / 第732号, 主席令（第二十六号）.
+_SERIAL = r"[（(]?\s*第\s*(?:\d{1,5}|[一二三四五六七八九十百千零〇两]{1,8})\s*号\s*[）)]?"
+DECREE_HEAD = regex.compile(rf"\p{{Han}}{{2,32}}令\s*(?:{_SERIAL})?")
+DECREE_SERIAL = regex.compile(_SERIAL)
+# The enacting sentence under a 令: 《中华人民共和国民法典》已由…通过，现予公布，自…起施行。
+ENACTED_TITLE = regex.compile(r"《(?P<title>[^》]{2,60})》[^。]*公布")
 
 
 def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[DocumentSpan]]:
@@ -112,7 +132,8 @@ def _title_start(lines: list[TextLine], number_at: int) -> int:
 def _title_like(text: str) -> bool:
     return ("\t" not in text and len(text) <= TITLE_MAX_CHARS and not BODY_PUNCT.search(text)
             and not DATE_LINE.fullmatch(text) and not DOC_NUMBER.fullmatch(text)
-            and not text.startswith(("(", "（", "-")))
+            and not text.startswith(("(", "（", "-")) and not PROMULGATION_LINE.fullmatch(text)
+            and not DECREE_HEAD.fullmatch(text))
 
 
 def _back_matter(lines: list[TextLine], first: int) -> int:
@@ -125,17 +146,60 @@ def _back_matter(lines: list[TextLine], first: int) -> int:
 def _standalone(text: str, lines: list[TextLine]) -> DocumentSpan:
     """The whole text as one document; its title is the leading title-like lines."""
     first = 1 if ATTACHMENT_MARK.fullmatch(lines[0].text) and len(lines) > 1 else 0
+    decree_end = _decree_end(lines, first)
     end = first
     while end < len(lines) and end - first < TITLE_MAX_LINES and _title_like(lines[end].text) \
             and not DRAFT_MARK.fullmatch(lines[end].text) and not _numbered(lines[end].text):
         end += 1
     number_at = end if end < len(lines) and DOC_NUMBER.fullmatch(lines[end].text) else None
     span = _describe(text, 1, lines, number_at, None, title_lines=(first, max(end, first + 1)))
+    law_lines = lines[first:decree_end] if decree_end > first else lines[end:_promulgation_end(lines, end)]
+    if law_lines:
+        span = _as_law(span, lines, law_lines, enacted_from=decree_end if decree_end > first else None)
     return replace(span, char_start=0, char_end=len(text), text=text)
 
 
+def _decree_end(lines: list[TextLine], first: int) -> int:
+    """End of a 令 that opens the text (X令第N号, or X令 over 第N号); `first` if there is none."""
+    if first < len(lines) and DECREE_HEAD.fullmatch(lines[first].text):
+        if extract_doc_numbers(lines[first].text):
+            return first + 1
+        if first + 1 < len(lines) and DECREE_SERIAL.fullmatch(lines[first + 1].text):
+            return first + 2
+    return first
+
+
+def _promulgation_end(lines: list[TextLine], start: int) -> int:
+    """End of the promulgation lines (令…公布, …施行, …通过, 根据…修订) that start at `start`."""
+    end = start
+    while end < len(lines) and (PROMULGATION_LINE.fullmatch(lines[end].text)
+                                or DECREE_HEAD.fullmatch(lines[end].text)):
+        end += 1
+    return end
+
+
+def _as_law(span: DocumentSpan, lines: list[TextLine], law_lines: list[TextLine],
+            enacted_from: Optional[int]) -> DocumentSpan:
+    """A law's 令 number, body and 公布 date from its promulgation or decree lines; a text that
+    opens with its 令 takes its title from the enacting sentence and its date from the signature."""
+    record = "".join(WHITESPACE.sub("", ln.text) for ln in law_lines)
+    decrees = [f.value_text for f in extract_doc_numbers(record) if "令" in (f.value_text or "")]
+    issued = next((parse_cn_date(m["date"]) for m in PROMULGATION_CLAUSE.finditer(record)
+                   if m["act"] in PROMULGATED_ACTS), None)
+    title = span.title
+    if enacted_from is not None and enacted_from < len(lines):
+        enacted = ENACTED_TITLE.search(lines[enacted_from].text)
+        title = enacted["title"] if enacted else title
+        issued = issued or _signature(lines, enacted_from + 1)[1]
+    if not decrees:
+        return replace(span, title=title, doc_type=doc_type(title), issued_date=issued or span.issued_date)
+    number = decrees[0]
+    return replace(span, title=title, doc_type=doc_type(title), doc_number=number,
+                   issuer=number[:number.index("令")], issued_date=issued or span.issued_date)
+
+
 def _numbered(text: str) -> bool:
-    return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[章条]|[一二三四五六七八九十]+、)", text))
+    return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[编章节条]|[一二三四五六七八九十]+、)", text))
 
 
 def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[int],

@@ -21,7 +21,9 @@ CapScope = Literal[
     "per_application", "total",
 ]
 RelationKind = Literal["repeals", "cites", "quotes", "revises"]
-ArticleKind = Literal["chapter", "article", "section", "item", "subitem", "point", "attachment", "table"]
+# part 第X编 > chapter 第X章 > subchapter 第X节 > article 第X条 (a code's 编 and a chapter's 节).
+ArticleKind = Literal["part", "chapter", "subchapter", "article", "section", "item", "subitem", "point",
+                      "attachment", "table"]
 
 
 @dataclass(frozen=True)
