@@ -16,6 +16,7 @@ from typing import Sequence, Union
 
 import regex
 
+from extractors.web_chrome import without_web_chrome
 from schemas.records import CleanText, PdfLine, PdfPage
 
 BOOKMARK = regex.compile(r"\[bookmark: [^\]\n]*\]")
@@ -53,7 +54,8 @@ HAN = regex.compile(r"\p{Han}")
 
 def clean_text_source(text: str, blank_line_paragraphs: bool | None = None) -> CleanText:
     """Clean a decoded text file: paragraph style detected (unless given: a file read in parts
-    keeps the style of its first part), markup removed, page breaks healed."""
+    keeps the style of its first part), markup removed, a web page's chrome at the head and
+    tail left out (`extractors.web_chrome`), page breaks healed."""
     lines = [line.rstrip() for line in strip_markup(text).splitlines()]
     if blank_line_paragraphs is None:
         blank_line_paragraphs = uses_blank_line_paragraphs(lines)
@@ -61,7 +63,7 @@ def clean_text_source(text: str, blank_line_paragraphs: bool | None = None) -> C
         paragraphs = paragraphs_from_blocks(lines)
     else:
         paragraphs = [clean_line(line) for line in lines if line.strip()]
-    return CleanText(text="\n".join(heal_page_breaks(paragraphs)))
+    return CleanText(text="\n".join(heal_page_breaks(without_web_chrome(paragraphs))))
 
 
 def strip_markup(text: str) -> str:

@@ -14,7 +14,8 @@ every later number is its predecessor + 1; anything else becomes a NumberingWarn
 
 A law's headings rank above its articles whatever order they come in: 第X编 > 第X章 > 第X节 >
 第X条, so a 节 that follows a chapter's first articles closes them instead of nesting under one.
-An article's unnumbered paragraphs (款) are text of the article.
+An article's unnumbered paragraphs (款) are text of the article. A 目录 listing the headings
+before the body is no node.
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ ZONE_NAME = regex.compile(r"\d+[A-Za-z]\p{Han}")
 LIST_MARKER = regex.compile(r"-\s+")
 ATTACHMENT_HEAD = regex.compile(r"附件\s*(?P<num>\d{0,2})\s*")
 ATTACHMENT_LIST = regex.compile(r"附件\s*[:：].*")
+# A law's table of contents: 目录 over its 编/章/节 headings, which then start over (第一章 again).
+TOC_HEAD = regex.compile(r"目\s*录")
 ATTACHMENT_LIST_MORE = regex.compile(r"(?P<num>[1-9]\d?)[.．、]\s*\S.*")
 CLOSING_DATE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 CLOSING_FORMULA = regex.compile(r"特此(?:公告|通知|函告)[。.]?")
@@ -147,6 +150,8 @@ class _TreeBuilder:
             return i + 1
         if started and ATTACHMENT_LIST.fullmatch(body):
             return self._attachment_list(i)
+        if TOC_HEAD.fullmatch(body):
+            return self._past_toc(i)
         found = _numbered(body)
         if found and found.kind == "subitem":
             found = self._resolve_subitem(found)
@@ -191,6 +196,21 @@ class _TreeBuilder:
                         f"({found.label}、) between Chinese-numbered sections"))
             return replace(found, kind="section")
         return found
+
+    def _past_toc(self, i: int) -> int:
+        """The line after a 目录 whose heading lines are followed by the first of them again;
+        the line after 目录 itself when what follows is not such a list."""
+        listed = []
+        j = i + 1
+        while j < len(self.lines):
+            found = _numbered(self.lines[j].text)
+            if not found or found.kind not in HEADING_KINDS:
+                break
+            if listed and found.label == listed[0]:
+                return j
+            listed.append(found.label)
+            j += 1
+        return i + 1
 
     def _attachment(self, i: int, num: str) -> None:
         line = self.lines[i]

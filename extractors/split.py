@@ -57,11 +57,16 @@ PROMULGATION_LINE = regex.compile(
     rf"[（(]?\s*(?:{PROMULGATION_CLAUSE.pattern}[\s，,、；;]*)+\s*[）)]?")
 PROMULGATED_ACTS = ("公布", "发布")
 # A 令 on its own lines: 中华人民共和国主席令第四十五号, 中华人民共和国国务院令 / 第732号, 主席令（第二十六号）.
-_SERIAL = r"[（(]?\s*第\s*(?:\d{1,5}|[一二三四五六七八九十百千零〇两]{1,8})\s*号\s*[）)]?"
+_SERIAL = r"[（(]?\s*(?:[一二三四五六七八九十]{1,3}届\s*)?第\s*(?:\d{1,5}|[一二三四五六七八九十百千零〇两]{1,8})\s*号\s*[）)]?"
 DECREE_HEAD = regex.compile(rf"\p{{Han}}{{2,32}}令\s*(?:{_SERIAL})?")
 DECREE_SERIAL = regex.compile(_SERIAL)
-# The enacting sentence under a 令: 《中华人民共和国民法典》已由…通过，现予公布，自…起施行。
-ENACTED_TITLE = regex.compile(r"《(?P<title>[^》]{2,60})》[^。]*公布")
+# The enacting sentence under a 令: 《中华人民共和国民法典》已由…通过，现予公布，自…起施行 /
+# 现发布《国务院行政机构设置和编制管理条例》; its first 《》 is the law's title.
+ENACTING = regex.compile(r"现予?(?:公布|发布)|现将.{0,40}公布|予以公布")
+ENACTED_TITLE = regex.compile(r"《(?P<title>[^》]{2,60})》")
+TOC_HEAD = regex.compile(r"目\s*录")
+# The 令 and promulgation lines sit between the title and the first chapter or article.
+LAW_HEAD_MAX_LINES = 16
 
 
 def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[DocumentSpan]]:
@@ -146,56 +151,53 @@ def _back_matter(lines: list[TextLine], first: int) -> int:
 def _standalone(text: str, lines: list[TextLine]) -> DocumentSpan:
     """The whole text as one document; its title is the leading title-like lines."""
     first = 1 if ATTACHMENT_MARK.fullmatch(lines[0].text) and len(lines) > 1 else 0
-    decree_end = _decree_end(lines, first)
-    end = first
-    while end < len(lines) and end - first < TITLE_MAX_LINES and _title_like(lines[end].text) \
-            and not DRAFT_MARK.fullmatch(lines[end].text) and not _numbered(lines[end].text):
-        end += 1
+    end = _title_end(lines, first)
     number_at = end if end < len(lines) and DOC_NUMBER.fullmatch(lines[end].text) else None
     span = _describe(text, 1, lines, number_at, None, title_lines=(first, max(end, first + 1)))
-    law_lines = lines[first:decree_end] if decree_end > first else lines[end:_promulgation_end(lines, end)]
-    if law_lines:
-        span = _as_law(span, lines, law_lines, enacted_from=decree_end if decree_end > first else None)
-    return replace(span, char_start=0, char_end=len(text), text=text)
+    return replace(_with_law_head(span, lines, first, end), char_start=0, char_end=len(text), text=text)
 
 
-def _decree_end(lines: list[TextLine], first: int) -> int:
-    """End of a 令 that opens the text (X令第N号, or X令 over 第N号); `first` if there is none."""
-    if first < len(lines) and DECREE_HEAD.fullmatch(lines[first].text):
-        if extract_doc_numbers(lines[first].text):
-            return first + 1
-        if first + 1 < len(lines) and DECREE_SERIAL.fullmatch(lines[first + 1].text):
-            return first + 2
-    return first
-
-
-def _promulgation_end(lines: list[TextLine], start: int) -> int:
-    """End of the promulgation lines (令…公布, …施行, …通过, 根据…修订) that start at `start`."""
-    end = start
-    while end < len(lines) and (PROMULGATION_LINE.fullmatch(lines[end].text)
-                                or DECREE_HEAD.fullmatch(lines[end].text)):
+def _title_end(lines: list[TextLine], first: int) -> int:
+    """End of the title lines from `first`: title-like lines, up to the one that completes a
+    title (…办法, …条例, …法) unless the next line continues it (的通知, 印发…)."""
+    end, title = first, ""
+    while end < len(lines) and end - first < TITLE_MAX_LINES:
+        line = lines[end].text
+        if not _title_like(line) or DRAFT_MARK.fullmatch(line) or _numbered(line):
+            break
+        if title and doc_type(title) and line != lines[end - 1].text and not TITLE_CONTINUES.match(line):
+            break
+        title = title if end > first and line == lines[end - 1].text else title + line
         end += 1
     return end
 
 
-def _as_law(span: DocumentSpan, lines: list[TextLine], law_lines: list[TextLine],
-            enacted_from: Optional[int]) -> DocumentSpan:
-    """A law's 令 number, body and 公布 date from its promulgation or decree lines; a text that
-    opens with its 令 takes its title from the enacting sentence and its date from the signature."""
-    record = "".join(WHITESPACE.sub("", ln.text) for ln in law_lines)
-    decrees = [f.value_text for f in extract_doc_numbers(record) if "令" in (f.value_text or "")]
-    issued = next((parse_cn_date(m["date"]) for m in PROMULGATION_CLAUSE.finditer(record)
+def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: int) -> DocumentSpan:
+    """A law's 令 number, its body as issuer and its 公布 date, from the 令 and promulgation lines
+    between the title and the first chapter or article; a text that opens with its 令 takes its
+    title from the enacting sentence (《X》…现予公布)."""
+    stop = min(len(lines), first + LAW_HEAD_MAX_LINES)
+    stop = next((i for i in range(first, stop) if _numbered(lines[i].text)
+                 or TOC_HEAD.fullmatch(lines[i].text)), stop)
+    head = lines[max(end, first):stop]
+    record = [ln.text for k, ln in enumerate(head) if PROMULGATION_LINE.fullmatch(ln.text)
+              or DECREE_HEAD.fullmatch(ln.text)
+              or (k and DECREE_SERIAL.fullmatch(ln.text) and DECREE_HEAD.fullmatch(head[k - 1].text))]
+    if not record:
+        return span
+    joined = WHITESPACE.sub("", "".join(record))
+    decrees = [f.value_text for f in extract_doc_numbers(joined) if "令" in (f.value_text or "")]
+    issued = next((parse_cn_date(m["date"]) for text in record for m in PROMULGATION_CLAUSE.finditer(text)
                    if m["act"] in PROMULGATED_ACTS), None)
     title = span.title
-    if enacted_from is not None and enacted_from < len(lines):
-        enacted = ENACTED_TITLE.search(lines[enacted_from].text)
+    if end == first:
+        enacted = next((m for ln in head if ENACTING.search(ln.text)
+                        for m in [ENACTED_TITLE.search(ln.text)] if m), None)
         title = enacted["title"] if enacted else title
-        issued = issued or _signature(lines, enacted_from + 1)[1]
-    if not decrees:
-        return replace(span, title=title, doc_type=doc_type(title), issued_date=issued or span.issued_date)
-    number = decrees[0]
-    return replace(span, title=title, doc_type=doc_type(title), doc_number=number,
-                   issuer=number[:number.index("令")], issued_date=issued or span.issued_date)
+    number = decrees[0] if decrees else span.doc_number
+    issuer = number[:number.index("令")] if decrees else span.issuer
+    return replace(span, title=title, doc_type=doc_type(title), doc_number=number, issuer=issuer,
+                   issued_date=issued or span.issued_date)
 
 
 def _numbered(text: str) -> bool:
@@ -206,7 +208,10 @@ def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[in
               toc: Optional[TocEntry], title_lines: Optional[tuple[int, int]] = None) -> DocumentSpan:
     """A DocumentSpan from a document's lines; the title is lines[:number_at] by default."""
     head_from, head_to = title_lines or (0, number_at)
-    own_title = WHITESPACE.sub("", "".join(ln.text for ln in lines[head_from:head_to]))
+    title_lines = lines[head_from:head_to]
+    # A web page prints its headline over the title: a line repeating the one above is said once.
+    own_title = WHITESPACE.sub("", "".join(ln.text for k, ln in enumerate(title_lines)
+                                           if not k or ln.text != title_lines[k - 1].text))
     after_head = (number_at if number_at is not None else head_to - 1) + 1
     is_draft = bool(DRAFT_MARK.search(own_title)) or (
         after_head < len(lines) and bool(DRAFT_MARK.fullmatch(lines[after_head].text)))
