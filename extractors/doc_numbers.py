@@ -21,8 +21,9 @@ MAX_CODE_CHARS = 16
 YEAR_SERIAL_PATTERN = regex.compile(
     rf"[〔\[(【]{SP}(?P<year>(?:19|20)\d{{2}}){SP}[〕\])】]{SP}(?:第{SP})?(?P<serial>\d{{1,5}}){SP}号"
 )
-# 国务院令第427号 / 北京市人民政府令第312号 / 中华人民共和国主席令第十号: numbered without a year.
-DECREE_PATTERN = regex.compile(rf"令{SP}第{SP}(?P<serial>\d{{1,5}}|[一二三四五六七八九十百千零〇两]{{1,8}}){SP}号")
+# 国务院令第427号 / 北京市人民政府令第312号 / 中华人民共和国主席令第十号: numbered without a year;
+# old municipal decrees leave out 第 (济南市人民政府令19号).
+DECREE_PATTERN = regex.compile(rf"令{SP}(?:第{SP})?(?P<serial>\d{{1,5}}|[一二三四五六七八九十百千零〇两]{{1,8}}){SP}号")
 MAX_DECREE_BODY_CHARS = 32
 DECREE_BODY_BEFORE = regex.compile(rf"\p{{Han}}{{2,{MAX_DECREE_BODY_CHARS}}}$")
 # What ends the sentence before a decree's body: a date (2021年8月26日国家市场监督管理总局令),
@@ -34,6 +35,7 @@ DECREE_BODY_AFTER = regex.compile(r"^.*(?:[年月日的]|公布|发布|修订|�
 DECREE_LEAD_WORDS = regex.compile(r"(?:原|以|经(?!济)|由|根据|依据|按照|依照|参照|见|及|与|和|或|号|并|即|将|于|在|是|为)+")
 # A decree's body is an organ: 国务院, 主席, …部, …委员会, …总局, 海关总署, 中国人民银行, …人民政府.
 DECREE_BODY_END = regex.compile(r"(?:院|主席|部|委员会|委|局|署|银行|政府|厅|办公室|会)$")
+WHITESPACE = regex.compile(r"\s+")
 CODE_BEFORE = regex.compile(rf"[\u4e00-\u9fff]{{1,{MAX_CODE_CHARS}}}{SP}$")
 # A code never starts with these: the words before a 文号 in running text.
 CODE_LEAD_WORDS = regex.compile(r"^.*(?:根据|依据|按照|印发|转发|关于|和|及|与|的|见|号|年|以)")
@@ -54,7 +56,7 @@ def extract_doc_numbers(text: str) -> list[Fact]:
     for m in DECREE_PATTERN.finditer(folded):
         body = decree_body_start(folded, m.start())
         if body is not None:
-            value = f"{folded[body:m.start()].rstrip(' ')}令第{m.group('serial')}号"
+            value = WHITESPACE.sub("", folded[body:m.end()])
             facts.append(_fact(text, body, m.end(), value))
     return sorted(facts, key=lambda f: f.char_start)
 

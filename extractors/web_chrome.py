@@ -18,10 +18,10 @@ TRADITIONAL = str.maketrans("來發時間閱讀瀏覽當頁關閉點擊號編輯
 SENTENCE_END = regex.compile(r"[。；;！!？?]")
 NUMBERED = regex.compile(r"第[一二三四五六七八九十百零〇两]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]")
 CHROME_MAX_CHARS = 120
-BREADCRUMB_SEPARATORS = regex.compile(r"\s*[>＞»›→]\s*")
+BREADCRUMB_SEPARATORS = regex.compile(r"\s*[>＞»›→|｜]\s*|\s+[-–—]\s+")
 BREADCRUMB_PART_MAX = 16
 # 当前位置：首页 > … and the bare lead-in on a line of its own.
-NAVIGATION_LEAD = regex.compile(r"^(?:当前位置|您的位置|您现在的位置(?:是)?|现在位置|所在位置|位置)\s*[:：]?\s*")
+NAVIGATION_LEAD = regex.compile(r"^(?:当前位置|您(?:当前|现在)?的位置(?:是)?|现在位置|所在位置|位置)\s*[:：]?\s*")
 NAVIGATION_WORDS = regex.compile(r"首页|主页|正文|网易号|返回")
 # Widget words that make up a line with separators and brackets only.
 WIDGETS = regex.compile(
@@ -33,8 +33,8 @@ WIDGET_RESIDUE = regex.compile(r"[\s|｜/【】\[\]()（）·•:：-]*")
 # Page metadata: label：value pairs, at least one of them the site's (来源, 作者, 浏览, 阅读).
 META_LABEL = regex.compile(
     r"(?:信息来源|文章来源|来源|发布时间|发布日期|更新时间|时间|日期|作者|责任编辑|编辑|浏览量|浏览次数|浏览"
-    r"|阅读量|阅读|点击量|点击数|点击|访问量)\s*[:：]")
-SITE_META_LABEL = regex.compile(r"来源|作者|编辑|浏览|阅读|点击|访问量|更新时间")
+    r"|阅读量|阅读|点击量|点击数|点击|访问量|分类)\s*[:：]")
+SITE_META_LABEL = regex.compile(r"来源|作者|编辑|浏览|阅读|点击|访问量|更新时间|分类")
 LEADING_TIMESTAMP = regex.compile(
     r"^\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*")
 # A site's footer.

@@ -282,3 +282,75 @@ def test_labels_with_spaces_inside_as_pdf_and_ocr_print_them():
         ("chapter", "第一章", 1), ("article", "第一条", 1), ("item", "（一）", 1), ("item", "（二）", 2),
         ("article", "第二条", 2)]
     assert tree.warnings == ()
+
+
+# LawRefBook/Laws 部门规章/市场监督管理总局/医疗器械注册与备案管理办法(2021-08-26).md: chapters with
+# and without 节 (articles shortened after their first clause).
+DEVICE_REGISTRATION = "\n".join([
+    "第二章 基本要求",
+    "第二十三条 医疗器械专业技术机构根据工作需要建立专家咨询制度。",
+    "第三章 医疗器械注册",
+    "第一节 产品研制",
+    "第二十四条 医疗器械研制应当遵循风险管理原则。",
+    "第二十五条 从事医疗器械产品研制实验活动，应当符合我国相关法律、法规和强制性标准等的要求。",
+    "第二节 临床评价",
+    "第三十三条 除本办法第三十四条规定情形外，医疗器械产品注册、备案，应当进行临床评价。",
+    "医疗器械临床评价是指采用科学合理的方法对临床数据进行分析、评价。",
+    "第三十四条 有下列情形之一的，可以免于进行临床评价：",
+    "（一）工作机理明确、设计定型，生产工艺成熟的；",
+    "（二）其他通过非临床评价能够证明该医疗器械安全、有效的。",
+    "第六章 医疗器械备案",
+    "第八十六条 第一类医疗器械生产前，应当进行产品备案。",
+])
+
+
+def paths(tree):
+    by_seq = {n.seq: n for n in tree.nodes}
+
+    def path(node):
+        return path(by_seq[node.parent_seq]) + [node.label] if node.parent_seq is not None else [node.label]
+    return {n.label: "/".join(path(n)) for n in tree.nodes}
+
+
+def test_subchapters_between_chapters_and_articles():
+    tree = article_tree(DEVICE_REGISTRATION)
+    found = paths(tree)
+    assert found["第二十三条"] == "第二章/第二十三条"
+    assert found["第二十四条"] == "第三章/第一节/第二十四条"
+    assert found["第三十四条"] == "第三章/第二节/第三十四条"
+    assert found["（二）"] == "第三章/第二节/第三十四条/（二）"
+    assert found["第八十六条"] == "第六章/第八十六条"
+    assert [(n.kind, n.heading) for n in tree.nodes if n.kind == "subchapter"] == [
+        ("subchapter", "产品研制"), ("subchapter", "临床评价")]
+    # 款: the second paragraph of 第三十三条 is its text, not a node.
+    article = find(tree, "第三十三条")
+    assert article.text.endswith("医疗器械临床评价是指采用科学合理的方法对临床数据进行分析、评价。")
+    assert [n.label for n in children(tree)] == ["第二章", "第三章", "第六章"]
+
+
+def test_parts_above_chapters():
+    # 中华人民共和国民法典 (articles shortened): 第一编 总则 / 第一章 基本规定, later 第二编 物权 with its
+    # 第一分编, which is no level of the tree.
+    tree = article_tree("\n".join([
+        "第一编 总则", "第一章 基本规定", "第一条 为了保护民事主体的合法权益，制定本法。",
+        "第二编 物权", "第一分编 通则", "第一章 一般规定", "第二百零五条 本编调整因物的归属和利用产生的民事关系。"]))
+    found = paths(tree)
+    assert found["第一条"] == "第一编/第一章/第一条"
+    assert found["第二百零五条"] == "第二编/第一章/第二百零五条"
+    assert [(n.kind, n.heading) for n in children(tree)] == [("part", "总则"), ("part", "物权")]
+
+
+@pytest.mark.parametrize("toc", [
+    # http://law633.infoeach.com/view-NjMzfDE1Mw==.html (中华人民共和国国家通用语言文字法)
+    ["目录", "第一章 总则", "第二章 国家通用语言文字的使用", "第三章 管理和监督", "第四章 附则"],
+    # https://www.ivcon.net/post/14589.html (北京市突发公共卫生事件应急条例): 目录 twice, 节 listed.
+    ["目录", "目录", "第一章总则", "第二章应急准备", "第三章监测预警", "第四章应急处置", "第一节应对措施",
+     "第二节四方责任", "第三节监督实施", "第五章应急保障", "第六章法律责任", "第七章补充规定"],
+])
+def test_table_of_contents_is_no_node(toc):
+    body = ["第一章 总则", "第一条 为推动国家通用语言文字的规范化、标准化及其健康发展，根据宪法，制定本法。",
+            "第二章 国家通用语言文字的使用", "第九条 国家机关以普通话和规范汉字为公务用语用字。"]
+    tree = article_tree("\n".join(toc + body))
+    assert [(n.kind, n.label) for n in tree.nodes] == [
+        ("chapter", "第一章"), ("article", "第一条"), ("chapter", "第二章"), ("article", "第九条")]
+    assert tree.nodes[0].text.startswith("第一章 总则\n第一条")

@@ -200,3 +200,91 @@ def test_normalize_doc_number(printed, normal):
 ])
 def test_doc_type(title, kind):
     assert doc_type(title) == kind
+
+
+CORPUS_TEXTS = SAMPLES.parent / "corpus" / "texts"
+
+# A 部门规章's header as LawRefBook/Laws stores it (部门规章/市场监督管理总局/
+# 医疗器械注册与备案管理办法(2021-08-26).md, markdown marks and blank lines left out).
+DEVICE_REGISTRATION_HEAD = "\n".join([
+    "医疗器械注册与备案管理办法",
+    "2021年8月26日 国家市场监督管理总局令第47号公布",
+    "2021年10月1日 施行",
+    "第一章 总 则",
+    "第一条 为了规范医疗器械注册与备案行为，保证医疗器械的安全、有效和质量可控，根据《医疗器械监督管理条例》，制定本办法。",
+])
+
+
+@pytest.mark.parametrize("name,title,number,issuer,issued", [
+    ("nat-samr-order-56-2022-price-marking.txt", "明码标价和禁止价格欺诈规定",
+     "国家市场监督管理总局令第56号", "国家市场监督管理总局", date(2022, 4, 14)),
+    ("nat-mss-order-2-2022-reporting-rewards.txt", "公民举报危害国家安全行为奖励办法",
+     "中华人民共和国国家安全部令第2号", "中华人民共和国国家安全部", date(2022, 6, 6)),
+    ("nat-saic-order-73-2015-consumer-rights-penalties.txt", "侵害消费者权益行为处罚办法",
+     "国家工商行政管理总局令第73号", "国家工商行政管理总局", date(2015, 1, 5)),
+])
+def test_promulgation_lines_are_not_title(name, title, number, issuer, issued):
+    # The title used to run on into `2022年4月14日国家市场监督管理总局令第56号公布2022年7月1日施行`.
+    _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
+    assert (span.title, span.doc_number, span.issuer, span.issued_date) == (title, number, issuer, issued)
+
+
+def test_promulgation_lines_of_a_rule_with_chapters():
+    _, [span] = split_documents(CleanText(DEVICE_REGISTRATION_HEAD))
+    assert (span.title, span.doc_number, span.issuer, span.issued_date, span.doc_type) == (
+        "医疗器械注册与备案管理办法", "国家市场监督管理总局令第47号", "国家市场监督管理总局",
+        date(2021, 8, 26), "办法")
+
+
+# A law as a web page prints it (http://law633.infoeach.com/view-NjMzfDE1Mw==.html, the site's
+# chrome already left out by the cleaner): the title twice, the enacting body, the 主席令 with
+# its enacting sentence and signature, the title again, the promulgation record, a 目录.
+LANGUAGE_LAW_PAGE = "\n".join([
+    "中华人民共和国国家通用语言文字法",
+    "中华人民共和国国家通用语言文字法",
+    "全国人民代表大会常务委员会",
+    "中华人民共和国主席令(九届第37号)",
+    "《中华人民共和国国家通用语言文字法》已由中华人民共和国第九届全国人民代表大会常务委员会第十八次会议于2000年10月31日通过,现予公布,自2001年1月1日起施行。",
+    "中华人民共和国主席 江泽民",
+    "2000年10月31日",
+    "中华人民共和国国家通用语言文字法",
+    "(2000年10月31日第九届全国人民代表大会常务委员会第十八次会议通过 2000年10月31日中华人民共和国主席令第三十七号公布 自2001年1月1日起施行)",
+    "目录",
+    "第一章 总则",
+    "第二章 国家通用语言文字的使用",
+    "第一章 总则",
+    "第一条 为推动国家通用语言文字的规范化、标准化及其健康发展,使国家通用语言文字在社会生活中更好地发挥作用,促进各民族、各地区经济文化交流,根据宪法,制定本法。",
+])
+# A regulation as http://law604.infoeach.com/view-NjA0fDI2NA==.html prints it: the 国务院令 on two
+# lines under the title, and only the signature's date.
+ORGANISATION_REGULATION_PAGE = "\n".join([
+    "国务院行政机构设置和编制管理条例",
+    "国务院",
+    "国务院行政机构设置和编制管理条例",
+    "中华人民共和国国务院令",
+    "第227号",
+    "现发布《国务院行政机构设置和编制管理条例》,自发布之日起施行。",
+    "总理李鹏",
+    "1997年8月3日",
+    "第一章总则",
+    "第一条为了规范国务院行政机构的设置,加强编制管理,提高行政效率,根据宪法和国务院组织法,制定本条例。",
+])
+
+
+@pytest.mark.parametrize("text,title,number,issuer,issued", [
+    (LANGUAGE_LAW_PAGE, "中华人民共和国国家通用语言文字法", "中华人民共和国主席令第三十七号",
+     "中华人民共和国主席", date(2000, 10, 31)),
+    (ORGANISATION_REGULATION_PAGE, "国务院行政机构设置和编制管理条例", "中华人民共和国国务院令第227号",
+     "中华人民共和国国务院", date(1997, 8, 3)),
+])
+def test_decree_lines_between_title_and_body(text, title, number, issuer, issued):
+    _, [span] = split_documents(CleanText(text))
+    assert (span.title, span.doc_number, span.issuer, span.issued_date) == (title, number, issuer, issued)
+
+
+def test_text_that_opens_with_its_decree_takes_the_enacted_title():
+    # The same page without its headline: the 令 comes first, the title is the enacted 《》.
+    text = "\n".join(ORGANISATION_REGULATION_PAGE.split("\n")[3:])
+    _, [span] = split_documents(CleanText(text))
+    assert (span.title, span.doc_number, span.issued_date, span.doc_type) == (
+        "国务院行政机构设置和编制管理条例", "中华人民共和国国务院令第227号", date(1997, 8, 3), "条例")
