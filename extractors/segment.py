@@ -31,11 +31,13 @@ from schemas.records import ArticleKind, ArticleNode, ArticleTree, NumberingWarn
 _CN = "零〇一二两三四五六七八九十百"
 # Spaces may stand inside a label ("第 一 条", "（ 一 ）": PDF text and OCR print them).
 _CN_RUN = rf"[{_CN}](?:\s*[{_CN}])*"
+# 中共柳河县委 柳河县人民政府 numbers its articles in digits, spaced as its PDF prints them: 第 2 3 条.
+_LAW_NUM = rf"(?:{_CN_RUN}|[1-9](?:\s*\d){{0,3}})"
 NUMBERED_LINE_PATTERNS: tuple[tuple[ArticleKind, regex.Pattern], ...] = (
-    ("part", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*编(?P<rest>.*)")),
-    ("chapter", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*章(?P<rest>.*)")),
-    ("subchapter", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*节(?P<rest>.*)")),
-    ("article", regex.compile(rf"第\s*(?P<num>{_CN_RUN})\s*条(?P<rest>.*)")),
+    ("part", regex.compile(rf"第\s*(?P<num>{_LAW_NUM})\s*编(?P<rest>.*)")),
+    ("chapter", regex.compile(rf"第\s*(?P<num>{_LAW_NUM})\s*章(?P<rest>.*)")),
+    ("subchapter", regex.compile(rf"第\s*(?P<num>{_LAW_NUM})\s*节(?P<rest>.*)")),
+    ("article", regex.compile(rf"第\s*(?P<num>{_LAW_NUM})\s*条(?P<rest>.*)")),
     ("section", regex.compile(rf"(?P<num>[{_CN}]+)\s*、(?P<rest>.*)")),
     ("item", regex.compile(rf"[（(]\s*(?P<num>{_CN_RUN})\s*[）)](?P<rest>.*)")),
     # 1. 1、 1． — at most two digits, so never the year in "2025."; 1.5亿元 see DECIMAL_LIKE.

@@ -32,7 +32,8 @@ from schemas.records import CleanText, DocumentSpan, IssueMeta, TocEntry
 
 BACK_MATTER = regex.compile(r"政府公报查询方式|《[^》]{2,30}公报》简介|政府公报网络版")
 ISSUING_NOTICE = regex.compile(
-    r"(?P<issuer>.*?)(?:关于)?(?:印发|转发|发布|颁布)《(?P<policy>[^》]+)》的(?:通知|通告|公告|决定)")
+    r"(?P<issuer>.*?)(?:关于)?(?:(?:印发|转发|发布|颁布)《(?P<policy>[^》]+)》|(?:印发|转发)(?P<bare>[^《》]+?))"
+    r"的(?:通知|通告|公告|决定)")
 TITLE_ISSUER = regex.compile(
     r"(?P<issuer>\p{Han}{2,30}?(?:委员会|人民政府|办公厅|办公室|局|厅|委|部|院|中心))关于")
 DATE_LINE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -65,6 +66,7 @@ DECREE_SERIAL = regex.compile(_SERIAL)
 ENACTING = regex.compile(r"现予?(?:公布|发布)|现将.{0,40}公布|予以公布")
 ENACTED_TITLE = regex.compile(r"《(?P<title>[^》]{2,60})》")
 TOC_HEAD = regex.compile(r"目\s*录")
+BRACKETED_DATE = regex.compile(rf"[（(]\s*{_DATE}\s*[）)]")
 # The 令 and promulgation lines sit between the title and the first chapter or article.
 LAW_HEAD_MAX_LINES = 16
 
@@ -151,9 +153,16 @@ def _back_matter(lines: list[TextLine], first: int) -> int:
 def _standalone(text: str, lines: list[TextLine]) -> DocumentSpan:
     """The whole text as one document; its title is the leading title-like lines."""
     first = 1 if ATTACHMENT_MARK.fullmatch(lines[0].text) and len(lines) > 1 else 0
+    # 穗府办规〔2021〕19号 prints its 文号 above the title.
+    number_at = first if first + 1 < len(lines) and DOC_NUMBER.fullmatch(lines[first].text) else None
+    first += number_at is not None
     end = _title_end(lines, first)
-    number_at = end if end < len(lines) and DOC_NUMBER.fullmatch(lines[end].text) else None
+    if number_at is None and end < len(lines) and DOC_NUMBER.fullmatch(lines[end].text):
+        number_at = end
     span = _describe(text, 1, lines, number_at, None, title_lines=(first, max(end, first + 1)))
+    if end < len(lines) and BRACKETED_DATE.fullmatch(lines[end].text):
+        # 中共柳河县委 柳河县人民政府's 实施意见 dates itself under its title: （2023年2月8日）.
+        span = replace(span, issued_date=parse_cn_date(lines[end].text))
     return replace(_with_law_head(span, lines, first, end), char_start=0, char_end=len(text), text=text)
 
 
@@ -201,7 +210,7 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
 
 
 def _numbered(text: str) -> bool:
-    return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[编章节条]|[一二三四五六七八九十]+、)", text))
+    return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[编章节条]|第\s*\d[\d\s]*条|[一二三四五六七八九十]+、)", text))
 
 
 def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[int],
@@ -212,12 +221,12 @@ def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[in
     # A web page prints its headline over the title: a line repeating the one above is said once.
     own_title = WHITESPACE.sub("", "".join(ln.text for k, ln in enumerate(title_lines)
                                            if not k or ln.text != title_lines[k - 1].text))
-    after_head = (number_at if number_at is not None else head_to - 1) + 1
+    after_head = max(number_at if number_at is not None else -1, head_to - 1) + 1
     is_draft = bool(DRAFT_MARK.search(own_title)) or (
         after_head < len(lines) and bool(DRAFT_MARK.fullmatch(lines[after_head].text)))
     own_title = DRAFT_MARK.sub("", own_title) if "征求意见稿" in own_title else own_title
     notice = ISSUING_NOTICE.fullmatch(own_title)
-    title = notice["policy"] if notice else own_title
+    title = (notice["policy"] or notice["bare"]) if notice else own_title
     issuer, issued = _signature(lines, after_head)
     start, end = lines[0].start, lines[-1].end
     return DocumentSpan(

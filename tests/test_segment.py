@@ -354,3 +354,14 @@ def test_table_of_contents_is_no_node(toc):
     assert [(n.kind, n.label) for n in tree.nodes] == [
         ("chapter", "第一章"), ("article", "第一条"), ("chapter", "第二章"), ("article", "第九条")]
     assert tree.nodes[0].text.startswith("第一章 总则\n第一条")
+
+
+def test_articles_numbered_in_spaced_digits():
+    # loc-jl-liuhe-key-industries-2023 (中共柳河县委 柳河县人民政府): 第 1 条 … 第 2 3 条 inside 一、 sections.
+    path = SAMPLES.parent / "corpus" / "texts" / "loc-jl-liuhe-key-industries-2023.txt"
+    _, [span] = split_documents(clean_text_source(path.read_text(encoding="utf-8")))
+    tree = article_tree(span.text)
+    articles = [n for n in tree.nodes if n.kind == "article"]
+    assert [(a.label, a.number) for a in articles] == [(f"第{k}条", k) for k in range(1, 27)]
+    assert [n.label for n in children(tree)] == ["一", "二", "三", "四", "五"]
+    assert find(tree, "第23条").text.startswith("第 2 3 条  新建重点产业项目一年以上未动工建设的")

@@ -288,3 +288,18 @@ def test_text_that_opens_with_its_decree_takes_the_enacted_title():
     _, [span] = split_documents(CleanText(text))
     assert (span.title, span.doc_number, span.issued_date, span.doc_type) == (
         "国务院行政机构设置和编制管理条例", "中华人民共和国国务院令第227号", date(1997, 8, 3), "条例")
+
+
+@pytest.mark.parametrize("name,title,number,issued", [
+    # The 文号 above the title, and a notice that issues a policy without 《》.
+    ("loc-gd-guangzhou-temporary-relief-rules-2021.txt", "广州市临时救助实施细则", "穗府办规〔2021〕19号",
+     date(2021, 12, 1)),
+    ("loc-gd-tianhe-hkmacao-youth-2023.txt", "广州市天河区深化支持港澳青年创新创业高质量发展实施办法",
+     "穗天科工信规字〔2023〕1号", date(2023, 8, 9)),
+    # A date in brackets under the title is the document's date.
+    ("loc-jl-liuhe-key-industries-2023.txt", "中共柳河县委柳河县人民政府关于支持重点产业加快发展的实施意见", None,
+     date(2023, 2, 8)),
+])
+def test_local_document_heads(name, title, number, issued):
+    _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
+    assert (span.title, span.doc_number, span.issued_date) == (title, number, issued)
