@@ -57,6 +57,9 @@ PROMULGATION_CLAUSE = regex.compile(
 PROMULGATION_LINE = regex.compile(
     rf"[（(]?\s*(?:{PROMULGATION_CLAUSE.pattern}[\s，,、；;]*)+\s*[）)]?")
 PROMULGATED_ACTS = ("公布", "发布")
+# The congress in a 通过 clause, without its term (第十四届) and sitting (第十七次会议).
+SESSION = regex.compile(r"第[一二三四五六七八九十百]+(?:届|次(?:全体)?会议)")
+PASSING_BODY = regex.compile(r"\p{Han}{0,12}(?:人民代表大会(?:常务委员会)?|人民政府|国务院)")
 # A 令 on its own lines: 中华人民共和国主席令第四十五号, 中华人民共和国国务院令 / 第732号, 主席令（第二十六号）.
 _SERIAL = r"[（(]?\s*(?:[一二三四五六七八九十]{1,3}届\s*)?第\s*(?:\d{1,5}|[一二三四五六七八九十百千零〇两]{1,8})\s*号\s*[）)]?"
 DECREE_HEAD = regex.compile(rf"\p{{Han}}{{2,32}}令\s*(?:{_SERIAL})?")
@@ -196,17 +199,29 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
         return span
     joined = WHITESPACE.sub("", "".join(record))
     decrees = [f.value_text for f in extract_doc_numbers(joined) if "令" in (f.value_text or "")]
-    issued = next((parse_cn_date(m["date"]) for text in record for m in PROMULGATION_CLAUSE.finditer(text)
-                   if m["act"] in PROMULGATED_ACTS), None)
+    clauses = [m for text in record for m in PROMULGATION_CLAUSE.finditer(text)]
+    # A law passed by a congress without a 令 line: the first 通过 is its date and body.
+    passed = next((m for m in clauses if m["act"] == "通过"), None)
+    issued = next((parse_cn_date(m["date"]) for m in clauses if m["act"] in PROMULGATED_ACTS), None) \
+        or (parse_cn_date(passed["date"]) if passed else None)
     title = span.title
     if end == first:
         enacted = next((m for ln in head if ENACTING.search(ln.text)
                         for m in [ENACTED_TITLE.search(ln.text)] if m), None)
         title = enacted["title"] if enacted else title
     number = decrees[0] if decrees else span.doc_number
-    issuer = number[:number.index("令")] if decrees else span.issuer
+    issuer = number[:number.index("令")] if decrees else (_passing_body(passed) or span.issuer)
     return replace(span, title=title, doc_type=doc_type(title), doc_number=number, issuer=issuer,
                    issued_date=issued or span.issued_date)
+
+
+def _passing_body(passed: Optional[regex.Match]) -> Optional[str]:
+    """第六届全国人民代表大会常务委员会第三次会议通过 → 全国人民代表大会常务委员会."""
+    if passed is None:
+        return None
+    who = WHITESPACE.sub("", passed.string[passed.end("date"):passed.start("act")])
+    body = PASSING_BODY.fullmatch(SESSION.sub("", who))
+    return body.group() if body else None
 
 
 def _numbered(text: str) -> bool:
@@ -225,7 +240,7 @@ def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[in
     is_draft = bool(DRAFT_MARK.search(own_title)) or (
         after_head < len(lines) and bool(DRAFT_MARK.fullmatch(lines[after_head].text)))
     own_title = DRAFT_MARK.sub("", own_title) if "征求意见稿" in own_title else own_title
-    notice = ISSUING_NOTICE.fullmatch(own_title)
+    notice = _issuing_notice(own_title, lines[after_head:])
     title = (notice["policy"] or notice["bare"]) if notice else own_title
     issuer, issued = _signature(lines, after_head)
     start, end = lines[0].start, lines[-1].end
@@ -235,6 +250,19 @@ def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[in
         notice_title=own_title if notice else None,
         issuer=issuer or _title_issuer(own_title),
         doc_type=doc_type(title), is_draft=is_draft, issued_date=issued, toc_entry=toc)
+
+
+def _issuing_notice(title: str, body: list[TextLine]) -> Optional[regex.Match]:
+    """The notice a title names when it issues a policy: 印发《X》, or 印发X without 《》 when the
+    body names X as a title, on a line of its own or in 《》 (广州市临时救助实施细则); a notice
+    that issues 两个规定 keeps its own title."""
+    notice = ISSUING_NOTICE.fullmatch(title)
+    if notice and notice["bare"]:
+        bare = notice["bare"]
+        if not any(WHITESPACE.sub("", ln.text) in (bare, f"《{bare}》") or f"《{bare}》" in ln.text
+                   for ln in body[:LAW_HEAD_MAX_LINES]):
+            return None
+    return notice
 
 
 def _signature(lines: list[TextLine], body_from: int) -> tuple[Optional[str], Optional[date]]:

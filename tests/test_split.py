@@ -303,3 +303,28 @@ def test_text_that_opens_with_its_decree_takes_the_enacted_title():
 def test_local_document_heads(name, title, number, issued):
     _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
     assert (span.title, span.doc_number, span.issued_date) == (title, number, issued)
+
+
+def test_notice_issuing_two_rules_keeps_its_own_title():
+    # notice-gov-office-cultural-enterprise-rules-2018: 印发…两个规定 names no single policy.
+    name = "notice-gov-office-cultural-enterprise-rules-2018.txt"
+    _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
+    assert span.title == ("国务院办公厅关于印发文化体制改革中经营性文化事业单位转制为企业"
+                          "和进一步支持文化企业发展两个规定的通知")
+    assert (span.doc_number, span.issuer, span.issued_date) == ("国办发〔2018〕124号", "国务院办公厅", date(2018, 12, 18))
+
+
+@pytest.mark.parametrize("text,title,issuer,issued", [
+    # nat-statistics-law-2009: passed, amended and revised by the NPC Standing Committee, no 主席令 line.
+    ((CORPUS_TEXTS / "nat-statistics-law-2009.txt").read_text(encoding="utf-8"), "中华人民共和国统计法",
+     "全国人民代表大会常务委员会", date(1983, 12, 8)),
+    # A provincial regulation as http://jgswj.zj.gov.cn/art/2025/8/13/art_1543701_58937063.html prints it.
+    ("陕西省机关运行保障条例\n陕西省机关运行保障条例\n"
+     "(2025年7月30日陕西省第十四届人民代表大会常务委员会第十七次会议通过)\n目 录\n第一章 总 则\n"
+     "第二章 保障事项\n第一章 总 则\n第一条 为了规范和加强机关运行保障工作,提升保障服务效能,建设节约型机关,"
+     "根据有关法律、行政法规,结合本省实际,制定本条例。",
+     "陕西省机关运行保障条例", "陕西省人民代表大会常务委员会", date(2025, 7, 30)),
+])
+def test_law_passed_without_a_decree(text, title, issuer, issued):
+    _, [span] = split_documents(clean_text_source(text))
+    assert (span.title, span.doc_number, span.issuer, span.issued_date) == (title, None, issuer, issued)
