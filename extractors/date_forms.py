@@ -14,7 +14,8 @@ from extractors.numerals import chinese_to_int
 Span = tuple[int, int, tuple[str, bool]]
 
 SP = r"[ \t]*"
-CN_DIGIT = "〇零一二三四五六七八九"
+# ○ (U+25CB) stands for 〇 in many typed signatures: 二○○八年九月二十二日.
+CN_DIGIT = "〇○零一二三四五六七八九"
 YEAR = r"(?:1[89]|20)\d{2}"
 FULL_DATE = regex.compile(
     rf"(?<!\d)(?P<y>\d{{4}}){SP}年{SP}(?P<m>\d{{1,2}}){SP}月{SP}(?P<d>\d{{1,2}}){SP}[日号]"
@@ -90,7 +91,7 @@ def number(text: str) -> int:
     if text.isdigit():
         return int(text)
     try:
-        return chinese_to_int(text)
+        return chinese_to_int(text.replace("○", "〇"))
     except ValueError:
         return 0
 

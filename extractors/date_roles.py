@@ -25,19 +25,21 @@ RANGE_JOINER = regex.compile(
 EXPIRES_BEFORE = regex.compile(r"(?:有效期至|有效期到|至|到期日为|到期)[ \t]*$")
 EXPIRES_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:结束|止|失效|废止|到期)")
 DEADLINE_AFTER = regex.compile(r"^[ \t]*(?:底|末)?[ \t]*(?:之前|以前|前)")
-DEADLINE_BEFORE = regex.compile(r"(?:截止日期为|截止日期|截至|截止)[ \t]*$")
+DEADLINE_BEFORE = regex.compile(r"(?:截止日期为|截止日期|截止时间|截至|截止)[ \t]*[:：]?[ \t]*$")
 EFFECTIVE_AFTER = regex.compile(r"^[ \t]*起?[ \t]*(?:施行|实施|执行|生效)")
 EFFECTIVE_BEFORE = regex.compile(r"(?:自|从|于)[ \t]*$")
 EFFECTIVE_LABEL = regex.compile(r"(?:施行日期|实施日期|生效日期)[ \t]*[:：]?[ \t]*$")
 ISSUED_BEFORE = regex.compile(r"(?:发布日期|印发日期|成文日期|发文日期|公布日期)[ \t]*[:：]?[ \t]*$")
+# A clause's words up to the next date: what follows one date never describes the next.
+TO_NEXT_DATE = r"(?:(?!\d{4}[ \t]*年)[^\n,。;])"
 # A law's promulgation line: 2021年8月26日 国家市场监督管理总局令第47号公布 (never 公布的《…》,
 # the date of a repealed 令). Text is width-folded: ，；：（） are read as ,;:().
-PROMULGATED_AFTER = regex.compile(rf"^[^\n,。;《》]{{0,40}}?令{SP}第{SP}[{CN_NUM}]+{SP}号{SP}(?:公布|发布)(?!的)")
+PROMULGATED_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?令{SP}第{SP}[{CN_NUM}]+{SP}号{SP}(?:公布|发布)(?!的)")
 # The 会议通过 that opens an NPC law's history, at the start of its line or bracket.
-ADOPTED_AFTER = regex.compile(rf"^[^\n,。;《》]{{0,40}}?会议{SP}通过(?!的)")
+ADOPTED_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?会议{SP}通过(?!的)")
 # Amendment history: 根据…《…决定》第一次修正, …令第743号第三次修订, 2005年10月27日…会议修订.
 AMENDED_AFTER = regex.compile(
-    r"^[^\n,。;]{0,80}?(?:决定》|会议|令[ \t]*第[0-9一二三四五六七八九十百千零〇]+号)[ \t]*"
+    rf"^{TO_NEXT_DATE}{{0,80}}?(?:决定》|会议|令[ \t]*第[0-9一二三四五六七八九十百千零〇]+号)[ \t]*"
     r"(?:第[一二三四五六七八九十]+次)?(?:修订|修正)(?!的|后)"
 )
 AMENDED_BEFORE = regex.compile(r"根据[ \t]*$")
@@ -62,17 +64,19 @@ def date_role(folded: str, start: int, end: int) -> str:
     before = folded[clause_start(folded, start, limit=30):start]
     after = folded[end:end + 60]
     line_start = folded.rfind("\n", 0, start) + 1
+    # A label ends in a colon, which ends a clause: 发布日期：2025年4月30日 is read on its line.
+    label = folded[max(line_start, start - 30):start]
     opens_line = not folded[line_start:start].strip("( \t")
     if AMENDED_BEFORE.search(before) or (AMENDED_AFTER.match(after) and not PROMULGATED_AFTER.match(after)):
         return "other"
-    if (_alone_on_line(folded, start, end) or ISSUED_BEFORE.search(before) or PROMULGATED_AFTER.match(after)
+    if (_alone_on_line(folded, start, end) or ISSUED_BEFORE.search(label) or PROMULGATED_AFTER.match(after)
             or (opens_line and ADOPTED_AFTER.match(after))):
         return "issued"
     if EXPIRES_AFTER.match(after) or EXPIRES_BEFORE.search(before):
         return "expires"
-    if DEADLINE_AFTER.match(after) or DEADLINE_BEFORE.search(before):
+    if DEADLINE_AFTER.match(after) or DEADLINE_BEFORE.search(label):
         return "deadline"
-    if EFFECTIVE_LABEL.search(before) or (
+    if EFFECTIVE_LABEL.search(label) or (
             (opens_line or PROMULGATED_BEFORE.search(folded[line_start:start])) and EFFECTIVE_LINE.match(after)):
         return "effective"
     if EFFECTIVE_AFTER.match(after) and (after.lstrip().startswith("起") or EFFECTIVE_BEFORE.search(before)):
@@ -81,11 +85,13 @@ def date_role(folded: str, start: int, end: int) -> str:
 
 
 def _alone_on_line(folded: str, start: int, end: int) -> bool:
-    """A date line after a signature: the date is all its line holds."""
+    """A date line after a signature, or in brackets under a title ((2023年2月8日)): the date
+    is all its line holds."""
     line_start = folded.rfind("\n", 0, start) + 1
     line_end = folded.find("\n", end)
     line_end = len(folded) if line_end < 0 else line_end
-    return not folded[line_start:start].strip() and not folded[end:line_end].strip()
+    head, tail = folded[line_start:start].strip(), folded[end:line_end].strip()
+    return (not head and not tail) or (head == "(" and tail == ")")
 
 
 def with_ranges(folded: str, facts: list[Fact]) -> list[Fact]:
