@@ -52,8 +52,11 @@ PERIOD_QUALIFIER = regex.compile(
 EDITION_QUALIFIER = regex.compile(
     rf"[(（]{SP}(?P<a>\d{{4}}{SP}年){SP}(?:版|修订|修订版|修正|修正版)?{SP}[)）]{TITLE_END}", regex.MULTILINE
 )
-# 力争到2027年 / …第十四个五年规划和2035年远景目标纲要.
-TARGET_YEAR = regex.compile(rf"(?:(?<=到{SP})(?P<a>\d{{4}}{SP}年)(?!{SP}\d))|(?P<b>\d{{4}}{SP}年)(?=远景目标)")
+# A goal's year, 力争到2027年, and a cited title's target year, …第十四个五年规划和2035年远景目标纲要.
+# A bare 到2022年，建成… dates an activity's period and is no fact.
+TARGET_YEAR = regex.compile(
+    rf"(?:(?<=(?:力争|争取){SP}到{SP})(?P<a>\d{{4}}{SP}年)(?!{SP}\d))|(?P<b>\d{{4}}{SP}年)(?=远景目标)"
+)
 
 
 def full_dates(folded: str) -> list[Span]:

@@ -25,10 +25,18 @@ RANGE_JOINER = regex.compile(
 EXPIRES_BEFORE = regex.compile(r"(?:有效期至|有效期到|至|到期日为|到期)[ \t]*$")
 EXPIRES_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:结束|止|失效|废止|到期)")
 DEADLINE_AFTER = regex.compile(r"^[ \t]*(?:底|末)?[ \t]*(?:之前|以前|前)")
+# 2018年12月31日之前已完成转制的企业: a cut-off that qualifies who is eligible, not a task's deadline.
+CUTOFF_AFTER = regex.compile(
+    r"^[ \t]*(?:之前|以前|前)[ \t]*(?:已|已经|[^,。;\n]{0,20}?的(?:企业|单位|项目|机构|产品|个人|纳税人))"
+)
 DEADLINE_BEFORE = regex.compile(r"(?:截止日期为|截止日期|截止时间|截至|截止)[ \t]*[:：]?[ \t]*$")
 EFFECTIVE_AFTER = regex.compile(r"^[ \t]*起?[ \t]*(?:施行|实施|执行|生效)")
 EFFECTIVE_BEFORE = regex.compile(r"(?:自|从|于)[ \t]*$")
+# 自2019年1月1日起可继续免征五年: the first day of a support period.
+SUPPORT_FROM_AFTER = regex.compile(r"^[ \t]*起[^,。;\n]{0,12}?(?:免征|减征|免收|减免|享受|补贴|给予|支持|奖励|资助)")
 EFFECTIVE_LABEL = regex.compile(r"(?:施行日期|实施日期|生效日期)[ \t]*[:：]?[ \t]*$")
+# The 版记 line under the text: 广州市天河区科技工业和信息化局办公室⏎2023年8月9日印发.
+PRINTED_AFTER = regex.compile(r"^[ \t]*印发[ \t]*$", regex.MULTILINE)
 ISSUED_BEFORE = regex.compile(r"(?:发布日期|印发日期|成文日期|发文日期|公布日期)[ \t]*[:：]?[ \t]*$")
 # A clause's words up to the next date: what follows one date never describes the next.
 TO_NEXT_DATE = r"(?:(?!\d{4}[ \t]*年)[^\n,。;])"
@@ -72,10 +80,16 @@ def date_role(folded: str, start: int, end: int) -> str:
     if (_alone_on_line(folded, start, end) or ISSUED_BEFORE.search(label) or PROMULGATED_AFTER.match(after)
             or (opens_line and ADOPTED_AFTER.match(after))):
         return "issued"
+    if PRINTED_AFTER.match(after):
+        return "issued"
     if EXPIRES_AFTER.match(after) or EXPIRES_BEFORE.search(before):
         return "expires"
+    if CUTOFF_AFTER.match(after):
+        return "other"
     if DEADLINE_AFTER.match(after) or DEADLINE_BEFORE.search(label):
         return "deadline"
+    if SUPPORT_FROM_AFTER.match(after) and EFFECTIVE_BEFORE.search(before):
+        return "window_start"
     if EFFECTIVE_LABEL.search(label) or (
             (opens_line or PROMULGATED_BEFORE.search(folded[line_start:start])) and EFFECTIVE_LINE.match(after)):
         return "effective"
