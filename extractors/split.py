@@ -38,6 +38,9 @@ TITLE_ISSUER = regex.compile(
     r"(?P<issuer>\p{Han}{2,30}?(?:委员会|人民政府|办公厅|办公室|局|厅|委|部|院|中心))关于")
 DATE_LINE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 SIGNATURE_LINE = regex.compile(r"[\p{Han}（）()、]{2,40}")
+# One or more bodies on a line (separated by spaces): 中共柳河县委 柳河县人民政府.
+ISSUER_LINE = regex.compile(
+    r"(?:\p{Han}{2,30}(?:委员会|人民政府|政府|办公厅|办公室|局|厅|委|部|院|中心|联合会)\s*){1,6}")
 DRAFT_MARK = regex.compile(r"[（(]?\s*征求意见稿\s*[）)]?")
 ATTACHMENT_MARK = regex.compile(r"附件\s*\d*\s*[:：]?")
 # Title lines carry no sentence punctuation; a line ending a sentence is body text.
@@ -57,8 +60,8 @@ PROMULGATION_CLAUSE = regex.compile(
 PROMULGATION_LINE = regex.compile(
     rf"[（(]?\s*(?:{PROMULGATION_CLAUSE.pattern}[\s，,、；;]*)+\s*[）)]?")
 PROMULGATED_ACTS = ("公布", "发布")
-# The congress in a 通过 clause, without its term (第十四届) and sitting (第十七次会议).
-SESSION = regex.compile(r"第[一二三四五六七八九十百]+(?:届|次(?:全体)?会议)")
+# The body in a 通过 clause, without its term (第十四届) and sitting (第十七次会议, 经…第6次部务会议).
+SESSION = regex.compile(r"^经|第[一二三四五六七八九十百\d]+(?:届|次\p{Han}{0,4}会议)")
 PASSING_BODY = regex.compile(r"\p{Han}{0,12}(?:人民代表大会(?:常务委员会)?|人民政府|国务院)")
 # A 令 on its own lines: 中华人民共和国主席令第四十五号, 中华人民共和国国务院令 / 第732号, 主席令（第二十六号）.
 _SERIAL = r"[（(]?\s*(?:[一二三四五六七八九十]{1,3}届\s*)?第\s*(?:\d{1,5}|[一二三四五六七八九十百千零〇两]{1,8})\s*号\s*[）)]?"
@@ -159,10 +162,17 @@ def _standalone(text: str, lines: list[TextLine]) -> DocumentSpan:
     # 穗府办规〔2021〕19号 prints its 文号 above the title.
     number_at = first if first + 1 < len(lines) and DOC_NUMBER.fullmatch(lines[first].text) else None
     first += number_at is not None
+    # 重庆市渝北区科学技术局 / 关于开展…的通知: the issuer on a line of its own above a 关于 title.
+    header_issuer = None
+    if first + 1 < len(lines) and ISSUER_LINE.fullmatch(lines[first].text) \
+            and lines[first + 1].text.startswith("关于"):
+        header_issuer, first = WHITESPACE.sub("", lines[first].text), first + 1
     end = _title_end(lines, first)
     if number_at is None and end < len(lines) and DOC_NUMBER.fullmatch(lines[end].text):
         number_at = end
     span = _describe(text, 1, lines, number_at, None, title_lines=(first, max(end, first + 1)))
+    if header_issuer:
+        span = replace(span, issuer=header_issuer)
     if end < len(lines) and BRACKETED_DATE.fullmatch(lines[end].text):
         # 中共柳河县委 柳河县人民政府's 实施意见 dates itself under its title: （2023年2月8日）.
         span = replace(span, issued_date=parse_cn_date(lines[end].text))
@@ -200,10 +210,11 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
     joined = WHITESPACE.sub("", "".join(record))
     decrees = [f.value_text for f in extract_doc_numbers(joined) if "令" in (f.value_text or "")]
     clauses = [m for text in record for m in PROMULGATION_CLAUSE.finditer(text)]
-    # A law passed by a congress without a 令 line: the first 通过 is its date and body.
-    passed = next((m for m in clauses if m["act"] == "通过"), None)
-    issued = next((parse_cn_date(m["date"]) for m in clauses if m["act"] in PROMULGATED_ACTS), None) \
-        or (parse_cn_date(passed["date"]) if passed else None)
+    # The clause that dates the law names its issuer when no 令 does: …国家发展计划委员会发布,
+    # or for a law passed by a congress without a 令 line, the first 通过.
+    passed = next((m for m in clauses if m["act"] in PROMULGATED_ACTS), None) \
+        or next((m for m in clauses if m["act"] == "通过"), None)
+    issued = parse_cn_date(passed["date"]) if passed else None
     title = span.title
     if end == first:
         enacted = next((m for ln in head if ENACTING.search(ln.text)
@@ -216,11 +227,12 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
 
 
 def _passing_body(passed: Optional[regex.Match]) -> Optional[str]:
-    """第六届全国人民代表大会常务委员会第三次会议通过 → 全国人民代表大会常务委员会."""
+    """第六届全国人民代表大会常务委员会第三次会议通过 → 全国人民代表大会常务委员会;
+    国家发展计划委员会发布 → 国家发展计划委员会."""
     if passed is None:
         return None
-    who = WHITESPACE.sub("", passed.string[passed.end("date"):passed.start("act")])
-    body = PASSING_BODY.fullmatch(SESSION.sub("", who))
+    who = SESSION.sub("", WHITESPACE.sub("", passed.string[passed.end("date"):passed.start("act")]))
+    body = PASSING_BODY.fullmatch(who) or ISSUER_LINE.fullmatch(who)
     return body.group() if body else None
 
 

@@ -296,13 +296,29 @@ def test_text_that_opens_with_its_decree_takes_the_enacted_title():
      date(2021, 12, 1)),
     ("loc-gd-tianhe-hkmacao-youth-2023.txt", "广州市天河区深化支持港澳青年创新创业高质量发展实施办法",
      "穗天科工信规字〔2023〕1号", date(2023, 8, 9)),
-    # A date in brackets under the title is the document's date.
-    ("loc-jl-liuhe-key-industries-2023.txt", "中共柳河县委柳河县人民政府关于支持重点产业加快发展的实施意见", None,
-     date(2023, 2, 8)),
+    # The issuers on a line of their own above a 关于 title, and a date in brackets under it.
+    ("loc-jl-liuhe-key-industries-2023.txt", "关于支持重点产业加快发展的实施意见", None, date(2023, 2, 8)),
+    ("guide-yubei-high-growth-tech-awards-2019.txt", "关于开展2018年度获认定市级高成长性科技企业奖励申报工作的通知",
+     None, date(2019, 10, 14)),
 ])
 def test_local_document_heads(name, title, number, issued):
     _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
     assert (span.title, span.doc_number, span.issued_date) == (title, number, issued)
+
+
+@pytest.mark.parametrize("name,issuer", [
+    ("loc-jl-liuhe-key-industries-2023.txt", "中共柳河县委柳河县人民政府"),
+    ("loc-gd-tianhe-hkmacao-youth-2023.txt",
+     "广州市天河区科技工业和信息化局广州市天河区人力资源和社会保障局中共广州市天河区委统战部"),
+    ("guide-yubei-high-growth-tech-awards-2019.txt", "重庆市渝北区科学技术局"),
+    # No 令 line: the body in the 发布 clause issues it.
+    ("nat-price-violation-penalties-2010.txt", "国家发展计划委员会"),
+    # …经人力资源和社会保障部第6次部务会议通过: the body without 经 and its sitting.
+    ("nat-mohrss-2008-paid-annual-leave.txt", "人力资源和社会保障部"),
+])
+def test_issuer_printed_in_the_head(name, issuer):
+    _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
+    assert span.issuer == issuer
 
 
 def test_notice_issuing_two_rules_keeps_its_own_title():
