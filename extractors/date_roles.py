@@ -23,8 +23,10 @@ RANGE_JOINER = regex.compile(
 )
 
 EXPIRES_BEFORE = regex.compile(r"(?:有效期至|有效期到|至|到期日为|到期)[ \t]*$")
-EXPIRES_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:结束|止|失效|废止|到期)")
-DEADLINE_AFTER = regex.compile(r"^[ \t]*(?:底|末)?[ \t]*(?:之前|以前|前)")
+# A clock time may follow the date: 2019年10月25日18:00前, 2025年12月31日24时止.
+CLOCK = r"(?:[ \t]*(?:\d{1,2}:\d{2}|\d{1,2}[ \t]*[时点](?:\d{1,2}分)?))?"
+EXPIRES_AFTER = regex.compile(rf"^{CLOCK}[ \t]*(?:\(含\))?[ \t]*(?:结束|止|失效|废止|到期)")
+DEADLINE_AFTER = regex.compile(rf"^{CLOCK}[ \t]*(?:底|末)?[ \t]*(?:之前|以前|前)")
 # 2018年12月31日之前已完成转制的企业: a cut-off that qualifies who is eligible, not a task's deadline.
 CUTOFF_AFTER = regex.compile(
     r"^[ \t]*(?:之前|以前|前)[ \t]*(?:已|已经|[^,。;\n]{0,20}?的(?:企业|单位|项目|机构|产品|个人|纳税人))"
@@ -43,6 +45,8 @@ TO_NEXT_DATE = r"(?:(?!\d{4}[ \t]*年)[^\n,。;])"
 # A law's promulgation line: 2021年8月26日 国家市场监督管理总局令第47号公布 (never 公布的《…》,
 # the date of a repealed 令). Text is width-folded: ，；：（） are read as ,;:().
 PROMULGATED_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?令{SP}第{SP}[{CN_NUM}]+{SP}号{SP}(?:公布|发布)(?!的)")
+# A promulgation line without a 令 number: 1999年8月1日 国家发展计划委员会发布.
+PUBLISHED_LINE_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?(?:公布|发布){SP}$", regex.MULTILINE)
 # The 会议通过 that opens an NPC law's history, at the start of its line or bracket.
 ADOPTED_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?会议{SP}通过(?!的)")
 # Amendment history: 根据…《…决定》第一次修正, …令第743号第三次修订, 2005年10月27日…会议修订.
@@ -78,7 +82,7 @@ def date_role(folded: str, start: int, end: int) -> str:
     if AMENDED_BEFORE.search(before) or (AMENDED_AFTER.match(after) and not PROMULGATED_AFTER.match(after)):
         return "other"
     if (_alone_on_line(folded, start, end) or ISSUED_BEFORE.search(label) or PROMULGATED_AFTER.match(after)
-            or (opens_line and ADOPTED_AFTER.match(after))):
+            or (opens_line and (ADOPTED_AFTER.match(after) or PUBLISHED_LINE_AFTER.match(after)))):
         return "issued"
     if PRINTED_AFTER.match(after):
         return "issued"
