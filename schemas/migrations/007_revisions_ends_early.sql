@@ -7,7 +7,8 @@ ALTER TABLE revisions ADD COLUMN ends_at VARCHAR;            -- label the newer 
 
 -- A CHECK cannot be altered in place: the table is rebuilt with the new kind allowed.
 DROP VIEW v_revision_changes;
-CREATE TABLE revision_changes_007 (
+ALTER TABLE revision_changes RENAME TO revision_changes_before_007;
+CREATE TABLE revision_changes (
     revision_id     VARCHAR NOT NULL,
     seq             INTEGER NOT NULL,
     subject         VARCHAR NOT NULL CHECK (subject IN ('article', 'fact')),
@@ -33,9 +34,8 @@ CREATE TABLE revision_changes_007 (
     summary         VARCHAR NOT NULL,
     PRIMARY KEY (revision_id, seq)
 );
-INSERT INTO revision_changes_007 SELECT * FROM revision_changes;
-DROP TABLE revision_changes;
-ALTER TABLE revision_changes_007 RENAME TO revision_changes;
+INSERT INTO revision_changes SELECT * FROM revision_changes_before_007;
+DROP TABLE revision_changes_before_007;
 
 -- What changed, for analysts: substantive changes only, with both documents named; what a
 -- newer text cut short does not hold is no change of the policy.
