@@ -1,42 +1,44 @@
 """Bureau facts: the bodies a document makes responsible for a measure.
 
-`extract_bureaus(text)` reads only where a document assigns responsibility: 责任单位 / 责任部门
-clauses, a 主责部门 section, 由…负责解释 and 具体解释工作由…承担, a procedure step led by a
-body (初审：经开区营商环境建设局对申报主体…) and a contact line (…局，联系人). Issuers,
-addressees, 成员单位 lists and bodies in running text are not facts. Known bodies come from the
-gazetteer (data/bureaus.yaml) through a spaCy EntityRuler over jieba tokens; other names in a
-责任单位 clause are kept as printed. The spaCy pipeline is built once, on first use.
+`extract_bureaus(text)` reads only where a document assigns responsibility: labelled lists
+(责任单位 / 牵头单位 / 配合单位 / 负责部门 / 主管部门 / 实施主体…), a 主责部门 section, 由…负责解释
+and 具体解释工作由…承担, a procedure step led by a body (初审：经开区营商环境建设局对申报主体…), a
+contact line (…局，联系人), and anywhere in a text the subjects of responsibility verbs and the
+bracketed lists after measures (extractors/bureau_clauses.py). Issuers, addressees, 成员单位 lists,
+bodies as objects and bodies in running text are not facts. Known bodies come from the gazetteer
+(data/bureaus.yaml, extractors/bureau_gazetteer.py) through a spaCy EntityRuler over jieba tokens;
+other names are kept as printed when the clause's shape and the naming grammar
+(extractors/bureau_names.py) say they are bodies. The spaCy pipeline is built once, on first use.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import regex
-import yaml
 
+from extractors.bureau_clauses import responsibility_bodies
+from extractors.bureau_names import JOINT_JURISDICTION, is_specific
+from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,
+                                         gazetteer_rows, userdict_lines)
 from extractors.cues import across_cjk_spaces
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.nlp_imports import import_jieba, import_spacy
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-GAZETTEER_PATH = DATA_DIR / "bureaus.yaml"
 USERDICT_PATH = DATA_DIR / "userdict.txt"
-USERDICT_FREQ = 200000
 ENTITY_LABEL = "BUREAU"
 
 SP = r"[ \t]*"
 HAN = r"\u4e00-\u9fff"
-# (责任单位:市投促中心,市科委、中关村管委会,各区政府) — the list runs to the closing bracket.
-RESPONSIBLE_CLAUSE = regex.compile(
-    rf"(?:责任单位|责任部门|牵头单位|主责部门|主责单位){SP}:{SP}"
-    rf"(?:(?P<list>[^()。]{{1,120}}?){SP}\)|(?P<line>[^()。\n]+?){SP}$)",
-    regex.MULTILINE,
-)
+LIST_LABEL = (r"(?:责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|协办单位|负责部门|负责单位"
+              r"|主管部门|主管单位|实施主体|责任主体|主责部门|主责单位)")
+# (责任单位:市投促中心,市科委、中关村管委会,各区政府): inside a bracket the list runs to the
+# closing bracket, across a page break; on a line of its own, to the line's end. Either way it
+# stops at the next label: (牵头单位:市发展改革委,配合单位:市委组织部、各区、县级市).
+LIST_CUE = regex.compile(rf"{LIST_LABEL}{SP}:{SP}")
+LIST_REACH = 120
 # 七、主责部门 ⏎ 经开区生物技术与大健康产业局 (a section whose body is the next line).
 RESPONSIBLE_HEADING = regex.compile(
     rf"^{SP}(?:[一二三四五六七八九十]+、)?{SP}(?:主责部门|责任部门|责任单位|主管部门){SP}:?{SP}\n+{SP}(?P<list>[^\n]+?){SP}$",
@@ -57,7 +59,7 @@ PROCEDURE_STEP = regex.compile(
 )
 # 十、联系方式: "经开区生物技术与大健康产业局，联系人：…".
 CONTACT_LINE = regex.compile(rf"^{SP}(?P<list>[{HAN}]{{2,30}}?){SP}[,，]{SP}联系人", regex.MULTILINE)
-CUE_PREFILTER = regex.compile(r"责任单位|责任部门|牵头单位|主责|主管部门|负责解释|解释工作|解释权|联系人|:")
+CUE_PREFILTER = regex.compile(r"责任|牵头|配合|参与|协办|负责|主责|主管|实施主体|解释|联系人|:")
 BODY_SUFFIX = regex.compile(
     r"(?:局|委|委员会|管委会|办公室|办|中心|政府|部|厅|处|院|公司|集团|国投|控股|工作组|领导小组)$"
 )
@@ -65,28 +67,27 @@ NOT_A_BODY = regex.compile(r"大厅|窗口|平台|网站")
 LIST_SEPARATORS = regex.compile(r"[,，、;；]")
 DIVISION = regex.compile(rf"{SP}(?P<division>[{HAN}]{{1,8}}(?:处|科|室))(?=$|[,，、;；)])")
 PARENTHETICAL = regex.compile(r"\([^()]*\)")
-TRAILING_WORDS = regex.compile(r"(?:等(?:单位|部门)?|牵头|负责|配合)$")
+TRAILING_WORDS = regex.compile(r"(?:等(?:有关|相关)?(?:单位|部门)?|按照?职责分工负责|牵头负责|牵头|负责|配合|参与)$")
 MAX_NAME_CHARS = 30
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """Surface form → canonical name, built from data/bureaus.yaml with prefix and 与/和 variants."""
-    canonical: dict[str, str]
 
 
 @across_cjk_spaces
 def extract_bureaus(text: str) -> list[Fact]:
     """Responsible bodies in document order; value_text is the canonical name
     (与 → 和, misprints folded, 经开区 prefix dropped; a division as 市科委、中关村管委会促进处)."""
-    if not text or not CUE_PREFILTER.search(text):
+    if not text:
         return []
     folded = fold_width(text)
     facts: dict[tuple[int, int], Fact] = {}
-    for start, end, open_list in _cue_lists(folded):
-        for s, e, value in _bodies(folded, start, end, open_list):
-            facts.setdefault((s, e), Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
-                                          value_text=value))
+    if CUE_PREFILTER.search(folded):
+        for start, end, open_list in _cue_lists(folded):
+            for s, e, value in _bodies(folded, start, end, open_list):
+                facts.setdefault((s, e), Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
+                                              value_text=value))
+    for s, e in responsibility_bodies(folded):
+        if not any(s < fe and fs < e for fs, fe in facts):
+            facts[(s, e)] = Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
+                                 value_text=_canonical_unknown(folded[s:e]))
     return [facts[k] for k in sorted(facts)]
 
 
@@ -96,13 +97,32 @@ def _cue_lists(folded: str) -> list[tuple[int, int, bool]]:
     `open_list` is True where any name is a body (a 责任单位 list); elsewhere a name must be
     a known body or look like one (end in 局, 委员会, 中心…).
     """
-    spans = []
-    for m in RESPONSIBLE_CLAUSE.finditer(folded):
-        group = "list" if m.group("list") is not None else "line"
-        spans.append((m.start(group), m.end(group), True))
+    spans = _labelled_lists(folded)
     spans += [(m.start("list"), m.end("list"), True) for m in RESPONSIBLE_HEADING.finditer(folded)]
     for pattern in (*INTERPRETER_CLAUSES, PROCEDURE_STEP, CONTACT_LINE):
         spans += [(m.start("list"), m.end("list"), False) for m in pattern.finditer(folded)]
+    return spans
+
+
+def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
+    cues = list(LIST_CUE.finditer(folded))
+    spans = []
+    for k, cue in enumerate(cues):
+        start = cue.end()
+        next_cue = cues[k + 1].start() if k + 1 < len(cues) else len(folded)
+        window = max(0, cue.start() - LIST_REACH)
+        in_bracket = folded.rfind("(", window, cue.start()) > folded.rfind(")", window, cue.start())
+        stops = "()。;；" if in_bracket else "()。;；\n"
+        limit = min(next_cue, start + LIST_REACH)
+        end = next((i for i in range(start, limit) if folded[i] in stops), None)
+        if end is None:
+            if in_bracket and limit != next_cue:
+                continue  # a bracket that does not close within reach holds no list
+            end = limit
+        while end > start and folded[end - 1] in " \t\n,，、":
+            end -= 1
+        if end > start:
+            spans.append((start, end, True))
     return spans
 
 
@@ -122,7 +142,7 @@ def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[in
         if any(s < te and ts < e for ts, te in taken):
             continue
         name = TRAILING_WORDS.sub("", span[s:e].strip())
-        if not name or len(name) > MAX_NAME_CHARS or NOT_A_BODY.search(name):
+        if not name or len(name) > MAX_NAME_CHARS or NOT_A_BODY.search(name) or not is_specific(name):
             continue
         if not (open_list or BODY_SUFFIX.search(name)):
             continue
@@ -137,8 +157,12 @@ def _mask_parentheticals(span: str) -> str:
 
 
 def _segments(span: str) -> list[tuple[int, int]]:
+    """Items of a list; 、 inside a joint jurisdiction (各区、县级市) separates none."""
+    joint = [m.span() for m in JOINT_JURISDICTION.finditer(span)]
     out, pos = [], 0
     for m in LIST_SEPARATORS.finditer(span):
+        if any(s < m.start() < e for s, e in joint):
+            continue
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(span)))
@@ -182,7 +206,7 @@ def _whole_token_bodies(span: str) -> list[tuple[int, int, str]] | None:
     """
     canonical = gazetteer().canonical
     found: list[tuple[int, int, str]] = []
-    for m in _form_pattern().finditer(span, overlapped=True):
+    for m in form_pattern().finditer(span, overlapped=True):
         s, e = m.span()
         if found and s < found[-1][1]:
             if e <= found[-1][1]:
@@ -199,68 +223,6 @@ def _cut_as_alone(span: str, start: int, end: int) -> bool:
         return False
     return all(whole_token(span, *run.span(), 0, len(span))
                for run in JIEBA_BLOCK.finditer(span, start, end))
-
-
-@lru_cache(maxsize=1)
-def _form_pattern() -> regex.Pattern:
-    """Every gazetteer form, longest first (at each start, the longest form that begins there)."""
-    forms = sorted(gazetteer().canonical, key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(form) for form in forms))
-
-
-@lru_cache(maxsize=1)
-def gazetteer() -> Gazetteer:
-    """The gazetteer as surface form → canonical name (every alias, prefix and 与 variant)."""
-    data = yaml.safe_load(GAZETTEER_PATH.read_text(encoding="utf-8"))
-    prefixes = data.get("jurisdictions") or {}
-    canonical: dict[str, str] = {}
-    for entry in data["bureaus"]:
-        for form in [entry["name"], *(entry.get("aliases") or [])]:
-            for variant in _variants(form, prefixes.get(entry.get("jurisdiction"), [])):
-                canonical.setdefault(variant, entry["name"])
-    return Gazetteer(canonical=canonical)
-
-
-def gazetteer_rows() -> list[tuple[str, str | None, list[str]]]:
-    """Rows of the catalog's `bureaus` table (schemas/migrations/002_facts.sql), one per body of
-    data/bureaus.yaml in file order: (canonical, jurisdiction, aliases).
-
-    `aliases` are every other form the extractor folds to `canonical`: the listed aliases first,
-    then the jurisdiction-prefixed and 与 spellings (经开区科技和产业促进局, 科技与产业促进局).
-    Pure: reads the YAML file, touches no database.
-    """
-    data = yaml.safe_load(GAZETTEER_PATH.read_text(encoding="utf-8"))
-    prefixes = data.get("jurisdictions") or {}
-    rows = []
-    for entry in data["bureaus"]:
-        name, listed = entry["name"], entry.get("aliases") or []
-        forms = [*listed]
-        for form in [name, *listed]:
-            forms += _variants(form, prefixes.get(entry.get("jurisdiction"), []))
-        aliases = list(dict.fromkeys(f for f in forms if f != name))
-        rows.append((name, entry.get("jurisdiction"), aliases))
-    return rows
-
-
-def _variants(form: str, prefixes: list[str]) -> list[str]:
-    forms = [form]
-    for prefix in prefixes:
-        if prefix == "北京":
-            if form.startswith("市"):
-                forms.append(prefix + form)
-        else:
-            forms.append(prefix + form)
-    return forms + [f.replace("和", "与") for f in forms if "和" in f]
-
-
-def userdict_lines() -> list[str]:
-    """jieba user-dictionary lines for every gazetteer form (Han runs only: jieba never joins across 、)."""
-    words: list[str] = []
-    for form in gazetteer().canonical:
-        for word in regex.findall(rf"[{HAN}]+", form):
-            if len(word) > 1 and word not in words:
-                words.append(word)
-    return [f"{word} {USERDICT_FREQ} nt" for word in words]
 
 
 @lru_cache(maxsize=1)

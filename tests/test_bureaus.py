@@ -33,14 +33,30 @@ def test_gazetteer_folds_variants_to_one_body():
 
 
 def test_gazetteer_rows_are_the_bureaus_table():
-    """One row per body (canonical is the table's key); the aliases are exactly the other forms
-    the extractor folds to that body."""
+    """One row per body (canonical is the table's key); a Beijing body's aliases are exactly the
+    other forms the extractor folds to it, a State Council department's are the other names it is
+    recognised by, each kept as written."""
     rows = gazetteer_rows()
     assert len({name for name, _, _ in rows}) == len(rows)
     folded = gazetteer().canonical
     for name, jurisdiction, aliases in rows:
-        assert jurisdiction in (None, "经开区", "北京市", "昌平区")
+        assert jurisdiction in (None, "经开区", "北京市", "昌平区", "国务院")
         assert name not in aliases and len(set(aliases)) == len(aliases)
-        assert sorted(aliases) == sorted(f for f, c in folded.items() if c == name and f != name)
+        if jurisdiction == "国务院":
+            assert all(folded[form] == form.replace("与", "和") for form in [name, *aliases])
+        else:
+            assert sorted(aliases) == sorted(f for f, c in folded.items() if c == name and f != name)
     assert ("生物技术和大健康产业局", "经开区") == rows[1][:2]
     assert {"生物技术和大健康产业链", "经开区生物技术与大健康产业局"} <= set(rows[1][2])
+    by_name = {name: (jurisdiction, aliases) for name, jurisdiction, aliases in rows}
+    assert by_name["工业和信息化部"] == ("国务院", ["工信部", "工业与信息化部"])
+    assert by_name["国家市场监督管理总局"] == ("国务院", ["市场监管总局", "国家市场监管总局"])
+
+
+def test_gazetteer_covers_the_state_council():
+    """Every kind of State Council department is there, by full and short name."""
+    names = gazetteer().canonical
+    for form in ("国务院办公厅", "国家发展和改革委员会", "国家发展改革委", "工信部", "人力资源社会保障部",
+                 "中国人民银行", "审计署", "国务院国资委", "海关总署", "市场监管总局", "中国证监会",
+                 "国务院台湾事务办公室", "中国科学院", "国家药监局", "国家外汇管理局", "国家林草局"):
+        assert names[form] == form

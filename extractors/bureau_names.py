@@ -1,0 +1,192 @@
+"""Naming grammar of government bodies: what a name of a responsible unit looks like, and how a
+list of them splits.
+
+A name is an optional jurisdiction (国务院, 国家, 广东省, 省, 广州市, 各地级以上市, 县级以上地方),
+a stem and a unit suffix (厅, 局, 委, 委员会, 办, 办公室, 中心, 管委会, 人民政府, 政府, 部门, 机关…),
+possibly chained (县级以上地方人民政府市场监督管理部门), or a form of the gazetteer. The stem is
+open: a unit nobody listed is still a name by its shape. What the grammar cannot tell, the
+caller's clause shape does (a subject of 负责, an item of a 责任单位 list).
+All functions read offsets into one string and return offsets into it.
+"""
+from __future__ import annotations
+
+import regex
+
+from extractors.bureau_gazetteer import form_pattern, gazetteer
+
+HAN = r"\u4e00-\u9fff"
+MAX_NAME_CHARS = 30
+# The unit word a name ends in. A lookaround keeps out the everyday words that end in one
+# (布局, 大厅, 委托, 举办, 部署, 内部, 场所): the grammar is read on running text.
+UNIT_SUFFIX = regex.compile(
+    r"(?:委员会|管委会|办公室|办公厅|办事处|领导小组|工作组|指挥部|人民政府|政府|部门|机关|总局|总署|海关|中心"
+    r"|(?<![格布结当大开全药])局|(?<![大餐客展门])厅|委|(?<![主承开举买])办|(?<![部签])署"
+    r"|(?<![全内外局中东西南北干基俱乐总])部|(?<=[理督出法政商究])所"
+    r"|(?<=调查|统计|派出|执法|管理|监管|监督|工作|办事|直属|协调|审批)机构)$"
+)
+# 地方各级人民政府办公厅（室）, 镇人民政府（街道办事处）: a short bracket after a unit gives its
+# counterpart and is part of the name (a long one is the same body's other full name).
+ALTERNATIVE_UNIT = regex.compile(rf"\((?P<unit>[{HAN}]{{1,6}})\)$")
+# Words a name never starts with: verbs and prepositions of the clause around it
+# (委托相关技术机构承担, 向省财政厅申请). 经济…, 自然资源…, 当地… are names, 经…, 自…, 当… are not.
+ALTERNATIVE_WORDS = frozenset("室局委办厅处")
+NOT_A_NAME_START = regex.compile(
+    r"^(?:委托|组织(?!人事|部)|指导|协调|支持|鼓励|要求|通过|经(?![济开信])|向|报|请|由|对(?!外)|在|将|把|被|"
+    r"同|给|为|依照|按照|根据|依据|以|从|自(?![然治])|当(?!地)|如|若|凡|所有|其(?!他|它)|该|上述|前款|下列|以下|"
+    r"这|此|和|及|与|或|并|会同|负责|应当|可以|不|未|已|设立|成立|建立|指定|确定|授权|聘请|邀请|提请|商请|"
+    r"报请|推动|引导|督促|配合|协助|参与|加强|落实|属于|作为|是|即)"
+)
+# A unit named by no stem and no level is nobody in particular: 有关部门, 其他有关单位, 各主管部门.
+NON_SPECIFIC = regex.compile(
+    r"(?:其他|其它|各|有关|相关|上级|下级|同级|本级|所在地|当地|指定|专门|项目)*(?:有关|相关)?(?:行政)?"
+    r"(?:主管|主办|牵头|责任|配合|实施)?(?:部门|单位|机关|机构|政府|人民政府|司局)"
+)
+NOT_A_BODY = regex.compile(r"大厅|窗口|平台|网站")
+# Where the name says whose unit it is: a named or bare jurisdiction, a level, the centre.
+JURISDICTION = regex.compile(
+    rf"^(?:各|本|全)?(?:国务院|国家|中央|中共|县级以上|省级|市级|县级|地市级|地级以上市|设区的市|乡级|乡镇"
+    rf"|省|自治区|直辖市|市|区|县|州|盟|旗"
+    rf"|[{HAN}]{{1,8}}?(?:省|自治区|自治州|市|州|盟|地区|新区|区|自治县|县|旗|镇|乡|街道))"
+)
+# Jurisdictions listed with 、 that qualify one unit: 省、自治区、直辖市人民政府 is one body.
+JOINT_JURISDICTION = regex.compile(
+    r"(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道)"
+    r"(?:、(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道))+"
+)
+LIST_COMMA = "、"
+CONNECTORS = regex.compile(r"及其|以及|或者|及|和|与|或")
+# A unit word's last character that begins another word with the next (部署, 委托, 办理, 所有):
+# a list cut there would end inside that word.
+NOT_AN_END = regex.compile(r"(?:部[署分位长]|局[面长]|委[托员]|办[理法公事]|厅长|所[有得在属])")
+LIST_TAIL = regex.compile(r"[ \t]*等(?:其他)?(?:有关|相关)?(?:部门|单位|机构)?[ \t]*$")
+
+
+def looks_like_body(name: str) -> bool:
+    """True when `name` has the shape of a body's name: ends in a unit word, starts as a name."""
+    if name in gazetteer().canonical:
+        return True
+    alternative = ALTERNATIVE_UNIT.search(name)
+    if alternative is not None:
+        unit = alternative.group("unit")
+        if not (unit in ALTERNATIVE_WORDS or UNIT_SUFFIX.search(unit)):
+            return False
+        name = name[:alternative.start()]
+    if not 2 <= len(name) <= MAX_NAME_CHARS or not regex.fullmatch(rf"[{HAN}、]+", name):
+        return False
+    if "的" in name.replace("设区的市", "") or NOT_A_BODY.search(name) or NOT_A_NAME_START.match(name):
+        return False
+    return bool(UNIT_SUFFIX.search(name))
+
+
+def is_specific(name: str) -> bool:
+    """False for a unit that names nobody in particular (有关部门, 其他相关单位)."""
+    return not NON_SPECIFIC.fullmatch(name)
+
+
+def is_government_unit(name: str) -> bool:
+    """A name that says it is a government body without a clause saying so: a gazetteer form,
+    a known local unit, or a jurisdiction followed by a unit (广州市工业和信息化局, 昌平区政府)."""
+    if name in gazetteer().canonical or name in gazetteer().local_units:
+        return True
+    return looks_like_body(name) and bool(JURISDICTION.match(name)) and is_specific(name)
+
+
+def split_bodies(text: str, start: int, end: int, strict: bool = True) -> list[tuple[int, int]] | None:
+    """The bodies of a list in text[start:end] (joined by 、, 和, 及, 与, 以及, 及其, 或者; 等有关部门
+    at the end dropped), or None when an item is no name (`strict`) or no item is (not `strict`:
+    分别由县级人民政府、农村集体经济组织和建设单位负责 names one body). An item's qualifier up to
+    的 is not part of its name (实施行政许可的市场监督管理部门). Items naming nobody in particular
+    (有关部门) are left out, so a list of only those gives [].
+
+    A 和 splits only where both sides are names (市场监管部门和公安机关), not in 工业和信息化厅;
+    gazetteer forms and joint jurisdictions (省、自治区、直辖市人民政府) are never split.
+    """
+    tail = LIST_TAIL.search(text, start, end)
+    if tail is not None:
+        end = tail.start()
+    start, end = _strip(text, start, end)
+    if end - start < 2:
+        return None
+    protected = _protected(text, start, end)
+    items: list[tuple[int, int]] = []
+    missing = False
+    pos = start
+    for i in [*(i for i in range(start, end) if text[i] == LIST_COMMA and not _inside(i, protected)), end]:
+        piece = _split_piece(text, *_strip(text, pos, i), protected, strict)
+        if piece is None:
+            if strict:
+                return None
+            missing = True
+        else:
+            items += piece
+        pos = i + 1
+    if not items and missing:
+        return None
+    return [(s, e) for s, e in items if is_specific(text[s:e])]
+
+
+def leading_bodies(text: str, start: int, end: int, follows: regex.Pattern) -> list[tuple[int, int]] | None:
+    """The list of bodies that text[start:end] begins with (the objects of 会同), or None.
+
+    The list ends where `follows` (the start of a predicate) or the end of the span comes: the
+    longest such prefix that is a list of names wins (会同省财政厅、省科技厅制定 → two bodies).
+    Failing that, the longest prefix that is a list of names and does not end inside a word
+    (会同农业农村主管部门代为完成 → 农业农村主管部门).
+    """
+    fallback = None
+    for e in range(end, start + 1, -1):
+        predicate = e == end or follows.match(text, e, end)
+        if not predicate and (fallback is not None or NOT_AN_END.match(text, e - 1)):
+            continue
+        found = split_bodies(text, start, e)
+        if found is None:
+            continue
+        if predicate:
+            return found
+        fallback = found
+    return fallback
+
+
+def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int]],
+                 strict: bool) -> list[tuple[int, int]] | None:
+    if end - start < 2:
+        return None
+    for m in CONNECTORS.finditer(text, start, end):
+        if _inside(m.start(), protected):
+            continue
+        left = _split_piece(text, *_strip(text, start, m.start()), protected, strict)
+        right = _split_piece(text, *_strip(text, m.end(), end), protected, strict)
+        if left is not None and right is not None:
+            return left + right
+        if not strict and (left is not None or right is not None):
+            return left or right
+    qualifier = _qualifier_end(text, start, end)
+    if qualifier is not None and not _inside(qualifier - 1, protected):
+        start = qualifier
+    return [(start, end)] if looks_like_body("".join(text[start:end].split())) else None
+
+
+def _qualifier_end(text: str, start: int, end: int) -> int | None:
+    """Just past the last 的 of text[start:end] (设区的市 is a name's own)."""
+    i = text.rfind("的", start, end)
+    while i >= 0 and text.startswith("设区的市", i - 2):
+        i = text.rfind("的", start, i)
+    return i + 1 if i >= 0 else None
+
+
+def _protected(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = [m.span() for m in form_pattern().finditer(text, start, end)]
+    spans += [m.span() for m in JOINT_JURISDICTION.finditer(text, start, end)]
+    return spans
+
+
+def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < i < e for s, e in spans)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\n":
+        start += 1
+    while end > start and text[end - 1] in " \t\n":
+        end -= 1
+    return start, end
