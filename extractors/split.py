@@ -181,13 +181,14 @@ def _standalone(text: str, lines: list[TextLine]) -> DocumentSpan:
 
 def _title_end(lines: list[TextLine], first: int) -> int:
     """End of the title lines from `first`: title-like lines, up to the one that completes a
-    title (…办法, …条例, …法) unless the next line continues it (的通知, 印发…)."""
+    title (…办法, …条例, …法) unless the next line continues it (的通知, 实施细则)."""
     end, title = first, ""
     while end < len(lines) and end - first < TITLE_MAX_LINES:
         line = lines[end].text
         if not _title_like(line) or DRAFT_MARK.fullmatch(line) or _numbered(line):
             break
-        if title and doc_type(title) and line != lines[end - 1].text and not TITLE_CONTINUES.match(line):
+        if title and doc_type(title) and line != lines[end - 1].text and not TITLE_CONTINUES.match(line) \
+                and not doc_type(line):
             break
         title = title if end > first and line == lines[end - 1].text else title + line
         end += 1

@@ -344,3 +344,12 @@ def test_notice_issuing_two_rules_keeps_its_own_title():
 def test_law_passed_without_a_decree(text, title, issuer, issued):
     _, [span] = split_documents(clean_text_source(text))
     assert (span.title, span.doc_number, span.issuer, span.issued_date) == (title, None, issuer, issued)
+
+
+def test_title_wrapped_after_a_type_word_goes_on():
+    # A law's title set on two lines, the first ending like a title (…土地管理法 / 实施条例), as
+    # nat-land-admin-law-implementing-regs-2021's title would wrap; the issuing body line stops it.
+    text = (CORPUS_TEXTS / "nat-land-admin-law-implementing-regs-2021.txt").read_text(encoding="utf-8")
+    wrapped = text.replace("中华人民共和国土地管理法实施条例\n", "中华人民共和国土地管理法\n实施条例\n国务院\n", 1)
+    _, [span] = split_documents(clean_text_source(wrapped))
+    assert (span.title, span.doc_number) == ("中华人民共和国土地管理法实施条例", "中华人民共和国国务院令第256号")
