@@ -16,6 +16,7 @@ from typing import Sequence, Union
 
 import regex
 
+from extractors.pdf_chrome import without_page_chrome
 from extractors.web_chrome import without_web_chrome
 from schemas.records import CleanText, PdfLine, PdfPage
 
@@ -161,14 +162,6 @@ def is_cut_at_page_break(first: str, second: str) -> bool:
 
 # --- PDFs -------------------------------------------------------------------------------------
 
-# `北京市人民政府公报  2025年第27期`, mirrored on even pages; only ever the first line of a page.
-RUNNING_HEADER = regex.compile(
-    r"^(?:\p{Han}{2,24}公报\s*\d{4}\s*年\s*第\s*\d+\s*期|\d{4}\s*年\s*第\s*\d+\s*期\s*\p{Han}{2,24}公报)$")
-# `— 74 —` (gazette), `- 3 -` (changping draft), `第 3 页`, a bare number; only ever the last line.
-PAGE_NUMBER = regex.compile(r"^(?:[—–－-]\s*\d{1,4}\s*[—–－-]|第\s*\d{1,4}\s*页|\d{1,4})$")
-HEADER_BAND = 0.12
-FOOTER_BAND = 0.85
-FOOTER_CENTRE_SHARE = 0.05
 # Lines start at the margin or at the two-character first-line indent within this many points.
 ALIGN_TOLERANCE = 1.0
 CENTRE_TOLERANCE = 2.0
@@ -181,6 +174,16 @@ BODY_PITCH_MAX = 2.2
 # separate paragraphs are 46, 31 and 23 pt apart, body lines 27–28 pt and the changping title 36.
 TIGHT_PITCH_SIZES, TIGHT_PITCH_POINTS = 1.5, 2.5
 LIST_ITEM = regex.compile(r"^-\s")
+# A 文号 cut at a line end: its issuer and opening bracket (and year) on one line, the rest on the next.
+OPEN_DOC_NUMBER = regex.compile(r"\p{Han}{2,}[〔［\[]\s*\d{0,4}\s*(?:[〕］\]]\s*\d{0,4})?$")
+DOC_NUMBER_REST = regex.compile(r"^\s*\d{0,4}\s*(?:[〕］\]]\s*)?\d{0,4}\s*号")
+WHOLE_DOC_NUMBER = regex.compile(r"\p{Han}{2,}[〔［\[]\s*\d{4}\s*[〕］\]]\s*\d{1,4}\s*号")
+# The commonest line start is the first-line indent when lines start this often two characters
+# further left.
+INDENT_SHARE = 0.2
+# Odd and even pages are measured apart when each side has this many lines and their text blocks
+# are as wide but shifted: mirrored margins.
+MIRRORED_MIN_LINES = 4
 # Spaces around a paragraph are dropped; tabs are not: they keep a table row's empty cells.
 PRINTED_SPACES = " \u3000"
 
@@ -228,61 +231,85 @@ def clean_pdf_pages(pages: Sequence[PdfPage]) -> CleanText:
 
     `page_starts[i]` is where page i+1's text begins (the end of the text for an empty page).
     """
-    bodies = [page_body(page) for page in pages]
-    layout = text_block([item for body in bodies for item in body if isinstance(item, PdfLine)])
+    bodies = [page_body(page) for page in without_page_chrome(pages)]
+    layouts = page_layouts(bodies)
     paragraphs: list[list[tuple[int, str]]] = []
     previous: PageItem | None = None
-    for page, body in zip(pages, bodies):
+    before = layouts[0] if layouts else None
+    for page, body, layout in zip(pages, bodies, layouts):
         for position, item in enumerate(body):
             piece = (page.number, item.text)
-            if continues(previous, item, layout, new_page=position == 0):
+            if continues(previous, item, (before, layout), new_page=position == 0):
                 paragraphs[-1].append(piece)
             else:
                 paragraphs.append([piece])
-            previous = item
+            previous, before = item, layout
     return assemble(paragraphs, len(pages))
 
 
 def page_body(page: PdfPage) -> list[PageItem]:
-    """The page's lines and table rows top to bottom, running header and page number removed."""
-    lines = list(page.lines)
-    if lines and lines[0].top < HEADER_BAND * page.height and RUNNING_HEADER.match(lines[0].text.strip()):
-        lines.pop(0)
-    if lines and is_page_number(lines[-1], page):
-        lines.pop()
+    """The page's lines and table rows top to bottom."""
     rows = [TableRow(table.top + i * 1e-3, row) for table in page.tables for i, row in enumerate(table.rows)]
-    return sorted((item for item in lines + rows if item.text.strip()), key=lambda item: item.top)
+    return sorted((item for item in list(page.lines) + rows if item.text.strip()), key=lambda item: item.top)
 
 
-def is_page_number(line: PdfLine, page: PdfPage) -> bool:
-    """A page number: a short centred line in the bottom band of the page."""
-    centred = abs((line.x0 + line.x1) - page.width) <= 2 * FOOTER_CENTRE_SHARE * page.width
-    return (line.top > FOOTER_BAND * page.height and centred
-            and bool(PAGE_NUMBER.match(line.text.strip())))
+def page_layouts(bodies: list[list[PageItem]]) -> list[Layout]:
+    """The text block of each page: one for the document, or one for odd and one for even pages
+    when their margins are mirrored."""
+    lines = [[item for item in body if isinstance(item, PdfLine)] for body in bodies]
+    whole = text_block([line for page in lines for line in page])
+    odd = [line for page in lines[0::2] for line in page]
+    even = [line for page in lines[1::2] for line in page]
+    if min(len(odd), len(even)) < MIRRORED_MIN_LINES:
+        return [whole] * len(bodies)
+    sides = text_block(odd), text_block(even)
+    shifted = abs(sides[0].left - sides[1].left) > ALIGN_TOLERANCE
+    same_measure = abs((sides[0].right - sides[0].left) - (sides[1].right - sides[1].left)) <= ALIGN_TOLERANCE
+    if not (shifted and same_measure):
+        return [whole] * len(bodies)
+    return [sides[i % 2] for i in range(len(bodies))]
 
 
 def text_block(lines: list[PdfLine]) -> Layout:
     """Margins of the text block: the commonest line start, the farthest end of such lines."""
     if not lines:
         return Layout(0.0, 0.0)
-    left = Counter(round(line.x0, 1) for line in lines).most_common(1)[0][0]
+    starts = Counter(round(line.x0, 1) for line in lines)
+    left = starts.most_common(1)[0][0]
+    size = Counter(round(line.size) for line in lines if round(line.x0, 1) == left).most_common(1)[0][0]
+    # Where most lines are first lines of one-line paragraphs, the commonest start is the indent.
+    margin = [x for x, n in starts.items()
+              if abs(x - (left - 2 * size)) <= ALIGN_TOLERANCE and n >= INDENT_SHARE * starts[left]]
+    left = margin[0] if margin else left
     ends = [line.x1 for line in lines if abs(line.x0 - left) <= ALIGN_TOLERANCE]
     return Layout(left=left, right=max(ends))
 
 
-def continues(previous: PageItem | None, line: PageItem, layout: Layout, new_page: bool) -> bool:
-    """True if `line` goes on the paragraph that `previous` belongs to."""
+def continues(previous: PageItem | None, line: PageItem, layouts: tuple[Layout, Layout],
+              new_page: bool) -> bool:
+    """True if `line` goes on the paragraph that `previous` belongs to; `layouts` are the text
+    blocks of their pages."""
     if not isinstance(previous, PdfLine) or not isinstance(line, PdfLine):
         return False
     if abs(previous.size - line.size) > 0.5 or LIST_ITEM.match(line.text.strip()):
         return False
-    before, after = layout.alignment(previous), layout.alignment(line)
+    if cuts_doc_number(previous.text, line.text):
+        return True
+    before, after = layouts[0].alignment(previous), layouts[1].alignment(line)
+    full = layouts[0].is_full(previous)
     gap = line.bottom - previous.bottom
-    if before in ("left", "indent") and after == "left" and layout.is_full(previous):
+    if before in ("left", "indent") and after == "left" and full:
         return new_page or gap <= BODY_PITCH_MAX * line.size
     tight = 0 < gap <= TIGHT_PITCH_SIZES * line.size + TIGHT_PITCH_POINTS
-    same_look = previous.font == line.font and (before == after or layout.is_full(previous))
+    same_look = previous.font == line.font and (before == after or full)
     return not new_page and tight and same_look and after in ("left", "centre")
+
+
+def cuts_doc_number(left: str, right: str) -> bool:
+    """True if a line ends inside a 文号 that the next line completes (`京技管发〔` / `2025〕9号`):
+    whatever the geometry says, a 文号 is never cut into two paragraphs."""
+    head, tail = OPEN_DOC_NUMBER.search(left.rstrip()), DOC_NUMBER_REST.match(right)
+    return bool(head and tail and WHOLE_DOC_NUMBER.fullmatch(head.group() + tail.group()))
 
 
 def join_printed(left: str, right: str) -> str:
