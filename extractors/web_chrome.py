@@ -41,13 +41,14 @@ LEADING_TIMESTAMP = regex.compile(
 FOOTER = regex.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位|承办单位|技术支持|网站地图|联系我们")
 
 
-def is_web_chrome(line: str) -> bool:
-    """True when `line` is a breadcrumb, a row of widgets, page metadata or a site footer."""
+def is_web_chrome(line: str, tail: bool = False) -> bool:
+    """True when `line` is a breadcrumb, a row of widgets or page metadata, or at the `tail` a
+    site footer (主办单位 at the head may name an event's organiser)."""
     text = line.strip().translate(TRADITIONAL)
     if not text or "\t" in line or len(text) > CHROME_MAX_CHARS or SENTENCE_END.search(text) \
             or NUMBERED.match(text):
         return False
-    return _breadcrumb(text) or _widgets(text) or _page_meta(text) or bool(FOOTER.search(text))
+    return _breadcrumb(text) or _widgets(text) or _page_meta(text) or (tail and bool(FOOTER.search(text)))
 
 
 def web_chrome_lines(lines: list[str]) -> set[int]:
@@ -61,7 +62,7 @@ def web_chrome_lines(lines: list[str]) -> set[int]:
     for i in range(len(lines) - 1, body[-1], -1):
         if not lines[i].strip():
             continue
-        if not is_web_chrome(lines[i]):
+        if not is_web_chrome(lines[i], tail=True):
             break
         tail.add(i)
     return head | tail

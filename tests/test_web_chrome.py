@@ -27,6 +27,8 @@ CHROME = [
     # Mirror sites print the traditional forms.
     ("當前位置 : 首頁 > 行業新聞 > 政策法規", "http://www.hooverssubs.com/28/16009.html"),
     ("發布時間:2025-03-24 19:15 來源:新華社", "http://www.hwali.cn/gyhxxhb/jgsj/zxqyj/mtjj/art/2025/art_719b4798fae444ee86004342f992a33b.html"),
+    ("發布時間:2023-03-15 09:28信息來源:懷化市人民政府辦公室",
+     "http://jzmfx.com/huaihua/c135241/202304/e2610237152548d1a17d78a4f72d9cbb.shtml"),
     ("返回首頁 | 今天是 |", "http://www.nokiadz.com/index.php/detail/fg/1891"),
     ("發布日期:2021-08-27    閱讀: 3202次", "http://www.nokiadz.com/index.php/detail/fg/1891"),
     ("网易首页>网易号>正文", "issue 19: a 网易号 page whose chrome became the title"),
@@ -41,6 +43,7 @@ NOT_CHROME = [
     ("科工法字[2000] 851号", "http://law907.infoeach.com/view-OTA3fDc3MTI0.html"),
     ("各军工集团公司,各省、自治区、直辖市国防科技工业管理机构,委管各单位,国务院有关部门:", "http://law907.infoeach.com/view-OTA3fDc3MTI0.html"),
     ("鲁政发〔2014〕20号", "https://0798ci.com/law/8240.html"),
+    ("HHCR-2023-01005", "http://jzmfx.com/huaihua/c135241/202304/e2610237152548d1a17d78a4f72d9cbb.shtml"),
     # A government site's information box is the document's metadata, not the site's.
     ("[ 成文日期 ] 2023-06-03 [ 发布日期 ] 2023-06-03",
      "http://cqlp.gov.cn/qs/zwgk_29815/fdzdgknr_29817/yjya/202306/t20230603_12026259.html"),
