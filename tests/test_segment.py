@@ -365,3 +365,26 @@ def test_articles_numbered_in_spaced_digits():
     assert [(a.label, a.number) for a in articles] == [(f"第{k}条", k) for k in range(1, 27)]
     assert [n.label for n in children(tree)] == ["一", "二", "三", "四", "五"]
     assert find(tree, "第23条").text.startswith("第 2 3 条  新建重点产业项目一年以上未动工建设的")
+
+
+def test_land_regulation_tree():
+    # nat-land-admin-law-implementing-regs-2021: seven chapters, five 节 in 第四章 建设用地 only.
+    path = SAMPLES.parent / "corpus" / "texts" / "nat-land-admin-law-implementing-regs-2021.txt"
+    _, [span] = split_documents(clean_text_source(path.read_text(encoding="utf-8")))
+    tree = article_tree(span.text)
+    assert [n.label for n in children(tree)] == [f"第{c}章" for c in "一二三四五六七"]
+    chapter_four = find(tree, "第四章")
+    assert [(n.label, n.heading) for n in children(tree, chapter_four)] == [
+        ("第一节", "一般规定"), ("第二节", "农用地转用"), ("第三节", "土地征收"), ("第四节", "宅基地管理"),
+        ("第五节", "集体经营性建设用地管理")]
+    found = paths(tree)
+    assert found["第十四条"] == "第四章/第一节/第十四条"
+    assert found["第二十三条"] == "第四章/第二节/第二十三条"
+    assert found["第四十四条"] == "第五章/第四十四条"
+    assert [n.label for n in tree.nodes if n.kind == "article"] == [
+        f"第{label}条" for label in (
+            "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十 二十一 二十二 二十三 "
+            "二十四 二十五 二十六 二十七 二十八 二十九 三十 三十一 三十二 三十三 三十四 三十五 三十六 三十七 三十八 "
+            "三十九 四十 四十一 四十二 四十三 四十四 四十五 四十六 四十七 四十八 四十九 五十 五十一 五十二 五十三 "
+            "五十四 五十五 五十六 五十七 五十八 五十九 六十 六十一 六十二 六十三 六十四 六十五 六十六 六十七").split()]
+    assert tree.warnings == ()
