@@ -41,7 +41,7 @@ LIST_GAP = regex.compile(r"[ \t]*(?:\(含\))?[ \t]*[、,，和或及至到\-—�
 BARE_YI_PATTERN = regex.compile(rf"(?<![\d{CHINESE_NUMERAL_CHARS}])亿元(?=规模以上|以上规模|级)")
 
 # Role cues, nearest to the amount wins (给予最高 → cap; 对达到条件的企业给予 → award).
-CAP_CUES = ("最高", "不超过", "不高于", "上限", "封顶", "至多", "最多")
+CAP_CUES = ("最高", "不超过", "不得超过", "不高于", "不得高于", "上限", "封顶", "至多", "最多")
 THRESHOLD_CUES = ("不低于", "低于", "达到", "达", "超过", "突破", "不足", "不少于", "高于",
                   "至少", "以上", "以下", "满", "大于", "小于", "少于")
 AWARD_CUES = ("给予", "奖励", "支持", "补贴", "补助", "资助", "一次性", "额外", "分别为", "予以")
@@ -57,12 +57,20 @@ AWARD_AFTER = regex.compile(r"^[^,，。;；]{0,8}(?:奖励|支持|补贴|补助
 CAP_AFTER = regex.compile(r"^[ \t]*(?:以内|为限|封顶)")
 THRESHOLD_AFTER = regex.compile(r"^[ \t]*(?:\(含\))?[ \t]*(?:及以上|以上|以下|不予|规模以上)")
 INCLUSIVE_BEFORE = regex.compile(r"\(含[ \t]*$")
-FUND_AFTER = regex.compile(r"^[ \t]*(?:的)?[ \t]*规模(?!以上)|^[^,，。;；、]{0,14}(?:基金|资金池|服务券|专项资金)")
+FUND_AFTER = regex.compile(r"^[ \t]*(?:的)?[ \t]*规模(?!以上)|^[^,，。;；、]{0,14}(?:基金|资金池|服务券|专项资金|引导[ \t]*资金)")
+# The bounds of an award, not conditions: 给予人民币1万元以下奖励 (a cap), 10万元以上奖励 (the least
+# award), 给予企业10万元—100万元资金支持 (the least award and the cap) (公民举报危害国家安全行为奖励办法
+# 第十二条; 柳河县 重点产业 措施).
+AWARD_WORDS = r"(?:人民币)?(?:资金)?(?:奖励|奖金|补贴|补助|资助|支持)"
+AWARD_BOUND_AFTER = regex.compile(rf"^[ \t]*(?P<bound>以下|以内|以上)[ \t]*的?[ \t]*{AWARD_WORDS}")
+RANGE_START_AFTER = regex.compile(
+    rf"^[ \t]*(?:至|到|-|—|–|~|～)[ \t]*{ARABIC_NUMBER}[ \t]*{UNIT}?[ \t]*元[ \t]*的?[ \t]*{AWARD_WORDS}")
+RANGE_END_BEFORE = regex.compile(r"(?:至|到|-|—|–|~|～)[ \t]*$")
 # A goal, not a condition: 力争到2027年……产值规模突破1200亿元 (jjgf-2025-9 一、总体目标).
 TARGET_PATTERN = regex.compile(r"力争|争取|到[ \t]*\d{4}[ \t]*年")
 # A fine is neither support nor a condition: 处五千元以上五万元以下罚款 (消防法 第六十条).
 PENALTY_PATTERN = regex.compile(r"罚款|罚金")
-CLAUSE_END = regex.compile(r"[，,。；;\n]")
+SENTENCE_PART_END = regex.compile(r"[。；;\n]")
 FUND_LEAD_PATTERN = regex.compile(r"设立|发放")
 
 SCOPE_CUES: tuple[tuple[str, regex.Pattern], ...] = (
@@ -188,6 +196,14 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, int, str] | No
         return "threshold"  # 5000万元以上(含5000万元)
     if CAP_AFTER.match(after):
         return "cap"
+    bound = AWARD_BOUND_AFTER.match(after)
+    if bound:
+        return "award" if bound["bound"] == "以上" else "cap"
+    if RANGE_START_AFTER.match(after):
+        return "award"
+    if (previous is not None and RANGE_END_BEFORE.search(folded, previous[1], start)
+            and regex.match(rf"[ \t]*的?[ \t]*{AWARD_WORDS}", after)):
+        return "cap"
     if previous is not None and _is_list_item(folded, previous[1], start):
         cue = _nearest_cue(folded, previous[1], start)
         return CUE_ROLES[cue] if cue else previous[2]
@@ -213,10 +229,11 @@ def _nearest_cue(folded: str, lo: int, hi: int) -> str | None:
 
 
 def _in_penalty(folded: str, start: int, end: int) -> bool:
-    """True when the amount's clause imposes a fine (处一万元以上五万元以下罚款)."""
+    """True when the amount's clause, or the rest of its sentence part, imposes a fine: the
+    bounds of 处一万元以上五万元以下罚款 and its conditions (违法经营额5000元以上的，并处…罚款)."""
     lo = clause_start(folded, start)
-    hi = min(len(folded), end + 30)
-    stop = CLAUSE_END.search(folded, end, hi)
+    hi = min(len(folded), end + 60)
+    stop = SENTENCE_PART_END.search(folded, end, hi)
     return PENALTY_PATTERN.search(folded, lo, stop.start() if stop else hi) is not None
 
 
