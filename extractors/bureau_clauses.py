@@ -17,13 +17,13 @@ from extractors.bureau_names import HAN, UNIT_SUFFIX, is_government_unit, leadin
 
 # 负责人 and 负责同志 are people; 承担法律责任 is liability, not a task; 牵头单位, 主管部门 are nouns.
 RESPONSIBILITY_VERB = regex.compile(
-    r"负总责|负责(?!人|同志|任)|牵头(?!单位|部门|人|方|作用|抓总)|会同"
+    r"负总责|负责(?!人|同志|任|的)|归口管理|牵头(?!单位|部门|人|方|作用|抓总)|会同"
     r"|主管(?![^,，。；;]{0,4}(?:部门|单位|机关|机构|领导|人员|业务)|的)"
-    r"|承担(?![^,，。；;]{0,10}?(?:法律|民事|刑事|赔偿|连带|行政|违约)责任)"
+    r"|承担(?!的|[^,，。；;]{0,10}?(?:法律|民事|刑事|赔偿|连带|行政|违约)责任)"
     r"|是(?=[^,，。；;]{1,30}?(?:主管|责任|牵头)(?:单位|部门|主体|机关))"
 )
-VERB_WORDS = r"(?:负总责|负责|牵头|会同|主管|承担|是)"
-VERB_PREFILTER = regex.compile(r"负总责|负责|牵头|会同|主管|承担|主体")
+VERB_WORDS = r"(?:负总责|负责|归口管理|牵头|会同|主管|承担|是)"
+VERB_PREFILTER = regex.compile(r"负总责|负责|归口|牵头|会同|主管|承担|主体")
 # A verb in a relative clause before what was drafted describes the past, assigns nothing:
 # 中央宣传部会同…等有关部门和单位拟定的《…规定》.
 DRAFTED_BY = regex.compile(r"[^,，。；;]*?(?:拟定|起草|制定|制订|草拟|研究制定)的")
@@ -31,21 +31,22 @@ ARTICLE_LABEL = (r"(?:第[ \t]*[一二三四五六七八九十百零〇\d][一�
                  r"|[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}[.、]|[①-⑳])")
 # What may stand between a subject and its verb.
 ADVERBIAL = (
-    r"(?:应当|应|须|必须|要|可以|可|依法|依职权|具体|统一|分别|共同|主要|另行|单独或者|单独|切实|积极|及时"
+    r"(?:应当|应|须|必须|要|可以|可|依法|依职权|依职责|具体|统一|分别|共同|主要|另行|单独或者|单独|切实|积极|及时"
     r"|全面|继续|也|还|并|同时|负责|牵头"
     r"|按照?职责分工|按照?各自职责|按照?职能分工|按照?职责|依照职责|依据职责|根据职责"
     r"|在各自的?职责范围内|在职责范围内"
     r"|(?:依照|按照|根据|依据)[^。；;()\n]{1,60}?(?:规定|职责|权限|分工|要求|程序|部署)[,，]?"
     r"|会同[^,，。；;()\n]{1,30}?(?=负责|共同|牵头)"
-    r"|对[^,，。；;()\n]{1,40}?(?=负责|负总责)"
-    r"|[ \t]+)"
+    r"|对[^,，。；;()\n由]{1,40}?(?=负责|负总责)"
+    r"|[ \t]+|[,，])"
 )
 # 地方各级人民政府办公厅（室）, 镇人民政府(街道办事处): a short bracket is part of the name.
 SHORT_BRACKET = r"\((?!以下|简称)[\u4e00-\u9fff]{1,6}\)"
-SHORT_BRACKET_RE = regex.compile(SHORT_BRACKET)
-SHORT_BRACKET_END = regex.compile(SHORT_BRACKET + "$")
+DEFINED_BRACKET = r"\((?:以下简称|以下称|简称)[^()\n]{1,12}\)(?=、)"
+SHORT_BRACKET_RE = regex.compile(rf"{SHORT_BRACKET}|{DEFINED_BRACKET}")
+SHORT_BRACKET_END = regex.compile(rf"(?:{SHORT_BRACKET}|\((?:以下简称|以下称|简称)[^()\n]{{1,12}}\))$")
 SUBJECT = regex.compile(
-    rf"[ \t]*(?:{ARTICLE_LABEL}[ \t]*)?(?P<subj>(?:[^,，。；;:：()\n]|{SHORT_BRACKET}){{1,60}}?)[ \t]*"
+    rf"[ \t]*(?:{ARTICLE_LABEL}[ \t]*)?(?P<subj>(?:[^,，。；;:：()\n]|{SHORT_BRACKET}|{DEFINED_BRACKET}){{1,160}}?)[ \t]*"
     rf"(?:\((?![^()]{{1,6}}\))[^()\n]{{0,40}}\))?{ADVERBIAL}*[ \t]*(?P<verb>{VERB_WORDS})"
 )
 SENTENCE_BREAKS = frozenset("。；;！？!?\n")
@@ -118,7 +119,7 @@ def _in_short_bracket(text: str, i: int) -> bool:
     if text[i] == "(":
         return SHORT_BRACKET_RE.match(text, i) is not None
     if text[i] == ")":
-        return SHORT_BRACKET_END.search(text, max(0, i - 8), i + 1) is not None
+        return SHORT_BRACKET_END.search(text, max(0, i - 20), i + 1) is not None
     return False
 
 

@@ -22,24 +22,34 @@ UNIT_SUFFIX = regex.compile(
     r"(?:委员会|管委会|办公室|办公厅|办事处|领导小组|工作组|指挥部|人民政府|政府|部门|机关|总局|总署|海关|中心"
     r"|(?<![格布结当大开全药])局|(?<![大餐客展门])厅|委|(?<![主承开举买])办|(?<![部签])署"
     r"|(?<![全内外局中东西南北干基俱乐总])部|(?<=[理督出法政商究])所"
-    r"|(?<=调查|统计|派出|执法|管理|监管|监督|工作|办事|直属|协调|审批)机构)$"
+    r"|(?<=调查|统计|派出|执法|管理|监管|监督|工作|办事|直属|协调|审批|技术)机构"
+    r"|研究院|科学院|工程院|人民法院|人民检察院"
+    r"|(?:残联|妇联|工会|共青团)(?:组织)?|科协|工商联|团委)$"
 )
+# A division of a unit: 天河区科工信局信息技术发展科, 天河中央商务区管委会企业服务处.
+DIVISION = regex.compile(rf"(?<=局|委|部|厅|办|委员会|管委会|中心|政府)[{HAN}]{{2,8}}(?<!办事)(?:处|科)$")
 # 地方各级人民政府办公厅（室）, 镇人民政府（街道办事处）: a short bracket after a unit gives its
 # counterpart and is part of the name (a long one is the same body's other full name).
 ALTERNATIVE_UNIT = regex.compile(rf"\((?P<unit>[{HAN}]{{1,6}})\)$")
+ALTERNATIVE_WORDS = frozenset("室局委办厅处")
+# 设区的市级（以下简称市级）、县级市场监督管理部门: the short name the text defines is no part of it.
+DEFINED_SHORT_NAME = regex.compile(r"\((?:以下简称|以下称|简称)[^()]{1,12}\)")
 # Words a name never starts with: verbs and prepositions of the clause around it
 # (委托相关技术机构承担, 向省财政厅申请). 经济…, 自然资源…, 当地… are names, 经…, 自…, 当… are not.
-ALTERNATIVE_WORDS = frozenset("室局委办厅处")
 NOT_A_NAME_START = regex.compile(
     r"^(?:委托|组织(?!人事|部)|指导|协调|支持|鼓励|要求|通过|经(?![济开信])|向|报|请|由|对(?!外)|在|将|把|被|"
-    r"同|给|为|依照|按照|根据|依据|以|从|自(?![然治])|当(?!地)|如|若|凡|所有|其(?!他|它)|该|上述|前款|下列|以下|"
+    r"同(?!级)|给|为|依照|按照|根据|依据|以|从|自(?![然治])|当(?!地)|如|若|凡|所有|其(?!他|它)|该|上述|前款|下列|以下|"
     r"这|此|和|及|与|或|并|会同|负责|应当|可以|不|未|已|设立|成立|建立|指定|确定|授权|聘请|邀请|提请|商请|"
     r"报请|推动|引导|督促|配合|协助|参与|加强|落实|属于|作为|是|即)"
 )
-# A unit named by no stem and no level is nobody in particular: 有关部门, 其他有关单位, 各主管部门.
+# Words no name holds: a clause's adverbs and verbs (军区也要相应指定有关部门 is a clause).
+NOT_IN_A_NAME = regex.compile(r"也|要|应当|可以|必须|相应|指定|进行|开展|负责|或者|以及")
+# A unit named by no stem and no level is nobody in particular: 有关部门, 其他有关单位, 各主管部门,
+# 各项目牵头单位; so are the places of 有关省、自治区、直辖市 and 各有关区、县级市.
 NON_SPECIFIC = regex.compile(
     r"(?:其他|其它|各|有关|相关|上级|下级|同级|本级|所在地|当地|指定|专门|项目)*(?:有关|相关)?(?:行政)?"
     r"(?:主管|主办|牵头|责任|配合|实施)?(?:部门|单位|机关|机构|政府|人民政府|司局)"
+    r"|(?:各|其他)?(?:有关|相关)(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道|、)+"
 )
 NOT_A_BODY = regex.compile(r"大厅|窗口|平台|网站")
 # Where the name says whose unit it is: a named or bare jurisdiction, a level, the centre.
@@ -48,23 +58,39 @@ JURISDICTION = regex.compile(
     rf"|省|自治区|直辖市|市|区|县|州|盟|旗"
     rf"|[{HAN}]{{1,8}}?(?:省|自治区|自治州|市|州|盟|地区|新区|区|自治县|县|旗|镇|乡|街道))"
 )
-# Jurisdictions listed with 、 that qualify one unit: 省、自治区、直辖市人民政府 is one body.
+# A named place standing for its government in a list (由市财政局会同浦东新区、奉贤区…制定);
+# the words that end like one and are no place are kept out.
+PLACE = regex.compile(
+    rf"[{HAN}]{{2,8}}(?:省|自治区|自治州|市|新区|区|自治县|县|旗)"
+    r"(?<!园区|社区|景区|辖区|城区|市区|郊区|矿区|库区|灾区|疫区|牧区|林区|山区|片区|街区|小区|保护区|城市|都市|超市"
+    r"|地区|试验区|示范区|功能区|开发区|自贸区|自由贸易试验区)"
+)
+PLACE_NOT_START = regex.compile(r"^(?:本|全|各|该|我|其|有关|相关|所在)")
+# Jurisdictions listed with 、 that qualify one unit: 省、自治区、直辖市人民政府 is one body, and
+# 设区的市级、县级市场监督管理部门, and 各区、县级市 in a list.
 JOINT_JURISDICTION = regex.compile(
-    r"(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道)"
-    r"(?:、(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道))+"
+    r"(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道)级?(?:\([^()]{1,12}\))?"
+    r"(?:、(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道)级?)+"
 )
 LIST_COMMA = "、"
 CONNECTORS = regex.compile(r"及其|以及|或者|及|和|与|或")
+OPEN_END = regex.compile(r"(?:及其|以及|或者|及|和|与|或|、)$")
 # A unit word's last character that begins another word with the next (部署, 委托, 办理, 所有):
 # a list cut there would end inside that word.
 NOT_AN_END = regex.compile(r"(?:部[署分位长]|局[面长]|委[托员]|办[理法公事]|厅长|所[有得在属])")
-LIST_TAIL = regex.compile(r"[ \t]*等(?:其他)?(?:有关|相关)?(?:部门|单位|机构)?[ \t]*$")
+LIST_TAIL = regex.compile(rf"[ \t]*等(?:[{HAN}]{{0,10}}?(?:部门|单位|机构))?[ \t]*$")
+# An item a list may hold beside its bodies without being one (农村集体经济组织, 建设单位): a noun,
+# not a clause (有前款所列行为的).
+OTHER_ITEM = regex.compile(rf"[{HAN}]{{2,20}}")
+NOT_A_NOUN = regex.compile(r"的|有|是|为")
 
 
 def looks_like_body(name: str) -> bool:
-    """True when `name` has the shape of a body's name: ends in a unit word, starts as a name."""
+    """True when `name` has the shape of a body's name: ends in a unit word (or is a division
+    of one), starts as a name, holds no word of a clause."""
     if name in gazetteer().canonical:
         return True
+    name = DEFINED_SHORT_NAME.sub("", name)
     alternative = ALTERNATIVE_UNIT.search(name)
     if alternative is not None:
         unit = alternative.group("unit")
@@ -75,7 +101,14 @@ def looks_like_body(name: str) -> bool:
         return False
     if "的" in name.replace("设区的市", "") or NOT_A_BODY.search(name) or NOT_A_NAME_START.match(name):
         return False
-    return bool(UNIT_SUFFIX.search(name))
+    if NOT_IN_A_NAME.search(name):
+        return False
+    return bool(UNIT_SUFFIX.search(name) or DIVISION.search(name))
+
+
+def is_place(name: str) -> bool:
+    """A named place that stands for its government (浦东新区, 奉贤区, 广州市)."""
+    return bool(PLACE.fullmatch(name)) and not PLACE_NOT_START.match(name) and not NOT_IN_A_NAME.search(name)
 
 
 def is_specific(name: str) -> bool:
@@ -107,6 +140,8 @@ def split_bodies(text: str, start: int, end: int, strict: bool = True) -> list[t
     start, end = _strip(text, start, end)
     if end - start < 2:
         return None
+    if OPEN_END.search(text, start, end):
+        return None  # 国家药品监督管理局以及(承担…的机构): the list goes on past the span
     protected = _protected(text, start, end)
     items: list[tuple[int, int]] = []
     missing = False
@@ -114,7 +149,7 @@ def split_bodies(text: str, start: int, end: int, strict: bool = True) -> list[t
     for i in [*(i for i in range(start, end) if text[i] == LIST_COMMA and not _inside(i, protected)), end]:
         piece = _split_piece(text, *_strip(text, pos, i), protected, strict)
         if piece is None:
-            if strict:
+            if strict or not _other_item(text, *_strip(text, pos, i)):
                 return None
             missing = True
         else:
@@ -159,11 +194,19 @@ def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int
         if left is not None and right is not None:
             return left + right
         if not strict and (left is not None or right is not None):
-            return left or right
+            other = (m.end(), end) if left is not None else (start, m.start())
+            if _other_item(text, *_strip(text, *other)):
+                return left or right
     qualifier = _qualifier_end(text, start, end)
     if qualifier is not None and not _inside(qualifier - 1, protected):
         start = qualifier
-    return [(start, end)] if looks_like_body("".join(text[start:end].split())) else None
+    name = "".join(text[start:end].split())
+    return [(start, end)] if looks_like_body(name) or is_place(name) else None
+
+
+def _other_item(text: str, start: int, end: int) -> bool:
+    item = text[start:end]
+    return bool(OTHER_ITEM.fullmatch(item)) and not NOT_A_NOUN.search(item)
 
 
 def _qualifier_end(text: str, start: int, end: int) -> int | None:

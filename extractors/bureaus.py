@@ -18,7 +18,7 @@ from functools import lru_cache
 import regex
 
 from extractors.bureau_clauses import responsibility_bodies
-from extractors.bureau_names import JOINT_JURISDICTION, is_specific
+from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, is_specific
 from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,
                                          gazetteer_rows, userdict_lines)
 from extractors.cues import across_cjk_spaces
@@ -33,7 +33,7 @@ ENTITY_LABEL = "BUREAU"
 SP = r"[ \t]*"
 HAN = r"\u4e00-\u9fff"
 LIST_LABEL = (r"(?:责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|协办单位|负责部门|负责单位"
-              r"|主管部门|主管单位|实施主体|责任主体|主责部门|主责单位)")
+              r"|主管部门|主管单位|实施主体|责任主体|主责部门|主责单位|联系单位|联系部门)")
 # (责任单位:市投促中心,市科委、中关村管委会,各区政府): inside a bracket the list runs to the
 # closing bracket, across a page break; on a line of its own, to the line's end. Either way it
 # stops at the next label: (牵头单位:市发展改革委,配合单位:市委组织部、各区、县级市).
@@ -179,7 +179,7 @@ def _with_division(span: str, s: int, e: int, value: str) -> tuple[int, int, str
 
 def _canonical_unknown(name: str) -> str:
     """A name not in the gazetteer, folded the way the gazetteer folds: spaces, 与/和, 经开区."""
-    name = "".join(name.split()).replace("与", "和")
+    name = DEFINED_SHORT_NAME.sub("", "".join(name.split()).replace("与", "和"))
     lookup = gazetteer().canonical.get(name)
     if lookup:
         return lookup
