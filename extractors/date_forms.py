@@ -20,6 +20,11 @@ YEAR = r"(?:1[89]|20)\d{2}"
 FULL_DATE = regex.compile(
     rf"(?<!\d)(?P<y>\d{{4}}){SP}年{SP}(?P<m>\d{{1,2}}){SP}月{SP}(?P<d>\d{{1,2}}){SP}[日号]"
 )
+# 公示时间为2024年10月18-10月28日: a range's start printed without its 日.
+RANGE_START_WITHOUT_DAY = regex.compile(
+    rf"(?<!\d)(?P<y>\d{{4}}){SP}年{SP}(?P<m>\d{{1,2}}){SP}月{SP}(?P<d>\d{{1,2}})"
+    rf"(?={SP}(?:至|到|—+|–|-|~){SP}\d{{1,2}}{SP}(?:月{SP}\d{{1,2}}{SP})?[日号])"
+)
 CHINESE_DATE = regex.compile(
     rf"(?P<y>[{CN_DIGIT}]{{4}})年(?P<m>[一二三四五六七八九十]{{1,2}})月(?P<d>[一二三四五六七八九十]{{1,3}})日"
 )
@@ -62,7 +67,7 @@ TARGET_YEAR = regex.compile(
 def full_dates(folded: str) -> list[Span]:
     """Dates that print their year: 2025年4月30日, 二〇二五年四月三十日, 2025-04-30, 2025/4/30, 2025.4.30."""
     spans = []
-    for pattern in (FULL_DATE, ISO_DATE, DOTTED_DATE, CHINESE_DATE):
+    for pattern in (FULL_DATE, RANGE_START_WITHOUT_DAY, ISO_DATE, DOTTED_DATE, CHINESE_DATE):
         for m in pattern.finditer(folded):
             value = iso(number(m.group("y")), number(m.group("m")), number(m.group("d")))
             if value:

@@ -16,22 +16,25 @@ from schemas.records import Fact
 SP = r"[ \t]*"
 CN_NUM = "0-9一二三四五六七八九十百千零〇"
 # Between the two dates of a range: a clock time (2026-03-10 00:00至…), (含) or a weekday
-# in brackets (1月28日（农历除夕、周二）至2月4日), then the joiner; ISO dates may run together.
+# in brackets (1月28日（农历除夕、周二）至2月4日), then the joiner (至, 起至, —, /); ISO dates
+# may run together.
+CLOCK_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+WEEKDAY = r"\([^()\n]{1,15}\)"
 RANGE_JOINER = regex.compile(
-    rf"^{SP}(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?{SP}(?:[(（][^()（）\n]{{1,15}}[)）])?{SP}"
-    rf"(?P<joiner>至|到|—+|–|-|~|～|/)?{SP}$"
+    rf"^(?:{SP}(?:{CLOCK_TIME}|{WEEKDAY}))*{SP}(?P<joiner>(?:起{SP})?(?:至|到)|—+|–|-|~|/)?{SP}$"
 )
 
 EXPIRES_BEFORE = regex.compile(r"(?:有效期至|有效期到|至|到期日为|到期)[ \t]*$")
-# A clock time may follow the date: 2019年10月25日18:00前, 2025年12月31日24时止.
-CLOCK = r"(?:[ \t]*(?:\d{1,2}:\d{2}|\d{1,2}[ \t]*[时点](?:\d{1,2}分)?))?"
+# A clock time or a weekday may follow the date: 2019年10月25日18:00前, 2025年12月31日24时止,
+# 于11月29日(星期一)前.
+CLOCK = rf"(?:[ \t]*(?:{CLOCK_TIME}|\d{{1,2}}[ \t]*[时点](?:\d{{1,2}}分)?|{WEEKDAY}))*"
 EXPIRES_AFTER = regex.compile(rf"^{CLOCK}[ \t]*(?:\(含\))?[ \t]*(?:结束|止|失效|废止|到期)")
 DEADLINE_AFTER = regex.compile(rf"^{CLOCK}[ \t]*(?:底|末)?[ \t]*(?:之前|以前|前)")
 # 2018年12月31日之前已完成转制的企业: a cut-off that qualifies who is eligible, not a task's deadline.
 CUTOFF_AFTER = regex.compile(
     r"^[ \t]*(?:之前|以前|前)[ \t]*(?:已|已经|[^,。;\n]{0,20}?的(?:企业|单位|项目|机构|产品|个人|纳税人))"
 )
-DEADLINE_BEFORE = regex.compile(r"(?:截止日期为|截止日期|截止时间|截至|截止)[ \t]*[:：]?[ \t]*$")
+DEADLINE_BEFORE = regex.compile(r"(?:截止日期|截止时间|截至|截止)[ \t]*(?:为|是)?[ \t]*[:：]?[ \t]*$")
 EFFECTIVE_AFTER = regex.compile(r"^[ \t]*起?[ \t]*(?:施行|实施|执行|生效)")
 EFFECTIVE_BEFORE = regex.compile(r"(?:自|从|于)[ \t]*$")
 # 自2019年1月1日起可继续免征五年: the first day of a support period.
@@ -66,6 +69,8 @@ WINDOW_CUES = regex.compile(
     r"截止|办理时间|窗口|对于|期间[^,。;\n]{0,12}(?:企业|单位|项目|机构|产品)"
 )
 VALIDITY_CUES = regex.compile(r"有效期|执行期|实施期|试行期|施行期")
+# 自2025年1月1日起至2027年12月31日止施行: a range the text puts in force.
+VALIDITY_AFTER = regex.compile(rf"{SP}(?:\(含\))?{SP}止?{SP}(?:施行|实施|执行|有效)")
 NOT_WINDOW_CUES = regex.compile(r"放假|调休|上班|休息|假期")
 CLAUSE_BREAK = regex.compile(r"[,。;\n]")
 HEADING_CHARS = 20
@@ -87,6 +92,9 @@ def date_role(folded: str, start: int, end: int) -> str:
     if PRINTED_AFTER.match(after):
         return "issued"
     if EXPIRES_AFTER.match(after) or EXPIRES_BEFORE.search(before):
+        # 申报时间：即日起至2025年6月30日 closes an application window; 有效期至 stays expires.
+        if WINDOW_CUES.search(label) and not VALIDITY_CUES.search(label):
+            return "window_end"
         return "expires"
     if CUTOFF_AFTER.match(after):
         return "other"
@@ -142,7 +150,8 @@ def _range_roles(folded: str, start: int, end: int) -> tuple[str, str]:
     context = _range_context(folded, start, end)
     if NOT_WINDOW_CUES.search(context):
         return "other", "other"
-    if VALIDITY_CUES.search(folded[clause_start(folded, start, limit=30):start]):
+    if VALIDITY_CUES.search(folded[clause_start(folded, start, limit=30):start]) or VALIDITY_AFTER.match(
+            folded, end):
         return "effective", "expires"
     if WINDOW_CUES.search(context):
         return "window_start", "window_end"

@@ -16,6 +16,8 @@ from extractors.cues import sentence_start
 from extractors.date_forms import SP, Span, iso
 
 PARTIAL_DATE = regex.compile(rf"(?<![\d年]{SP})(?P<m>\d{{1,2}}){SP}月{SP}(?P<d>\d{{1,2}}){SP}[日号]")
+# 每年3月31日前: a day that recurs every year names no single date.
+RECURRING_BEFORE = regex.compile(rf"每{SP}(?:年度?|个?月|季度)[^,。;\n]{{0,4}}$")
 # The day-only end of a range: the 3日 of 1月1日（周四）至3日（周六）, same month as its start.
 DAY_ONLY_END = regex.compile(
     rf"{SP}(?:[(（][^()（）\n]{{1,15}}[)）])?{SP}(?:至|到|—+|–|-|~|～){SP}(?P<d>\d{{1,2}}){SP}日(?!{SP}[内后])"
@@ -26,7 +28,8 @@ def partial_dates(folded: str, dated: list[Span], issued: dt.date | None) -> lis
     """Month-day dates and day-only range ends not inside `dated`, with their inferred year."""
     taken = [(s, e) for s, e, _ in dated]
     candidates = [m for m in PARTIAL_DATE.finditer(folded)
-                  if all(m.end() <= s or m.start() >= e for s, e in taken)]
+                  if all(m.end() <= s or m.start() >= e for s, e in taken)
+                  and not RECURRING_BEFORE.search(folded, max(0, m.start() - 12), m.start())]
     known = sorted((s, e, v[0]) for s, e, v in dated if len(v[0]) >= len("2025-01"))
     out: list[Span] = []
     for m in candidates:
