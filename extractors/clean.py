@@ -17,6 +17,7 @@ from typing import Sequence, Union
 import regex
 
 from extractors.pdf_chrome import without_page_chrome
+from extractors.issue import DOC_NUMBER
 from extractors.web_chrome import without_web_chrome
 from schemas.records import CleanText, PdfLine, PdfPage
 
@@ -153,7 +154,9 @@ def is_cut_at_page_break(first: str, second: str) -> bool:
     """True if `first` is body text ending mid-sentence and `second` is not a heading or item."""
     if "\t" in first or "\t" in second or first.endswith(tuple(TERMINAL_PUNCT)):
         return False
-    if PARAGRAPH_MARKER.match(second):
+    # A 文号 line starts a paragraph of its own: under the long title of
+    # notice-gov-office-abandoned-chemical-weapons-1996 (国务院办公厅、中央军委办公厅关于…的通知).
+    if PARAGRAPH_MARKER.match(second) or DOC_NUMBER.fullmatch(second.strip()):
         return False
     if len(first) < BODY_MIN_CHARS or not HAN.search(first):
         return False

@@ -55,10 +55,13 @@ ATTACHMENT_LIST = regex.compile(r"附件\s*[:：].*")
 # A law's table of contents: 目录 over its 编/章/节 headings, which then start over (第一章 again).
 TOC_HEAD = regex.compile(r"目\s*录")
 ATTACHMENT_LIST_MORE = regex.compile(r"(?P<num>[1-9]\d?)[.．、]\s*\S.*")
-CLOSING_DATE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# A closing date in digits or in Chinese numerals (一九九六年六月二十九日).
+CLOSING_DATE = regex.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 CLOSING_FORMULA = regex.compile(r"特此(?:公告|通知|函告)[。.]?")
 CLOSING_NOTE = regex.compile(r"[（(]注[:：].*")
-SIGNATURE = regex.compile(r"[\p{Han}（）()]{2,40}(?:局|委员会|政府|办公室|办公厅|厅|委|部|中心|院)")
+# Joint signers share a line, spaced or joined by 、 (国务院办公厅　中央军委办公厅).
+SIGNATURE = regex.compile(r"[\p{Han}（）()][\p{Han}（）()\s、]{1,60}(?:局|委员会|政府|办公室|办公厅|厅|委|部|中心|院)")
 HEADING_MAX = 30
 # The ranks of a law's headings and articles, outermost first.
 LAW_RANKS: dict[ArticleKind, int] = {"part": 0, "chapter": 1, "subchapter": 2, "article": 3}

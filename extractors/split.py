@@ -28,15 +28,20 @@ import regex
 from extractors.doc_numbers import extract_doc_numbers
 from extractors.issue import DOC_NUMBER, normalize_doc_number, parse_cn_date, parse_issue
 from extractors.lines import TextLine, text_lines
+from extractors.numerals import chinese_to_int
 from schemas.records import CleanText, DocumentSpan, IssueMeta, TocEntry
 
 BACK_MATTER = regex.compile(r"政府公报查询方式|《[^》]{2,30}公报》简介|政府公报网络版")
 ISSUING_NOTICE = regex.compile(
     r"(?P<issuer>.*?)(?:关于)?(?:(?:印发|转发|发布|颁布)《(?P<policy>[^》]+)》|(?:印发|转发)(?P<bare>[^《》]+?))"
     r"的(?:通知|通告|公告|决定)")
-TITLE_ISSUER = regex.compile(
-    r"(?P<issuer>\p{Han}{2,30}?(?:委员会|人民政府|办公厅|办公室|局|厅|委|部|院|中心))关于")
+# Joint issuers are joined by 、: 国务院办公厅、中央军委办公厅关于….
+_TITLE_BODY = r"\p{Han}{2,30}?(?:委员会|人民政府|办公厅|办公室|局|厅|委|部|院|中心)"
+TITLE_ISSUER = regex.compile(rf"(?P<issuer>(?:{_TITLE_BODY}、)*{_TITLE_BODY})关于")
 DATE_LINE = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# A signature dated in Chinese numerals: 一九九六年六月二十九日, 二〇一二年九月二十七日.
+CN_DATE_LINE = regex.compile(
+    r"(?P<y>[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日")
 SIGNATURE_LINE = regex.compile(r"[\p{Han}（）()、]{2,40}")
 # One or more bodies on a line (separated by spaces): 中共柳河县委 柳河县人民政府.
 ISSUER_LINE = regex.compile(
@@ -281,11 +286,20 @@ def _issuing_notice(title: str, body: list[TextLine]) -> Optional[regex.Match]:
 def _signature(lines: list[TextLine], body_from: int) -> tuple[Optional[str], Optional[date]]:
     """(signing body, date) from the first date line of the body and the line above it."""
     for i in range(body_from, len(lines)):
-        if DATE_LINE.fullmatch(lines[i].text):
+        if DATE_LINE.fullmatch(lines[i].text) or CN_DATE_LINE.fullmatch(lines[i].text):
             above = lines[i - 1].text if i > body_from else ""
             issuer = WHITESPACE.sub("", above) if SIGNATURE_LINE.fullmatch(above) else None
-            return issuer, parse_cn_date(lines[i].text)
+            return issuer, parse_cn_date(lines[i].text) or _cn_numeral_date(lines[i].text)
     return None, None
+
+
+def _cn_numeral_date(text: str) -> Optional[date]:
+    """一九九六年六月二十九日 → date(1996, 6, 29)."""
+    m = CN_DATE_LINE.fullmatch(text)
+    try:
+        return date(*(chinese_to_int(m[k]) for k in ("y", "m", "d"))) if m else None
+    except ValueError:
+        return None
 
 
 def _title_issuer(title: str) -> Optional[str]:

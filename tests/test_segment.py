@@ -388,3 +388,11 @@ def test_land_regulation_tree():
             "三十九 四十 四十一 四十二 四十三 四十四 四十五 四十六 四十七 四十八 四十九 五十 五十一 五十二 五十三 "
             "五十四 五十五 五十六 五十七 五十八 五十九 六十 六十一 六十二 六十三 六十四 六十五 六十六 六十七").split()]
     assert tree.warnings == ()
+
+
+def test_joint_signature_dated_in_chinese_numerals_closes_the_last_section():
+    # notice-gov-office-abandoned-chemical-weapons-1996 ends 国务院办公厅　中央军委办公厅 / 一九九六年六月二十九日.
+    path = SAMPLES.parent / "corpus" / "texts" / "notice-gov-office-abandoned-chemical-weapons-1996.txt"
+    _, [span] = split_documents(clean_text_source(path.read_text(encoding="utf-8")))
+    last = article_tree(span.text).nodes[-1]
+    assert last.label == "三" and last.text.endswith("都要立即逐级上报，不得擅自处理。")

@@ -353,3 +353,15 @@ def test_title_wrapped_after_a_type_word_goes_on():
     wrapped = text.replace("中华人民共和国土地管理法实施条例\n", "中华人民共和国土地管理法\n实施条例\n国务院\n", 1)
     _, [span] = split_documents(clean_text_source(wrapped))
     assert (span.title, span.doc_number) == ("中华人民共和国土地管理法实施条例", "中华人民共和国国务院令第256号")
+
+
+def test_joint_notice_with_a_long_title_and_a_date_in_chinese_numerals():
+    # notice-gov-office-abandoned-chemical-weapons-1996: the long title (with 、) was healed into one
+    # paragraph with the 文号 and the addressees; the signature is dated 一九九六年六月二十九日.
+    name = "notice-gov-office-abandoned-chemical-weapons-1996.txt"
+    clean = clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8"))
+    assert clean.text.split("\n")[1] == "国办发〔1996〕25号"
+    _, [span] = split_documents(clean)
+    assert (span.title, span.doc_number, span.issuer, span.issued_date) == (
+        "国务院办公厅、中央军委办公厅关于加强对侵华日军遗弃化学武器调查和管理工作的通知", "国办发〔1996〕25号",
+        "国务院办公厅、中央军委办公厅", date(1996, 6, 29))
