@@ -35,7 +35,8 @@ CUTOFF_AFTER = regex.compile(
     r"^[ \t]*(?:之前|以前|前)[ \t]*(?:已|已经|[^,。;\n]{0,20}?的(?:企业|单位|项目|机构|产品|个人|纳税人))"
 )
 DEADLINE_BEFORE = regex.compile(r"(?:截止日期|截止时间|截至|截止)[ \t]*(?:为|是)?[ \t]*[:：]?[ \t]*$")
-EFFECTIVE_AFTER = regex.compile(r"^[ \t]*起?[ \t]*(?:施行|实施|执行|生效)")
+# 自2025年5月1日起施行, 于…施行, and 自2025年6月1日起按新标准计算执行 (a few words between).
+EFFECTIVE_AFTER = regex.compile(r"^[ \t]*(?:起[^,。;\n]{0,8}?)?(?:施行|实施|执行|生效)")
 EFFECTIVE_BEFORE = regex.compile(r"(?:自|从|于)[ \t]*$")
 # 自2019年1月1日起可继续免征五年: the first day of a support period.
 SUPPORT_FROM_AFTER = regex.compile(r"^[ \t]*起[^,。;\n]{0,12}?(?:免征|减征|免收|减免|享受|补贴|给予|支持|奖励|资助)")
