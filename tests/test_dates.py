@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import regex
 import yaml
 
 from extractors.dates import extract_dates
@@ -23,3 +24,20 @@ def test_date_case(case):
         for field in ("role", "inferred"):
             if field in expected:
                 assert getattr(fact, field) == expected[field], (fact.text, field)
+
+
+TEXTS = sorted((Path(__file__).parent.parent / "data" / "corpus" / "texts").glob("*.txt")) + sorted(
+    (Path(__file__).parent.parent / "data" / "samples").glob("*.txt"))
+ISO_VALUE = regex.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+PRINTED_YEAR = regex.compile(r"\d{4}|[〇○零一二三四五六七八九]{4}年")
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+def test_dates_of_every_corpus_text_slice_and_flag_what_is_inferred(path):
+    """Offsets slice the text; a date is flagged inferred exactly when its text prints no year
+    (3月1日, 至3日, 印发之日起30日内); values are ISO."""
+    text = path.read_text(encoding="utf-8")
+    for fact in extract_dates(text):
+        assert text[fact.char_start:fact.char_end] == fact.text
+        assert ISO_VALUE.match(fact.value_text), fact
+        assert fact.inferred == (not PRINTED_YEAR.search(fact.text)), fact
