@@ -17,8 +17,10 @@ SP = r"[ \t]*"
 # ○ (U+25CB) stands for 〇 in many typed signatures: 二○○八年九月二十二日.
 CN_DIGIT = "〇○零一二三四五六七八九"
 YEAR = r"(?:1[89]|20)\d{2}"
+# A PDF line may break inside a date (截至2025年⏎3月1日): one line break is read as a space.
+WRAP = r"[ \t]*\n?[ \t]*"
 FULL_DATE = regex.compile(
-    rf"(?<!\d)(?P<y>\d{{4}}){SP}年{SP}(?P<m>\d{{1,2}}){SP}月{SP}(?P<d>\d{{1,2}}){SP}[日号]"
+    rf"(?<!\d)(?P<y>\d{{4}}){WRAP}年{WRAP}(?P<m>\d{{1,2}}){WRAP}月{WRAP}(?P<d>\d{{1,2}}){SP}[日号]"
 )
 # 公示时间为2024年10月18-10月28日: a range's start printed without its 日.
 RANGE_START_WITHOUT_DAY = regex.compile(

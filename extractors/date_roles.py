@@ -24,7 +24,7 @@ RANGE_JOINER = regex.compile(
     rf"^(?:{SP}(?:{CLOCK_TIME}|{WEEKDAY}))*{SP}(?P<joiner>(?:起{SP})?(?:至|到)|—+|–|-|~|/)?{SP}$"
 )
 
-EXPIRES_BEFORE = regex.compile(r"(?:有效期至|有效期到|至|到期日为|到期)[ \t]*$")
+EXPIRES_BEFORE = regex.compile(r"(?:有效期至|有效期到|(?<!截)至|到期日为|到期)[ \t]*$")
 # A clock time or a weekday may follow the date: 2019年10月25日18:00前, 2025年12月31日24时止,
 # 于11月29日(星期一)前.
 CLOCK = rf"(?:[ \t]*(?:{CLOCK_TIME}|\d{{1,2}}[ \t]*[时点](?:\d{{1,2}}分)?|{WEEKDAY}))*"
