@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import regex
 
-from extractors.bureau_names import HAN, UNIT_SUFFIX, is_government_unit, leading_bodies, split_bodies
+from extractors.bureau_names import HAN, NAME_BRACKET_PATTERN, UNIT_SUFFIX, is_government_unit, leading_bodies, split_bodies
 
 # 负责人 and 负责同志 are people; 承担法律责任 is liability, not a task; 牵头单位, 主管部门 are nouns.
 RESPONSIBILITY_VERB = regex.compile(
@@ -40,8 +40,9 @@ ADVERBIAL = (
     r"|对[^,，。；;()\n由]{1,40}?(?=负责|负总责)"
     r"|[ \t]+|[,，])"
 )
-# 地方各级人民政府办公厅（室）, 镇人民政府(街道办事处): a short bracket is part of the name.
-SHORT_BRACKET = r"\((?!以下|简称)[\u4e00-\u9fff]{1,6}\)"
+# 地方各级人民政府办公厅（室）, 镇人民政府(街道办事处), 各县（市、区）人民政府: a short bracket
+# is part of the name.
+SHORT_BRACKET = NAME_BRACKET_PATTERN
 DEFINED_BRACKET = r"\((?:以下简称|以下称|简称)[^()\n]{1,12}\)(?=、)"
 SHORT_BRACKET_RE = regex.compile(rf"{SHORT_BRACKET}|{DEFINED_BRACKET}")
 SHORT_BRACKET_END = regex.compile(rf"(?:{SHORT_BRACKET}|\((?:以下简称|以下称|简称)[^()\n]{{1,12}}\))$")

@@ -32,6 +32,11 @@ DIVISION = regex.compile(rf"(?<=局|委|部|厅|办|委员会|管委会|中心|�
 # counterpart and is part of the name (a long one is the same body's other full name).
 ALTERNATIVE_UNIT = regex.compile(rf"\((?P<unit>[{HAN}]{{1,6}})\)$")
 ALTERNATIVE_WORDS = frozenset("室局委办厅处")
+# 各县（市、区）人民政府, 各市（地）: a bracket of jurisdictions inside a name is part of it.
+JURISDICTION_BRACKET = regex.compile(r"\([市区县旗地州盟镇乡、]{1,7}\)")
+# Any bracket a name may hold: 办公厅（室）, 镇人民政府（街道办事处）, 县（市、区）.
+NAME_BRACKET_PATTERN = rf"\((?:(?!以下|简称)[{HAN}]{{1,6}}|[市区县旗地州盟镇乡、]{{1,7}})\)"
+NAME_BRACKET = regex.compile(NAME_BRACKET_PATTERN)
 # 设区的市级（以下简称市级）、县级市场监督管理部门: the short name the text defines is no part of it.
 DEFINED_SHORT_NAME = regex.compile(r"\((?:以下简称|以下称|简称)[^()]{1,12}\)")
 # Words a name never starts with: verbs and prepositions of the clause around it
@@ -90,7 +95,7 @@ def looks_like_body(name: str) -> bool:
     of one), starts as a name, holds no word of a clause."""
     if name in gazetteer().canonical:
         return True
-    name = DEFINED_SHORT_NAME.sub("", name)
+    name = JURISDICTION_BRACKET.sub("", DEFINED_SHORT_NAME.sub("", name))
     alternative = ALTERNATIVE_UNIT.search(name)
     if alternative is not None:
         unit = alternative.group("unit")
@@ -184,8 +189,11 @@ def leading_bodies(text: str, start: int, end: int, follows: regex.Pattern) -> l
 
 def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int]],
                  strict: bool) -> list[tuple[int, int]] | None:
+    """A list item, split at a connector only where both sides are names; not `strict`, a
+    name beside a noun (县级人民政府、农村集体经济组织和建设单位) when the whole is no name."""
     if end - start < 2:
         return None
+    partial = None
     for m in CONNECTORS.finditer(text, start, end):
         if _inside(m.start(), protected):
             continue
@@ -193,15 +201,16 @@ def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int
         right = _split_piece(text, *_strip(text, m.end(), end), protected, strict)
         if left is not None and right is not None:
             return left + right
-        if not strict and (left is not None or right is not None):
-            other = (m.end(), end) if left is not None else (start, m.start())
-            if _other_item(text, *_strip(text, *other)):
-                return left or right
+        other = (m.end(), end) if left is not None else (start, m.start())
+        if partial is None and (left or right) and _other_item(text, *_strip(text, *other)):
+            partial = left or right
     qualifier = _qualifier_end(text, start, end)
     if qualifier is not None and not _inside(qualifier - 1, protected):
         start = qualifier
     name = "".join(text[start:end].split())
-    return [(start, end)] if looks_like_body(name) or is_place(name) else None
+    if looks_like_body(name) or is_place(name):
+        return [(start, end)]
+    return None if strict else partial
 
 
 def _other_item(text: str, start: int, end: int) -> bool:
@@ -220,6 +229,7 @@ def _qualifier_end(text: str, start: int, end: int) -> int | None:
 def _protected(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = [m.span() for m in form_pattern().finditer(text, start, end)]
     spans += [m.span() for m in JOINT_JURISDICTION.finditer(text, start, end)]
+    spans += [m.span() for m in JURISDICTION_BRACKET.finditer(text, start, end)]
     return spans
 
 

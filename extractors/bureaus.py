@@ -18,7 +18,7 @@ from functools import lru_cache
 import regex
 
 from extractors.bureau_clauses import responsibility_bodies
-from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, is_specific
+from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
 from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,
                                          gazetteer_rows, userdict_lines)
 from extractors.cues import across_cjk_spaces
@@ -114,7 +114,7 @@ def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
         in_bracket = folded.rfind("(", window, cue.start()) > folded.rfind(")", window, cue.start())
         stops = "()。;；" if in_bracket else "()。;；\n"
         limit = min(next_cue, start + LIST_REACH)
-        end = next((i for i in range(start, limit) if folded[i] in stops), None)
+        end = _list_end(folded, start, limit, stops)
         if end is None:
             if in_bracket and limit != next_cue:
                 continue  # a bracket that does not close within reach holds no list
@@ -124,6 +124,19 @@ def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
         if end > start:
             spans.append((start, end, True))
     return spans
+
+
+def _list_end(folded: str, start: int, limit: int, stops: str) -> int | None:
+    """Where a labelled list stops; a name's own bracket (各市（地）、县（市、区）政府) is no stop."""
+    i = start
+    while i < limit:
+        if folded[i] == "(" and (m := NAME_BRACKET.match(folded, i)) is not None:
+            i = m.end()
+            continue
+        if folded[i] in stops:
+            return i
+        i += 1
+    return None
 
 
 def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[int, int, str]]:
@@ -153,12 +166,15 @@ def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[in
 
 def _mask_parentheticals(span: str) -> str:
     """Blank out bracketed alternative names (same length): 北京未来科学城管理委员会(北京中关村…)."""
-    return PARENTHETICAL.sub(lambda m: " " * len(m.group()), span)
+    return PARENTHETICAL.sub(lambda m: m.group() if NAME_BRACKET.fullmatch(m.group()) and
+                             not regex.search(r"\(.*(?:委员会|管委会)\)", m.group())
+                             else " " * len(m.group()), span)
 
 
 def _segments(span: str) -> list[tuple[int, int]]:
     """Items of a list; 、 inside a joint jurisdiction (各区、县级市) separates none."""
     joint = [m.span() for m in JOINT_JURISDICTION.finditer(span)]
+    joint += [m.span() for m in NAME_BRACKET.finditer(span)]
     out, pos = [], 0
     for m in LIST_SEPARATORS.finditer(span):
         if any(s < m.start() < e for s, e in joint):
