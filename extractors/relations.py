@@ -22,7 +22,7 @@ REPEAL_CUE = regex.compile(r"废止")
 QUOTED_ARTICLE = regex.compile(r"\s*(?:\([^()\n]{0,40}\))?\s*中?\s*(第[一二三四五六七八九十百零〇\d]+条)\s*“")
 # 京技管发〔2025〕8号: 本细则自北京经济技术开发区管理委员会发布之日起实施 (the issuer in between)
 EFFECTIVE_ON_ISSUE = regex.compile(r"自[^,，。;；\n]{0,30}?(?:发布|公布|印发)之日起(?:施行|实施|执行)")
-EFFECTIVE_ON_DATE = regex.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起(?:施行|实施|执行)")
+EFFECTIVE_ON_DATE = regex.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起?(?:施行|实施|执行)")
 VALID_FOR_YEARS = regex.compile(r"有效期\s*([\d一二三四五六七八九十两]+)\s*年")
 _ONE_DAY = timedelta(days=1)
 

@@ -201,7 +201,7 @@ def _title_end(lines: list[TextLine], first: int) -> int:
 
 
 def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: int) -> DocumentSpan:
-    """A law's 令 number, its body as issuer and its 公布 date, from the 令 and promulgation lines
+    """A law's 令 number, its body as issuer, its 公布 and 施行 dates, from the 令 and promulgation lines
     between the title and the first chapter or article; a text that opens with its 令 takes its
     title from the enacting sentence (《X》…现予公布)."""
     stop = min(len(lines), first + LAW_HEAD_MAX_LINES)
@@ -221,6 +221,7 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
     passed = next((m for m in clauses if m["act"] in PROMULGATED_ACTS), None) \
         or next((m for m in clauses if m["act"] == "通过"), None)
     issued = parse_cn_date(passed["date"]) if passed else None
+    in_force = next((m for m in clauses if m["act"] in ("施行", "实施")), None)
     title = span.title
     if end == first:
         enacted = next((m for ln in head if ENACTING.search(ln.text)
@@ -229,7 +230,8 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
     number = decrees[0] if decrees else span.doc_number
     issuer = number[:number.index("令")] if decrees else (_passing_body(passed) or span.issuer)
     return replace(span, title=title, doc_type=doc_type(title), doc_number=number, issuer=issuer,
-                   issued_date=issued or span.issued_date)
+                   issued_date=issued or span.issued_date,
+                   effective_date=parse_cn_date(in_force["date"]) if in_force else None)
 
 
 def _passing_body(passed: Optional[regex.Match]) -> Optional[str]:

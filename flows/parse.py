@@ -78,6 +78,7 @@ def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
     for span, tree in zip(spans, trees):
         facts = tuple(extract_facts(span.text, issued=span.issued_date))
         effective, expiry = document_dates(span.text, facts, span.issued_date)
+        effective = span.effective_date or effective
         docs.append(ParsedDocument(
             span=span, tree=tree, facts=facts,
             relations=tuple(extract_relations(span.text, span.doc_number, span.title, facts)),

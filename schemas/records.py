@@ -130,6 +130,7 @@ class DocumentSpan:
     is_draft: bool = False
     issued_date: Optional[date] = None
     toc_entry: Optional[TocEntry] = None
+    effective_date: Optional[date] = None  # a law's header line (2021年10月1日 施行), else from its text
 
 
 @dataclass(frozen=True)

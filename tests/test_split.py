@@ -236,6 +236,21 @@ def test_promulgation_lines_of_a_rule_with_chapters():
         date(2021, 8, 26), "办法")
 
 
+@pytest.mark.parametrize("name,effective", [
+    ("nat-samr-order-56-2022-price-marking.txt", date(2022, 7, 1)),
+    ("nat-samr-order-43-2021-car-warranty.txt", date(2022, 1, 1)),
+])
+def test_the_effective_date_of_a_law_head_is_its_shixing_line(name, effective):
+    # `2022年7月1日 施行` under the 令 line; the last article may only say 自…起施行 or nothing
+    _, [span] = split_documents(clean_text_source((CORPUS_TEXTS / name).read_text(encoding="utf-8")))
+    assert span.effective_date == effective
+
+
+def test_a_law_head_without_a_shixing_line_leaves_the_effective_date_to_the_text():
+    _, [span] = split_documents(CleanText(DEVICE_REGISTRATION_HEAD.replace("2021年10月1日 施行\n", "")))
+    assert span.effective_date is None
+
+
 # A law as a web page prints it (http://law633.infoeach.com/view-NjMzfDE1Mw==.html, the site's
 # chrome already left out by the cleaner): the title twice, the enacting body, the 主席令 with
 # its enacting sentence and signature, the title again, the promulgation record, a 目录.
