@@ -36,7 +36,10 @@ def relative_deadlines(folded: str, issued: dt.date | None, effective: dt.date |
         count = number(m.group("n").replace("两", "二"))
         if anchor is None or count <= 0:
             continue
-        out.append((m.start(), m.end(), _after(anchor, count, m.group("unit")).isoformat()))
+        try:
+            out.append((m.start(), m.end(), _after(anchor, count, m.group("unit")).isoformat()))
+        except (OverflowError, ValueError):  # a count past the calendar's end (year 9999)
+            continue
     return out
 
 

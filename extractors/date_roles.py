@@ -13,6 +13,7 @@ import regex
 from extractors.cues import clause_start, sentence_start
 from schemas.records import Fact
 
+# Patterns read width-folded text: ，；：（） are matched as ,;:().
 SP = r"[ \t]*"
 CN_NUM = "0-9一二三四五六七八九十百千零〇"
 # Between the two dates of a range: a clock time (2026-03-10 00:00至…), (含) or a weekday
@@ -47,7 +48,7 @@ ISSUED_BEFORE = regex.compile(r"(?:发布日期|印发日期|成文日期|发文
 # A clause's words up to the next date: what follows one date never describes the next.
 TO_NEXT_DATE = r"(?:(?!\d{4}[ \t]*年)[^\n,。;])"
 # A law's promulgation line: 2021年8月26日 国家市场监督管理总局令第47号公布 (never 公布的《…》,
-# the date of a repealed 令). Text is width-folded: ，；：（） are read as ,;:().
+# the date of a repealed 令).
 PROMULGATED_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?令{SP}第{SP}[{CN_NUM}]+{SP}号{SP}(?:公布|发布)(?!的)")
 # A promulgation line without a 令 number: 1999年8月1日 国家发展计划委员会发布.
 PUBLISHED_LINE_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?(?:公布|发布){SP}$", regex.MULTILINE)
@@ -55,7 +56,7 @@ PUBLISHED_LINE_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?
 ADOPTED_AFTER = regex.compile(rf"^(?:(?![《》]){TO_NEXT_DATE}){{0,40}}?会议{SP}通过(?!的)")
 # Amendment history: 根据…《…决定》第一次修正, …令第743号第三次修订, 2005年10月27日…会议修订.
 AMENDED_AFTER = regex.compile(
-    rf"^{TO_NEXT_DATE}{{0,80}}?(?:决定》|会议|令[ \t]*第[0-9一二三四五六七八九十百千零〇]+号)[ \t]*"
+    rf"^{TO_NEXT_DATE}{{0,80}}?(?:决定》|会议|令{SP}第{SP}[{CN_NUM}]+{SP}号){SP}"
     r"(?:第[一二三四五六七八九十]+次)?(?:修订|修正)(?!的|后)"
 )
 AMENDED_BEFORE = regex.compile(r"根据[ \t]*$")
@@ -88,9 +89,8 @@ def date_role(folded: str, start: int, end: int) -> str:
     if AMENDED_BEFORE.search(before) or (AMENDED_AFTER.match(after) and not PROMULGATED_AFTER.match(after)):
         return "other"
     if (_alone_on_line(folded, start, end) or ISSUED_BEFORE.search(label) or PROMULGATED_AFTER.match(after)
+            or PRINTED_AFTER.match(after)
             or (opens_line and (ADOPTED_AFTER.match(after) or PUBLISHED_LINE_AFTER.match(after)))):
-        return "issued"
-    if PRINTED_AFTER.match(after):
         return "issued"
     if EXPIRES_AFTER.match(after) or EXPIRES_BEFORE.search(before):
         # 申报时间：即日起至2025年6月30日 closes an application window; 有效期至 stays expires.

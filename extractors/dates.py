@@ -6,7 +6,7 @@ How dates are written is in `date_forms`; the year of a date printed without one
 `date_years`; roles and ranges in `date_roles`; 印发之日起30日内 in `date_relative`. A date the
 text does not print in full (a year-less date, a relative deadline) is flagged `inferred=True`.
 Year-only mentions are facts only as a period or edition qualifier of a title ((2024—2026年)
-→ 2024 and 2026; (2025年版)) or as a target year (到2027年, 2035年远景目标) — never the year of
+→ 2024 and 2026; (2025年版)) or as a target year (力争到2027年, 2035年远景目标) — never the year of
 a 文号 (〔2025〕) or of a reporting period (2025年第一季度).
 """
 from __future__ import annotations

@@ -57,3 +57,7 @@ def test_months_end_on_the_same_day_or_the_month_end(anchor, months):
     end = dt.date.fromisoformat(value)
     assert (end.year - anchor.year) * 12 + end.month - anchor.month == months
     assert end.day == min(anchor.day, calendar.monthrange(end.year, end.month)[1])
+
+
+def test_a_count_past_the_calendar_is_dropped():
+    assert _values("自本意见印发之日起30日内", issued=dt.date(9999, 12, 20)) == []

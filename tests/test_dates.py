@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import regex
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from extractors.dates import extract_dates
 
@@ -41,3 +42,15 @@ def test_dates_of_every_corpus_text_slice_and_flag_what_is_inferred(path):
         assert text[fact.char_start:fact.char_end] == fact.text
         assert ISO_VALUE.match(fact.value_text), fact
         assert fact.inferred == (not PRINTED_YEAR.search(fact.text)), fact
+
+
+DATE_ALPHABET = ("0123456789０１２-—–~～/.:： \n\t()（）年月日号底末前后至到起止自从于本意见办法印发发布公布施行"
+                 "之日内个工作天有效期截止申报时间放假令第公布通过根据修订修正次会议决定》《〇○一二三四五六七八九十每")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=DATE_ALPHABET, max_size=80), st.one_of(st.none(), st.dates()))
+def test_dates_never_raise_and_slice_on_any_text(text, issued):
+    for fact in extract_dates(text, issued=issued):
+        assert text[fact.char_start:fact.char_end] == fact.text
+        assert ISO_VALUE.match(fact.value_text), fact
