@@ -43,7 +43,8 @@ def partial_dates(folded: str, dated: list[Span], issued: dt.date | None) -> lis
         if "d" in m.groupdict():
             value = iso(year, month, int(m.group("d"))) if year else None
         else:
-            value = f"{year:04d}-{month:02d}" if year and 1 <= month <= 12 else None
+            first_day = iso(year, month, 1) if year else None
+            value = first_day[:len("2025-01")] if first_day else None
         if not value:
             continue
         out.append((m.start(), m.end(), (value, True)))
