@@ -6,7 +6,8 @@ a stem and a unit suffix (厅, 局, 委, 委员会, 办, 办公室, 中心, 管�
 possibly chained (县级以上地方人民政府市场监督管理部门), or a form of the gazetteer. The stem is
 open: a unit nobody listed is still a name by its shape. What the grammar cannot tell, the
 caller's clause shape does (a subject of 负责, an item of a 责任单位 list).
-All functions read offsets into one string and return offsets into it.
+All functions read width-folded text (textnorm.fold_width: （室） is (室)); those that take
+offsets into a string return offsets into it.
 """
 from __future__ import annotations
 
