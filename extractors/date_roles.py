@@ -148,20 +148,22 @@ def _is_range(folded: str, a: Fact, b: Fact) -> bool:
 
 
 def _range_roles(folded: str, start: int, end: int) -> tuple[str, str]:
-    context = _range_context(folded, start, end)
-    if NOT_WINDOW_CUES.search(context):
+    """Cues before the range decide first (受理时间：…至…（春节假期除外） is a window), then
+    cues after it (2月4日至10日放假调休 is a holiday)."""
+    before, after = _range_context(folded, start, end)
+    if NOT_WINDOW_CUES.search(before):
         return "other", "other"
     if VALIDITY_CUES.search(folded[clause_start(folded, start, limit=30):start]) or VALIDITY_AFTER.match(
             folded, end):
         return "effective", "expires"
-    if WINDOW_CUES.search(context):
+    if WINDOW_CUES.search(before) or (WINDOW_CUES.search(after) and not NOT_WINDOW_CUES.search(after)):
         return "window_start", "window_end"
     return "other", "other"
 
 
-def _range_context(folded: str, start: int, end: int) -> str:
-    """The range's sentence up to the clause after it, and a heading line just above it
-    (九、申报时间⏎2026年6月4日至2026年6月23日)."""
+def _range_context(folded: str, start: int, end: int) -> tuple[str, str]:
+    """The range's sentence before it, with a heading line just above it (九、申报时间⏎
+    2026年6月4日至2026年6月23日), and the rest of its clause and the clause after it."""
     begin = sentence_start(folded, start)
     stop = end
     for _ in range(2):
@@ -170,10 +172,10 @@ def _range_context(folded: str, start: int, end: int) -> str:
             stop = nxt.start() if nxt else len(folded)
             break
         stop = nxt.end()
-    context = folded[begin:stop]
+    before = folded[begin:start]
     if begin > 0 and folded[begin - 1] == "\n":
         heading_start = folded.rfind("\n", 0, begin - 1) + 1
         heading = folded[heading_start:begin - 1]
         if len(heading.strip()) <= HEADING_CHARS and not CLAUSE_BREAK.search(heading):
-            context = heading + "\n" + context
-    return context
+            before = heading + "\n" + before
+    return before, folded[end:stop]
