@@ -9,8 +9,8 @@ three typesettings by a hash of its name (stable when texts are added):
   `- N -` centred at the foot;
 - `sans`: WenQuanYi Micro Hei, 12 pt, `第N页 共M页` centred at the foot, tables on landscape pages;
 - `mirrored`: WenQuanYi Micro Hei Mono, 13 pt, wider line pitch, margins mirrored on odd and even
-  pages, and a boxed header line: a gazette name and issue on the left and the page number on the
-  right on odd pages, the reverse on even pages.
+  pages, and a boxed header line ruled into two cells: a gazette name and issue on the left and
+  the page number on the right on odd pages, the reverse on even pages.
 
 Lines break only where the reader's line join (`extractors.clean.join_wrapped`) restores the text
 exactly, and are justified by horizontal scaling, never by letter spacing (which reads as spaces).
@@ -292,7 +292,10 @@ def chrome(style: Typesetting, page: Page, number: int, total: int, header: str)
     inner = style.left if number % 2 else w - style.left - style.chars_per_line * style.size
     x0, x1 = inner, inner + style.chars_per_line * style.size
     left, right = (header, str(number)) if number % 2 else (str(number), header)
+    # A rule between name and number makes the box a one-row table for a table finder.
+    divider = x1 - 26.0 if number % 2 else x0 + 26.0
     return [("rect", x0 - 4, 34.0, x1 - x0 + 8, 22.0),
+            ("line", divider, 34.0, divider, 56.0),
             ("text", x0, 50.0, font, 10.0, left, 1.0),
             ("text", x1 - width(right, font, 10.0), 50.0, font, 10.0, right, 1.0)]
 
