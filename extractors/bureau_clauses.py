@@ -17,7 +17,7 @@ from extractors.bureau_names import HAN, NAME_BRACKET_PATTERN, UNIT_SUFFIX, is_g
 
 # 负责人 and 负责同志 are people; 承担法律责任 is liability, not a task; 牵头单位, 主管部门 are nouns.
 RESPONSIBILITY_VERB = regex.compile(
-    r"负总责|负责(?!人|同志|任|的)|归口管理|牵头(?!单位|部门|人|方|作用|抓总)|会同"
+    r"负总责|负责(?!人|同志|任|的|[\u4e00-\u9fff]{1,12}?的(?:部门|机关|机构))|归口管理|牵头(?!单位|部门|人|方|作用|抓总)|会同"
     r"|主管(?![^,，。；;]{0,4}(?:部门|单位|机关|机构|领导|人员|业务)|的)"
     r"|承担(?!的|[^,，。；;]{0,10}?(?:法律|民事|刑事|赔偿|连带|行政|违约)责任)"
     r"|是(?=[^,，。；;]{1,30}?(?:主管|责任|牵头)(?:单位|部门|主体|机关))"

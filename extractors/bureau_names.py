@@ -40,6 +40,8 @@ NAME_BRACKET_PATTERN = rf"\((?:(?!以下|简称)[{HAN}]{{1,6}}|[市区县旗地�
 NAME_BRACKET = regex.compile(NAME_BRACKET_PATTERN)
 # 设区的市级（以下简称市级）、县级市场监督管理部门: the short name the text defines is no part of it.
 DEFINED_SHORT_NAME = regex.compile(r"\((?:以下简称|以下称|简称)[^()]{1,12}\)")
+# A unit named by its duty: (县级以上地方人民政府)负责中医药管理的部门 (中医药条例 第六条).
+DUTY_NAME = regex.compile(rf"负责[{HAN}]{{1,12}}?的(?:部门|机关|机构)$")
 # Words a name never starts with: verbs and prepositions of the clause around it
 # (委托相关技术机构承担, 向省财政厅申请). 经济…, 自然资源…, 当地… are names, 经…, 自…, 当… are not.
 NOT_A_NAME_START = regex.compile(
@@ -51,8 +53,10 @@ NOT_A_NAME_START = regex.compile(
 # Words no name holds: a clause's adverbs and verbs (军区也要相应指定有关部门 is a clause).
 NOT_IN_A_NAME = regex.compile(r"也|要|应当|可以|必须|相应|指定|进行|开展|负责|或者|以及")
 # A unit named by no stem and no level is nobody in particular: 有关部门, 其他有关单位, 各主管部门,
-# 各项目牵头单位; so are the places of 有关省、自治区、直辖市 and 各有关区、县级市.
+# 各项目牵头单位, 市级相关部门, 国务院有关部门; so are the places of 有关省、自治区、直辖市 and 各有关区、县级市.
 NON_SPECIFIC = regex.compile(
+    r"(?:(?:国务院|省|市|区|县|(?:县级以上|设区的市级以上|市级以上|省级|市级|区级|县级|乡级|各级)(?:地方)?(?:各级)?)"
+    r"(?:人民政府|政府)?(?=有关|相关))?"
     r"(?:其他|其它|各|有关|相关|上级|下级|同级|本级|所在地|当地|指定|专门|项目)*(?:有关|相关)?(?:行政)?"
     r"(?:主管|主办|牵头|责任|配合|实施)?(?:部门|单位|机关|机构|政府|人民政府|司局)"
     r"|(?:各|其他)?(?:有关|相关)(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道|、)+"
@@ -105,6 +109,10 @@ def looks_like_body(name: str) -> bool:
         name = name[:alternative.start()]
     if not 2 <= len(name) <= MAX_NAME_CHARS or not regex.fullmatch(rf"[{HAN}、]+", name):
         return False
+    duty = DUTY_NAME.search(name)
+    if duty is not None:
+        whose = name[:duty.start()]
+        return not whose or looks_like_body(whose) or bool(JURISDICTION.fullmatch(whose))
     if "的" in name.replace("设区的市", "") or NOT_A_BODY.search(name) or NOT_A_NAME_START.match(name):
         return False
     if NOT_IN_A_NAME.search(name):
@@ -214,6 +222,12 @@ def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int
     return None if strict else partial
 
 
+def _duty_of(text: str, start: int, i: int) -> bool:
+    """True when the 的 at i ends the duty of a unit named by it (负责中医药管理的部门)."""
+    k = text.rfind("负责", max(start, i - 14), i)
+    return k >= 0 and DUTY_NAME.match(text, k, i + 3) is not None
+
+
 def _other_item(text: str, start: int, end: int) -> bool:
     item = text[start:end]
     return bool(OTHER_ITEM.fullmatch(item)) and not NOT_A_NOUN.search(item)
@@ -222,7 +236,7 @@ def _other_item(text: str, start: int, end: int) -> bool:
 def _qualifier_end(text: str, start: int, end: int) -> int | None:
     """Just past the last 的 of text[start:end] (设区的市 is a name's own)."""
     i = text.rfind("的", start, end)
-    while i >= 0 and text.startswith("设区的市", i - 2):
+    while i >= 0 and (text.startswith("设区的市", i - 2) or _duty_of(text, start, i)):
         i = text.rfind("的", start, i)
     return i + 1 if i >= 0 else None
 
