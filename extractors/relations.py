@@ -111,6 +111,9 @@ def document_dates(text: str, facts: Iterable[Fact], issued: Optional[date]) -> 
         effective = _safe_date(*(int(g) for g in on_date.groups()))
     elif EFFECTIVE_ON_ISSUE.search(folded):
         effective = issued
+    else:  # a period's start: 执行期限为2019年1月1日至2023年12月31日
+        effective = next((date.fromisoformat(f.value_text) for f in facts if f.kind == "date"
+                          and f.role == "effective" and f.value_text and len(f.value_text) == 10), None)
     expiries = [date.fromisoformat(f.value_text) for f in facts
                 if f.kind == "date" and f.role == "expires" and f.value_text and len(f.value_text) == 10]
     expiry = max(expiries) if expiries else None

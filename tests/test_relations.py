@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from extractors.dates import extract_dates
 from extractors.relations import document_dates, extract_relations
 from schemas.records import Fact
 
@@ -88,3 +89,10 @@ def test_relations_from_the_documents_facts_are_those_found_alone():
             assert extract_relations(span.text, span.doc_number, span.title, facts) == alone
             checked += len(alone)
     assert checked > 20
+
+
+def test_a_period_of_application_dates_the_policy():
+    # 国办发〔2018〕124号: both 规定 end 执行期限为2019年1月1日至2023年12月31日, no 施行 sentence
+    text = "上述政策适用于所有文化企业，执行期限为2019年1月1日至2023年12月31日。"
+    facts = extract_dates(text, issued=date(2018, 12, 18))
+    assert document_dates(text, facts, date(2018, 12, 18)) == (date(2019, 1, 1), date(2023, 12, 31))
