@@ -10,13 +10,13 @@ The clean format (the splitter and the segmenter rely on it):
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence, Union
 
 import regex
 
 from extractors.pdf_chrome import without_page_chrome
+from extractors.pdf_layout import Layout, cuts_doc_number, page_layouts
 from extractors.issue import DOC_NUMBER
 from extractors.web_chrome import without_web_chrome
 from schemas.records import CleanText, PdfLine, PdfPage
@@ -165,11 +165,6 @@ def is_cut_at_page_break(first: str, second: str) -> bool:
 
 # --- PDFs -------------------------------------------------------------------------------------
 
-# Lines start at the margin or at the two-character first-line indent within this many points.
-ALIGN_TOLERANCE = 1.0
-CENTRE_TOLERANCE = 2.0
-# A line reaching this share of its font size short of the right margin is full (justified).
-FULL_LINE_SLACK = 0.5
 # Line pitch, in font sizes, up to which a full line flows into the next one on the same page.
 BODY_PITCH_MAX = 2.2
 # Lines of one style closer than 1.5 size + 2.5 pt are one paragraph set with manual line
@@ -177,16 +172,6 @@ BODY_PITCH_MAX = 2.2
 # separate paragraphs are 46, 31 and 23 pt apart, body lines 27–28 pt and the changping title 36.
 TIGHT_PITCH_SIZES, TIGHT_PITCH_POINTS = 1.5, 2.5
 LIST_ITEM = regex.compile(r"^-\s")
-# A 文号 cut at a line end: its issuer and opening bracket (and year) on one line, the rest on the next.
-OPEN_DOC_NUMBER = regex.compile(r"\p{Han}{2,}[〔［\[]\s*\d{0,4}\s*(?:[〕］\]]\s*\d{0,4})?$")
-DOC_NUMBER_REST = regex.compile(r"^\s*\d{0,4}\s*(?:[〕］\]]\s*)?\d{0,4}\s*号")
-WHOLE_DOC_NUMBER = regex.compile(r"\p{Han}{2,}[〔［\[]\s*\d{4}\s*[〕］\]]\s*\d{1,4}\s*号")
-# The commonest line start is the first-line indent when lines start this often two characters
-# further left.
-INDENT_SHARE = 0.2
-# Odd and even pages are measured apart when each side has this many lines and their text blocks
-# are as wide but shifted: mirrored margins.
-MIRRORED_MIN_LINES = 4
 # Spaces around a paragraph are dropped; tabs are not: they keep a table row's empty cells.
 PRINTED_SPACES = " \u3000"
 
@@ -204,29 +189,6 @@ class TableRow:
 
 
 PageItem = Union[PdfLine, TableRow]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The text block of a document: left and right margins and its centre line."""
-    left: float
-    right: float
-
-    @property
-    def centre(self) -> float:
-        return (self.left + self.right) / 2
-
-    def alignment(self, line: PdfLine) -> str:
-        if abs(line.x0 - self.left) <= ALIGN_TOLERANCE:
-            return "left"
-        if abs(line.x0 - (self.left + 2 * line.size)) <= ALIGN_TOLERANCE:
-            return "indent"
-        if abs((line.x0 + line.x1) / 2 - self.centre) <= CENTRE_TOLERANCE:
-            return "centre"
-        return "other"
-
-    def is_full(self, line: PdfLine) -> bool:
-        return line.x1 >= self.right - FULL_LINE_SLACK * line.size
 
 
 def clean_pdf_pages(pages: Sequence[PdfPage]) -> CleanText:
@@ -256,38 +218,6 @@ def page_body(page: PdfPage) -> list[PageItem]:
     return sorted((item for item in list(page.lines) + rows if item.text.strip()), key=lambda item: item.top)
 
 
-def page_layouts(bodies: list[list[PageItem]]) -> list[Layout]:
-    """The text block of each page: one for the document, or one for odd and one for even pages
-    when their margins are mirrored."""
-    lines = [[item for item in body if isinstance(item, PdfLine)] for body in bodies]
-    whole = text_block([line for page in lines for line in page])
-    odd = [line for page in lines[0::2] for line in page]
-    even = [line for page in lines[1::2] for line in page]
-    if min(len(odd), len(even)) < MIRRORED_MIN_LINES:
-        return [whole] * len(bodies)
-    sides = text_block(odd), text_block(even)
-    shifted = abs(sides[0].left - sides[1].left) > ALIGN_TOLERANCE
-    same_measure = abs((sides[0].right - sides[0].left) - (sides[1].right - sides[1].left)) <= ALIGN_TOLERANCE
-    if not (shifted and same_measure):
-        return [whole] * len(bodies)
-    return [sides[i % 2] for i in range(len(bodies))]
-
-
-def text_block(lines: list[PdfLine]) -> Layout:
-    """Margins of the text block: the commonest line start, the farthest end of such lines."""
-    if not lines:
-        return Layout(0.0, 0.0)
-    starts = Counter(round(line.x0, 1) for line in lines)
-    left = starts.most_common(1)[0][0]
-    size = Counter(round(line.size) for line in lines if round(line.x0, 1) == left).most_common(1)[0][0]
-    # Where most lines are first lines of one-line paragraphs, the commonest start is the indent.
-    margin = [x for x, n in starts.items()
-              if abs(x - (left - 2 * size)) <= ALIGN_TOLERANCE and n >= INDENT_SHARE * starts[left]]
-    left = margin[0] if margin else left
-    ends = [line.x1 for line in lines if abs(line.x0 - left) <= ALIGN_TOLERANCE]
-    return Layout(left=left, right=max(ends))
-
-
 def continues(previous: PageItem | None, line: PageItem, layouts: tuple[Layout, Layout],
               new_page: bool) -> bool:
     """True if `line` goes on the paragraph that `previous` belongs to; `layouts` are the text
@@ -306,13 +236,6 @@ def continues(previous: PageItem | None, line: PageItem, layouts: tuple[Layout, 
     tight = 0 < gap <= TIGHT_PITCH_SIZES * line.size + TIGHT_PITCH_POINTS
     same_look = previous.font == line.font and (before == after or full)
     return not new_page and tight and same_look and after in ("left", "centre")
-
-
-def cuts_doc_number(left: str, right: str) -> bool:
-    """True if a line ends inside a 文号 that the next line completes (`京技管发〔` / `2025〕9号`):
-    whatever the geometry says, a 文号 is never cut into two paragraphs."""
-    head, tail = OPEN_DOC_NUMBER.search(left.rstrip()), DOC_NUMBER_REST.match(right)
-    return bool(head and tail and WHOLE_DOC_NUMBER.fullmatch(head.group() + tail.group()))
 
 
 def join_printed(left: str, right: str) -> str:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.clean import clean_pdf_pages, cuts_doc_number, page_body, page_layouts
+from extractors.clean import clean_pdf_pages, page_body
 from extractors.pdf_chrome import without_page_chrome
+from extractors.pdf_layout import cuts_doc_number, page_layouts
 from extractors.read import read_pdf
 from extractors.split import split_documents
 from schemas.records import PdfLine, PdfPage
