@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import regex
 
-from extractors.bureau_names import HAN, NAME_BRACKET_PATTERN, UNIT_SUFFIX, is_government_unit, leading_bodies, split_bodies
+from extractors.bureau_lists import Body, leading_bodies, split_bodies
+from extractors.bureau_names import HAN, NAME_BRACKET_PATTERN, UNIT_SUFFIX, is_government_unit
 
 # 负责人 and 负责同志 are people; 承担法律责任 is liability, not a task; 牵头单位, 主管部门 are nouns.
 RESPONSIBILITY_VERB = regex.compile(
@@ -51,6 +52,9 @@ SUBJECT = regex.compile(
     rf"(?:\((?![^()]{{1,6}}\))[^()\n]{{0,40}}\))?{ADVERBIAL}*[ \t]*(?P<verb>{VERB_WORDS})"
 )
 SENTENCE_BREAKS = frozenset("。；;！？!?\n")
+# 承担…工作的X: the duty a relative clause gives the body after its 的.
+CLAUSE_OPENING = regex.compile(rf"[ \t]*(?:{ARTICLE_LABEL})?[ \t]*")
+DUTY_THEN_AGENT = regex.compile(r"[^,，。；;:：()\n的]{1,30}?(?:工作|任务|职责|事项)的")
 CLAUSE_BREAKS = frozenset(",，:：()")
 SENTENCE_REACH = 200
 LEADING_WORDS = regex.compile(r"(?:并|同时|其中|此外|另外|今后|届时|原则上|日常|具体)+")
@@ -74,14 +78,14 @@ SEGMENT_BREAKS = regex.compile(r"[,，;；]")
 NAME_BEFORE = regex.compile(rf"[{HAN}]{{2,30}}$")
 
 
-def responsibility_bodies(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every body a responsibility clause names, in no particular order."""
-    spans: list[tuple[int, int]] = []
+def responsibility_bodies(text: str) -> list[Body]:
+    """Every body a responsibility clause names, in no particular order."""
+    spans: list[Body] = []
     if VERB_PREFILTER.search(text):
         for m in RESPONSIBILITY_VERB.finditer(text):
             if DRAFTED_BY.match(text, m.end()):
                 continue
-            spans += _subject_bodies(text, m.start(), m.end())
+            spans += _subject_bodies(text, m.start(), m.end()) or _agent_after(text, m)
             if m.group() == "会同":
                 spans += _objects_of_jointly(text, m.end())
     if "(" in text:
@@ -90,7 +94,7 @@ def responsibility_bodies(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _subject_bodies(text: str, verb_start: int, verb_end: int) -> list[tuple[int, int]]:
+def _subject_bodies(text: str, verb_start: int, verb_end: int) -> list[Body]:
     """The bodies of the subject the verb at verb_start has, nearest clause start first."""
     for start in _clause_starts(text, verb_start):
         m = SUBJECT.fullmatch(text, start, verb_end)
@@ -100,6 +104,21 @@ def _subject_bodies(text: str, verb_start: int, verb_end: int) -> list[tuple[int
         if found is not None:
             return found
     return []
+
+
+def _agent_after(text: str, verb: regex.Match) -> list[Body]:
+    """The body a clause-initial 承担/负责 describes: 承担第一类医疗器械产品备案工作的药品监督管理部门
+    (nat-samr-order-47-2021-device-registration 第一百零五条)."""
+    if verb.group() not in ("承担", "负责") or not CLAUSE_OPENING.fullmatch(text, _clause_starts(text, verb.start())[0],
+                                                                       verb.start()):
+        return []
+    duty = DUTY_THEN_AGENT.match(text, verb.end())
+    if duty is None:
+        return []
+    end = duty.end()
+    while end < len(text) and end - duty.end() < 40 and text[end] not in SENTENCE_BREAKS | CLAUSE_BREAKS:
+        end += 1
+    return leading_bodies(text, duty.end(), end, PREDICATE) or []
 
 
 def _clause_starts(text: str, pos: int) -> list[int]:
@@ -135,7 +154,7 @@ def _subject_core(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _objects_of_jointly(text: str, start: int) -> list[tuple[int, int]]:
+def _objects_of_jointly(text: str, start: int) -> list[Body]:
     """The bodies 会同 names: 会同省财政厅、省科技厅制定 → 省财政厅, 省科技厅."""
     end = start
     while end < len(text) and end - start < 60 and text[end] not in SENTENCE_BREAKS | CLAUSE_BREAKS:
@@ -143,7 +162,7 @@ def _objects_of_jointly(text: str, start: int) -> list[tuple[int, int]]:
     return leading_bodies(text, start, end, PREDICATE) or []
 
 
-def _bracketed_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _bracketed_list(text: str, start: int, end: int) -> list[Body]:
     """Bodies of a bracketed list after a measure; [] when the bracket is anything else.
 
     Without a role (牵头, 负责, 参与…) every item must say it is a government unit; a bracket
@@ -154,14 +173,14 @@ def _bracketed_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     before = NAME_BEFORE.search(text, max(0, start - 31), start - 1)
     if before is not None and UNIT_SUFFIX.search(before.group()):
         return []
-    found: list[tuple[int, int]] = []
+    found: list[Body] = []
     pos = start
     for brk in [*(m.start() for m in SEGMENT_BREAKS.finditer(text, start, end)), end]:
         role = ROLE_TAIL.search(text, pos, brk)
         items = split_bodies(text, pos, role.start() if role else brk)
         if not items:
             return []
-        if role is None and not all(is_government_unit(text[s:e]) for s, e in items):
+        if role is None and not all(is_government_unit(text[b.start:b.end]) for b in items):
             return []
         found += items
         pos = brk + 1

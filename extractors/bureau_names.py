@@ -1,19 +1,17 @@
-"""Naming grammar of government bodies: what a name of a responsible unit looks like, and how a
-list of them splits.
+"""Naming grammar of government bodies: what the name of a responsible unit looks like.
 
 A name is an optional jurisdiction (国务院, 国家, 广东省, 省, 广州市, 各地级以上市, 县级以上地方),
 a stem and a unit suffix (厅, 局, 委, 委员会, 办, 办公室, 中心, 管委会, 人民政府, 政府, 部门, 机关…),
 possibly chained (县级以上地方人民政府市场监督管理部门), or a form of the gazetteer. The stem is
 open: a unit nobody listed is still a name by its shape. What the grammar cannot tell, the
-caller's clause shape does (a subject of 负责, an item of a 责任单位 list).
-All functions read width-folded text (textnorm.fold_width: （室） is (室)); those that take
-offsets into a string return offsets into it.
+caller's clause shape does (a subject of 负责, an item of a 责任单位 list); lists of names are
+split by extractors/bureau_lists.py. Names are read width-folded (textnorm.fold_width: （室） is (室)).
 """
 from __future__ import annotations
 
 import regex
 
-from extractors.bureau_gazetteer import form_pattern, gazetteer
+from extractors.bureau_gazetteer import gazetteer
 
 HAN = r"\u4e00-\u9fff"
 MAX_NAME_CHARS = 30
@@ -82,19 +80,6 @@ JOINT_JURISDICTION = regex.compile(
     r"(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道)级?(?:\([^()]{1,12}\))?"
     r"(?:、(?:省|自治区|直辖市|设区的市|县级市|市|县|区|乡|镇|街道)级?)+"
 )
-LIST_COMMA = "、"
-CONNECTORS = regex.compile(r"及其|以及|或者|及|和|与|或")
-OPEN_END = regex.compile(r"(?:及其|以及|或者|及|和|与|或|、)$")
-# A unit word's last character that begins another word with the next (部署, 委托, 办理, 所有):
-# a list cut there would end inside that word.
-NOT_AN_END = regex.compile(r"(?:部[署分位长]|局[面长]|委[托员]|办[理法公事]|厅长|所[有得在属])")
-LIST_TAIL = regex.compile(rf"[ \t]*等(?:[{HAN}]{{0,10}}?(?:部门|单位|机构))?[ \t]*$")
-# An item a list may hold beside its bodies without being one (农村集体经济组织, 建设单位): a noun,
-# not a clause (有前款所列行为的).
-OTHER_ITEM = regex.compile(rf"[{HAN}]{{2,20}}")
-NOT_A_NOUN = regex.compile(r"的|有|是|为")
-
-
 def looks_like_body(name: str) -> bool:
     """True when `name` has the shape of a body's name: ends in a unit word (or is a division
     of one), starts as a name, holds no word of a clause."""
@@ -136,125 +121,3 @@ def is_government_unit(name: str) -> bool:
     if name in gazetteer().canonical or name in gazetteer().local_units:
         return True
     return looks_like_body(name) and bool(JURISDICTION.match(name)) and is_specific(name)
-
-
-def split_bodies(text: str, start: int, end: int, strict: bool = True) -> list[tuple[int, int]] | None:
-    """The bodies of a list in text[start:end] (joined by 、, 和, 及, 与, 以及, 及其, 或者; 等有关部门
-    at the end dropped), or None when an item is no name (`strict`) or no item is (not `strict`:
-    分别由县级人民政府、农村集体经济组织和建设单位负责 names one body). An item's qualifier up to
-    的 is not part of its name (实施行政许可的市场监督管理部门). Items naming nobody in particular
-    (有关部门) are left out, so a list of only those gives [].
-
-    A 和 splits only where both sides are names (市场监管部门和公安机关), not in 工业和信息化厅;
-    gazetteer forms and joint jurisdictions (省、自治区、直辖市人民政府) are never split.
-    """
-    tail = LIST_TAIL.search(text, start, end)
-    if tail is not None:
-        end = tail.start()
-    start, end = _strip(text, start, end)
-    if end - start < 2:
-        return None
-    if OPEN_END.search(text, start, end):
-        return None  # 国家药品监督管理局以及(承担…的机构): the list goes on past the span
-    protected = _protected(text, start, end)
-    items: list[tuple[int, int]] = []
-    missing = False
-    pos = start
-    for i in [*(i for i in range(start, end) if text[i] == LIST_COMMA and not _inside(i, protected)), end]:
-        piece = _split_piece(text, *_strip(text, pos, i), protected, strict)
-        if piece is None:
-            if strict or not _other_item(text, *_strip(text, pos, i)):
-                return None
-            missing = True
-        else:
-            items += piece
-        pos = i + 1
-    if not items and missing:
-        return None
-    return [(s, e) for s, e in items if is_specific(text[s:e])]
-
-
-def leading_bodies(text: str, start: int, end: int, follows: regex.Pattern) -> list[tuple[int, int]] | None:
-    """The list of bodies that text[start:end] begins with (the objects of 会同), or None.
-
-    The list ends where `follows` (the start of a predicate) or the end of the span comes: the
-    longest such prefix that is a list of names wins (会同省财政厅、省科技厅制定 → two bodies).
-    Failing that, the longest prefix that is a list of names and does not end inside a word
-    (会同农业农村主管部门代为完成 → 农业农村主管部门).
-    """
-    fallback = None
-    for e in range(end, start + 1, -1):
-        predicate = e == end or follows.match(text, e, end)
-        if not predicate and (fallback is not None or NOT_AN_END.match(text, e - 1)):
-            continue
-        found = split_bodies(text, start, e)
-        if found is None:
-            continue
-        if predicate:
-            return found
-        fallback = found
-    return fallback
-
-
-def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int]],
-                 strict: bool) -> list[tuple[int, int]] | None:
-    """A list item, split at a connector only where both sides are names; not `strict`, a
-    name beside a noun (县级人民政府、农村集体经济组织和建设单位) when the whole is no name."""
-    if end - start < 2:
-        return None
-    partial = None
-    for m in CONNECTORS.finditer(text, start, end):
-        if _inside(m.start(), protected):
-            continue
-        left = _split_piece(text, *_strip(text, start, m.start()), protected, strict)
-        right = _split_piece(text, *_strip(text, m.end(), end), protected, strict)
-        if left is not None and right is not None:
-            return left + right
-        other = (m.end(), end) if left is not None else (start, m.start())
-        if partial is None and (left or right) and _other_item(text, *_strip(text, *other)):
-            partial = left or right
-    qualifier = _qualifier_end(text, start, end)
-    if qualifier is not None and not _inside(qualifier - 1, protected):
-        start = qualifier
-    name = "".join(text[start:end].split())
-    if looks_like_body(name) or is_place(name):
-        return [(start, end)]
-    return None if strict else partial
-
-
-def _duty_of(text: str, start: int, i: int) -> bool:
-    """True when the 的 at i ends the duty of a unit named by it (负责中医药管理的部门)."""
-    k = text.rfind("负责", max(start, i - 14), i)
-    return k >= 0 and DUTY_NAME.match(text, k, i + 3) is not None
-
-
-def _other_item(text: str, start: int, end: int) -> bool:
-    item = text[start:end]
-    return bool(OTHER_ITEM.fullmatch(item)) and not NOT_A_NOUN.search(item)
-
-
-def _qualifier_end(text: str, start: int, end: int) -> int | None:
-    """Just past the last 的 of text[start:end] (设区的市 is a name's own)."""
-    i = text.rfind("的", start, end)
-    while i >= 0 and (text.startswith("设区的市", i - 2) or _duty_of(text, start, i)):
-        i = text.rfind("的", start, i)
-    return i + 1 if i >= 0 else None
-
-
-def _protected(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = [m.span() for m in form_pattern().finditer(text, start, end)]
-    spans += [m.span() for m in JOINT_JURISDICTION.finditer(text, start, end)]
-    spans += [m.span() for m in JURISDICTION_BRACKET.finditer(text, start, end)]
-    return spans
-
-
-def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < i < e for s, e in spans)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\n":
-        start += 1
-    while end > start and text[end - 1] in " \t\n":
-        end -= 1
-    return start, end

@@ -19,6 +19,7 @@ import regex
 
 from extractors.bureau_clauses import responsibility_bodies
 from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
+from extractors.bureau_sections import section_bodies
 from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,
                                          gazetteer_rows, userdict_lines)
 from extractors.cues import across_cjk_spaces
@@ -84,10 +85,10 @@ def extract_bureaus(text: str) -> list[Fact]:
             for s, e, value in _bodies(folded, start, end, open_list):
                 facts.setdefault((s, e), Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
                                               value_text=value))
-    for s, e in responsibility_bodies(folded):
+    for s, e, name in [*responsibility_bodies(folded), *section_bodies(folded)]:
         if not any(s < fe and fs < e for fs, fe in facts):
             facts[(s, e)] = Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
-                                 value_text=_canonical_unknown(folded[s:e]))
+                                 value_text=_canonical_unknown(name or folded[s:e]))
     return [facts[k] for k in sorted(facts)]
 
 

@@ -1,11 +1,12 @@
-"""The naming grammar of bodies (extractors/bureau_names.py) on names printed in data/corpus texts."""
+"""The naming grammar of bodies and the splitting of their lists (extractors/bureau_names.py,
+extractors/bureau_lists.py) on names printed in data/corpus texts."""
 from __future__ import annotations
 
 import pytest
 
 from extractors.bureau_clauses import PREDICATE
-from extractors.bureau_names import (is_government_unit, is_place, is_specific, leading_bodies, looks_like_body,
-                                     split_bodies)
+from extractors.bureau_lists import leading_bodies, split_bodies
+from extractors.bureau_names import is_government_unit, is_place, is_specific, looks_like_body
 
 
 @pytest.mark.parametrize("name", [
@@ -61,7 +62,7 @@ def test_places_stand_for_their_government_not_areas():
 
 
 def spans(text: str, found) -> list[str] | None:
-    return None if found is None else [text[s:e] for s, e in found]
+    return None if found is None else [text[b.start:b.end] for b in found]
 
 
 def test_split_keeps_names_with_he_whole_and_splits_lists_of_names():
@@ -99,3 +100,12 @@ def test_objects_end_where_the_predicate_starts():
                        ("农业农村主管部门代为完成复垦或者恢复种植条件", ["农业农村主管部门"]),
                        ("有关部门部署", [])):
         assert spans(text, leading_bodies(text, 0, len(text), PREDICATE)) == want
+
+
+def test_a_shared_head_and_level_give_each_item_its_whole_name():
+    # notice-gov-office-cultural-enterprise-rules-2018 九: 会同同级财政、税务部门确定和发布名单
+    text = "同级财政、税务部门"
+    found = split_bodies(text, 0, len(text))
+    assert [(text[b.start:b.end], b.name) for b in found] == [("同级财政", "同级财政部门"), ("税务部门", "同级税务部门")]
+    text = "财政、税务等有关部门"
+    assert split_bodies(text, 0, len(text)) is None
