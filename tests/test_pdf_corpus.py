@@ -15,6 +15,7 @@ from extractors.read import decode_text, read_pdf
 from extractors.textnorm import normalize_for_compare
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+SAMPLES = CORPUS.parent / "samples"
 PDF_STEMS = sorted(path.stem for path in (CORPUS / "pdf").glob("*.pdf"))
 
 
@@ -65,3 +66,22 @@ def test_lines_break_where_the_reader_joins_them_back():
     wrapped = renderer.wrap(text, "UMing", 15.0, 100.0, 100.0)
     assert wrapped == ["执行期限为", "2019年1月1日", "至2023年12月", "31日。"]
     assert "".join(wrapped) == text
+
+
+def test_a_table_typeset_on_landscape_pages_reads_back_row_by_row(tmp_path):
+    # the 附件 table of beijing-gazette-2025-27 (rows under a vertically merged cell start with a
+    # tab); no corpus text has a table yet
+    renderer = load_renderer()
+    renderer.register_fonts()
+    lines = (SAMPLES / "beijing-gazette-2025-27.txt").read_text(encoding="utf-8").split("\n")
+    first = lines.index("亦庄新城科技企业孵化器评价指标体系(暂行)") - 1
+    last = next(i for i, text in enumerate(lines) if "18. 房租减免" in text)
+    source, pdf = tmp_path / "annex.txt", tmp_path / "annex.pdf"
+    source.write_text("\n".join(lines[first:last + 1]) + "\n", encoding="utf-8")
+    sans = next(style for style in renderer.TYPESETTINGS if style.name == "sans")
+    renderer.render(source, pdf, sans)
+    pages = read_pdf(pdf)
+    assert [page.width > page.height for page in pages] == [False, True, True]
+    text = clean_text_source(source.read_text(encoding="utf-8")).text
+    assert clean_pdf_pages(pages).text == text
+    assert "\t2. 收入情况\t评价周期内营业收入情况,包含生产性服务业营业收入。" in text.split("\n")

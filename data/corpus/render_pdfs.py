@@ -309,10 +309,13 @@ def typesetting_of(stem: str) -> Typesetting:
     return TYPESETTINGS[int(hashlib.sha256(stem.encode()).hexdigest(), 16) % len(TYPESETTINGS)]
 
 
-def render(text_path: Path, pdf_path: Path) -> str:
-    """Typeset one text into one PDF; returns the typesetting's name."""
-    paragraphs = [line.strip() for line in text_path.read_text(encoding="utf-8").split("\n") if line.strip()]
-    style = typesetting_of(text_path.stem)
+def render(text_path: Path, pdf_path: Path, style: Typesetting | None = None) -> str:
+    """Typeset one text into one PDF, in the typesetting given or else the one of its name;
+    returns the typesetting's name."""
+    # A table row keeps its leading tab: the empty cell under a vertically merged one.
+    paragraphs = [line.strip("\r ") if "\t" in line else line.strip()
+                  for line in text_path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    style = style or typesetting_of(text_path.stem)
     check_glyphs("\n".join(paragraphs), style.font)
     layout = Layout(style)
     for block in blocks(paragraphs):
@@ -352,7 +355,7 @@ def draw(canvas: Canvas, height: float, op: tuple) -> None:
 
 def check_glyphs(text: str, font: str) -> None:
     mapping = pdfmetrics.getFont(font).face.charToGlyph
-    missing = sorted({ch for ch in text if ch != "\n" and ord(ch) not in mapping})
+    missing = sorted({ch for ch in text if ch not in "\n\t" and ord(ch) not in mapping})
     if missing:
         raise SystemExit(f"font {font} has no glyph for {''.join(missing)!r}; pick another font")
 
