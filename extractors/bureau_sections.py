@@ -8,7 +8,9 @@ A guide often lists who handles each case under a heading instead of after a lab
 
 (guide-tianhe-talent-apartments-2025 四（一）). Inside such a section a clause that is a body's name,
 or a name and a short predicate (具体受理, 汇总), names a responsible body. The section runs to the
-next heading of its own rank or a higher one. Offsets index the (width-folded) text given.
+next heading of its own rank or a higher one. A task table does the same by a column whose
+header is the role (序号⇥重点任务⇥牵头单位⇥配合单位: the reader keeps a row's cells apart by tabs).
+Offsets index the (width-folded) text given.
 """
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ RANKS = (regex.compile(r"[ \t]*[一二三四五六七八九十]+、"), regex.com
 ITEM_LABEL = regex.compile(r"[ \t]*(?:\d{1,2}[.、](?!\d)|\(\d{1,2}\)|\([一二三四五六七八九十]+\))[ \t]*")
 CLAUSE = regex.compile(r"[^。；;，,:：\n]+")
 MAX_SECTION_LINES = 12
+ROLE_COLUMN = regex.compile(r"[ \t]*(?:责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|主责单位|主责部门"
+                            r"|负责单位|负责部门|实施主体|责任主体)[ \t]*")
+CELL = regex.compile(r"[^\t\n]+")
 # What may follow a name in its clause: a short predicate without figures (具体受理, 汇总).
 PREDICATE_CHARS = 6
 
@@ -78,3 +83,24 @@ def _line_bodies(text: str, start: int, end: int) -> list[Body]:
                 found += bodies
                 break
     return found
+
+
+def role_column_cells(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the cells under a table header naming a role (牵头单位), row by row until
+    the table ends (a line without the header's cells)."""
+    if "\t" not in text:
+        return []
+    cells: list[tuple[int, int]] = []
+    lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]*", text) if m.end() > m.start()]
+    columns: list[int] = []
+    width = 0
+    for start, end in lines:
+        row = list(CELL.finditer(text, start, end)) if "\t" in text[start:end] else []
+        header = [k for k, cell in enumerate(row) if ROLE_COLUMN.fullmatch(cell.group())]
+        if header:
+            columns, width = header, len(row)
+        elif columns and len(row) == width:
+            cells += [row[k].span() for k in columns]
+        else:
+            columns = []
+    return cells

@@ -19,7 +19,7 @@ import regex
 
 from extractors.bureau_clauses import responsibility_bodies
 from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
-from extractors.bureau_sections import section_bodies
+from extractors.bureau_sections import role_column_cells, section_bodies
 from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,
                                          gazetteer_rows, userdict_lines)
 from extractors.cues import across_cjk_spaces
@@ -99,6 +99,7 @@ def _cue_lists(folded: str) -> list[tuple[int, int, bool]]:
     a known body or look like one (end in 局, 委员会, 中心…).
     """
     spans = _labelled_lists(folded)
+    spans += [(s, e, True) for s, e in role_column_cells(folded)]
     spans += [(m.start("list"), m.end("list"), True) for m in RESPONSIBLE_HEADING.finditer(folded)]
     for pattern in (*INTERPRETER_CLAUSES, PROCEDURE_STEP, CONTACT_LINE):
         spans += [(m.start("list"), m.end("list"), False) for m in pattern.finditer(folded)]
