@@ -6,7 +6,9 @@ last lines of a page, in the top or bottom band, and either
   gazette's running header (`北京市人民政府公报 2025年第27期`), or
 - the same line, digits folded, at the same height and size, recurs on many pages: a document's
   title or a gazette's name and issue repeated as a running header, with or without a page number
-  beside it, on the left of odd pages and the right of even pages or the reverse.
+  beside it, on the left of odd pages and the right of even pages or the reverse, or
+- it is a header in small print repeating words the document prints in larger type: its title,
+  on a text too short for the header to recur.
 A title printed at the top of the first page differs from a running header of the same words by
 its size and height, so it stays.
 """
@@ -34,12 +36,15 @@ POSITION_STEP = 3.0
 # A gazette's name and issue, `北京市人民政府公报  2025年第27期`, mirrored on even pages.
 RUNNING_HEADER = regex.compile(
     r"^(?:\p{Han}{2,24}\s*\d{4}\s*年\s*第\s*\d+\s*[期号]|\d{4}\s*年\s*第\s*\d+\s*[期号]\s*\p{Han}{2,24})$")
-# A header that repeats the title of its page: compared from this length on.
+# A header that repeats the document's title in smaller type: compared from this length on, with
+# titles set on up to this many lines.
 TITLE_MIN_CHARS = 6
-# `— 74 —` (gazette), `- 3 -` (changping draft), `第 3 页`, `第3页 共10页`, `共10页 第3页`, `3/10`,
+HEADING_LINES = 4
+# `— 74 —` (gazette), `- 3 -` (changping draft), `第 3 页`, `第三页`, `第3页 共10页`, `共10页 第3页`, `3/10`,
 # `Page 3 of 10`, a lone number.
 PAGE_NUMBER = regex.compile(
     r"""^(?:[—–－-]\s*\d{1,4}\s*[—–－-]
+        |第\s*[一二三四五六七八九十百]{1,4}\s*页
         |第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?
         |共\s*\d{1,4}\s*页\s*[,，/／]?\s*第\s*\d{1,4}\s*页
         |\d{1,4}\s*[/／]\s*\d{1,4}
@@ -66,9 +71,10 @@ def without_page_chrome(pages: Sequence[PdfPage]) -> list[PdfPage]:
     """The pages with their running headers, footers and page numbers left out."""
     edges = [edge for page in pages for edge in edge_items(page)]
     repeated = repeated_keys(edges, len(pages))
+    headings = printed_headings(pages)
     chrome = {(edge.page, id(edge.item)) for edge in edges
               if is_page_furniture(edge) or chrome_key(edge) in repeated
-              or repeats_page_title(edge, pages[edge.page - 1])}
+              or repeats_a_heading(edge, headings)}
     return [replace(page,
                     lines=tuple(line for line in page.lines if (page.number, id(line)) not in chrome),
                     tables=tuple(table for table in page.tables if (page.number, id(table)) not in chrome))
@@ -104,15 +110,29 @@ def is_page_furniture(edge: EdgeItem) -> bool:
     return bool(parts) and bool(PAGE_NUMBER.match(" ".join(parts)))
 
 
-def repeats_page_title(edge: EdgeItem, page: PdfPage) -> bool:
-    """A header line in small print whose words the page prints again below it in larger type:
-    the document's title as running header, on a page (a one-page text) that shows no repeat."""
-    words = "".join(edge.text.split())
-    if edge.zone != "top" or len(words) < TITLE_MIN_CHARS or not isinstance(edge.item, PdfLine):
+def printed_headings(pages: Sequence[PdfPage]) -> dict[str, float]:
+    """The words of every run of up to HEADING_LINES consecutive lines of one size (a title
+    set on several lines), whitespace removed, with that size."""
+    headings: dict[str, float] = {}
+    for page in pages:
+        lines = page.lines
+        for i in range(len(lines)):
+            words = ""
+            for line in lines[i:i + HEADING_LINES]:
+                if line.size != lines[i].size:
+                    break
+                words += "".join(line.text.split())
+                if len(words) >= TITLE_MIN_CHARS:
+                    headings[words] = max(headings.get(words, 0.0), line.size)
+    return headings
+
+
+def repeats_a_heading(edge: EdgeItem, headings: dict[str, float]) -> bool:
+    """A header line in small print whose words the document prints in larger type (its title
+    as running header), caught where too few pages carry it to recur: a text of one or two pages."""
+    if edge.zone != "top" or not isinstance(edge.item, PdfLine):
         return False
-    larger = "".join("".join(line.text.split()) for line in page.lines
-                     if line.top > edge.item.top and line.size > edge.size + 1)
-    return words in larger
+    return headings.get("".join(edge.text.split()), 0.0) > edge.size + 1
 
 
 def fold(text: str) -> str:

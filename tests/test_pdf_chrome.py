@@ -88,8 +88,8 @@ def test_a_boxed_header_makes_no_one_row_table():
     assert "\t" not in text and "政策文件汇编" not in text
 
 
-@pytest.mark.parametrize("footer", ["- 3 -", "— 74 —", "第3页 共10页", "共10页 第3页", "第 3 页", "3/10", "3",
-                                    "Page 3 of 10"])
+@pytest.mark.parametrize("footer", ["- 3 -", "— 74 —", "－3－", "第3页 共10页", "共10页 第3页", "第 3 页", "第三页",
+                                    "3/10", "3", "Page 3 of 10"])
 def test_page_number_forms_on_a_single_page(footer):
     body = [line("第二条 本办法适用于本市行政区域内的临时救助工作。", 87.5, 120.0),
             line("国务院办公厅", 380.0, 700.0)]
@@ -103,6 +103,19 @@ def test_a_line_in_the_band_that_does_not_recur_stays():
                                     line(text, 380.0, 735.0)))
              for n, text in ((1, "国务院办公厅"), (2, "2017年11月30日"))]
     assert [len(page.lines) for page in without_page_chrome(pages)] == [2, 2]
+
+
+def test_a_title_header_on_the_second_page_only_goes_and_the_title_stays():
+    # nat-mohrss-2008-paid-annual-leave typeset on two pages, the header on the second one only:
+    # it does not recur, but it repeats the title printed larger on page 1
+    title = "企业职工带薪年休假实施办法"
+    first = PdfPage(1, *A4, lines=(line(title, 160.0, 110.0, size=21.0),
+                                   line("第一条 为了实施《职工带薪年休假条例》，制定本实施办法。", 87.5, 170.0)))
+    second = PdfPage(2, *A4, lines=(line(title, 230.0, 40.0, size=10.5),
+                                    line("第二条 中华人民共和国境内的企业，适用本办法。", 117.5, 110.0)))
+    pages = without_page_chrome([first, second])
+    assert [x.text for x in pages[0].lines][0] == title
+    assert [x.text for x in pages[1].lines] == ["第二条 中华人民共和国境内的企业，适用本办法。"]
 
 
 def test_mirrored_margins_give_each_page_side_its_text_block():
