@@ -2,8 +2,9 @@
 
 Two shapes, besides the labelled lists (责任单位：…) that extractors/bureaus.py reads:
 - the subject of a responsibility verb: X负责…, 由X负责…, X牵头, X会同Y… (X and Y), X承担…,
-  X主管…, X对本办法负责解释, X、Y按职责分工负责; the subject starts its clause or follows 由, and
-  only adverbs (应当, 依法, 按职责分工, 依照…规定，) stand between it and the verb;
+  X主管…, X归口管理, X是…的主管单位, X对本办法负责解释, X、Y按职责分工负责; the subject starts
+  its clause or follows 由, and only adverbs (应当, 依法, 按职责分工, 依照…规定，) stand between it
+  and the verb; a clause-initial 承担…工作的X names X;
 - a bracketed list of bodies after a measure: （市卫生健康委、昌平区政府）, （区科技局牵头）,
   （X牵头，Y、Z参与）, （各地级以上市人民政府按职责分工负责）.
 A body as an object (向X申请, 报X备案, 经X批准), an issuer or an addressee is the subject of no
@@ -18,7 +19,7 @@ from extractors.bureau_names import HAN, NAME_BRACKET_PATTERN, UNIT_SUFFIX, is_g
 
 # 负责人 and 负责同志 are people; 承担法律责任 is liability, not a task; 牵头单位, 主管部门 are nouns.
 RESPONSIBILITY_VERB = regex.compile(
-    r"负总责|负责(?!人|同志|任|的|[\u4e00-\u9fff]{1,12}?的(?:部门|机关|机构))|归口管理|牵头(?!单位|部门|人|方|作用|抓总)|会同"
+    rf"负总责|负责(?!人|同志|任|的|[{HAN}]{{1,12}}?的(?:部门|机关|机构))|归口管理|牵头(?!单位|部门|人|方|作用|抓总)|会同"
     r"|主管(?![^,，。；;]{0,4}(?:部门|单位|机关|机构|领导|人员|业务)|的)"
     r"|承担(?!的|[^,，。；;]{0,10}?(?:法律|民事|刑事|赔偿|连带|行政|违约)责任)"
     r"|是(?=[^,，。；;]{1,30}?(?:主管|责任|牵头)(?:单位|部门|主体|机关))"
@@ -41,22 +42,23 @@ ADVERBIAL = (
     r"|对[^,，。；;()\n由]{1,40}?(?=负责|负总责)"
     r"|[ \t]+|[,，])"
 )
-# 地方各级人民政府办公厅（室）, 镇人民政府(街道办事处), 各县（市、区）人民政府: a short bracket
-# is part of the name.
-SHORT_BRACKET = NAME_BRACKET_PATTERN
-DEFINED_BRACKET = r"\((?:以下简称|以下称|简称)[^()\n]{1,12}\)(?=、)"
-SHORT_BRACKET_RE = regex.compile(rf"{SHORT_BRACKET}|{DEFINED_BRACKET}")
-SHORT_BRACKET_END = regex.compile(rf"(?:{SHORT_BRACKET}|\((?:以下简称|以下称|简称)[^()\n]{{1,12}}\))$")
+# A subject holds its names' own brackets (办公厅（室）, 县（市、区）) and a short name it defines
+# inside a list (设区的市级（以下简称市级）、县级…); none of them ends a clause.
+DEFINED_BRACKET = r"\((?:以下简称|以下称|简称)[^()\n]{1,12}\)"
+IN_NAME_BRACKET = regex.compile(rf"{NAME_BRACKET_PATTERN}|{DEFINED_BRACKET}(?=、)")
+IN_NAME_BRACKET_END = regex.compile(rf"(?:{NAME_BRACKET_PATTERN}|{DEFINED_BRACKET})$")
 SUBJECT = regex.compile(
-    rf"[ \t]*(?:{ARTICLE_LABEL}[ \t]*)?(?P<subj>(?:[^,，。；;:：()\n]|{SHORT_BRACKET}|{DEFINED_BRACKET}){{1,160}}?)[ \t]*"
+    rf"[ \t]*(?:{ARTICLE_LABEL}[ \t]*)?"
+    rf"(?P<subj>(?:[^,，。；;:：()\n]|{NAME_BRACKET_PATTERN}|{DEFINED_BRACKET}(?=、)){{1,160}}?)[ \t]*"
     rf"(?:\((?![^()]{{1,6}}\))[^()\n]{{0,40}}\))?{ADVERBIAL}*[ \t]*(?P<verb>{VERB_WORDS})"
 )
 SENTENCE_BREAKS = frozenset("。；;！？!?\n")
+CLAUSE_BREAKS = frozenset(",，:：()")
+SENTENCE_REACH = 200
+OBJECT_REACH = 60
 # 承担…工作的X: the duty a relative clause gives the body after its 的.
 CLAUSE_OPENING = regex.compile(rf"[ \t]*(?:{ARTICLE_LABEL})?[ \t]*")
 DUTY_THEN_AGENT = regex.compile(r"[^,，。；;:：()\n的]{1,30}?(?:工作|任务|职责|事项)的")
-CLAUSE_BREAKS = frozenset(",，:：()")
-SENTENCE_REACH = 200
 LEADING_WORDS = regex.compile(r"(?:并|同时|其中|此外|另外|今后|届时|原则上|日常|具体)+")
 # Where the objects of 会同 end: the predicate that follows them.
 PREDICATE = regex.compile(
@@ -80,18 +82,18 @@ NAME_BEFORE = regex.compile(rf"[{HAN}]{{2,30}}$")
 
 def responsibility_bodies(text: str) -> list[Body]:
     """Every body a responsibility clause names, in no particular order."""
-    spans: list[Body] = []
+    bodies: list[Body] = []
     if VERB_PREFILTER.search(text):
         for m in RESPONSIBILITY_VERB.finditer(text):
             if DRAFTED_BY.match(text, m.end()):
                 continue
-            spans += _subject_bodies(text, m.start(), m.end()) or _agent_after(text, m)
+            bodies += _subject_bodies(text, m.start(), m.end()) or _agent_after(text, m)
             if m.group() == "会同":
-                spans += _objects_of_jointly(text, m.end())
+                bodies += _objects_of_jointly(text, m.end())
     if "(" in text:
         for m in PAREN_LIST.finditer(text):
-            spans += _bracketed_list(text, m.start("body"), m.end("body"))
-    return spans
+            bodies += _bracketed_list(text, m.start("body"), m.end("body"))
+    return bodies
 
 
 def _subject_bodies(text: str, verb_start: int, verb_end: int) -> list[Body]:
@@ -109,16 +111,21 @@ def _subject_bodies(text: str, verb_start: int, verb_end: int) -> list[Body]:
 def _agent_after(text: str, verb: regex.Match) -> list[Body]:
     """The body a clause-initial 承担/负责 describes: 承担第一类医疗器械产品备案工作的药品监督管理部门
     (nat-samr-order-47-2021-device-registration 第一百零五条)."""
-    if verb.group() not in ("承担", "负责") or not CLAUSE_OPENING.fullmatch(text, _clause_starts(text, verb.start())[0],
-                                                                       verb.start()):
+    if verb.group() not in ("承担", "负责"):
+        return []
+    if not CLAUSE_OPENING.fullmatch(text, _clause_starts(text, verb.start())[0], verb.start()):
         return []
     duty = DUTY_THEN_AGENT.match(text, verb.end())
     if duty is None:
         return []
-    end = duty.end()
-    while end < len(text) and end - duty.end() < 40 and text[end] not in SENTENCE_BREAKS | CLAUSE_BREAKS:
+    return leading_bodies(text, duty.end(), _clause_end(text, duty.end()), PREDICATE) or []
+
+
+def _clause_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and end - start < OBJECT_REACH and text[end] not in SENTENCE_BREAKS | CLAUSE_BREAKS:
         end += 1
-    return leading_bodies(text, duty.end(), end, PREDICATE) or []
+    return end
 
 
 def _clause_starts(text: str, pos: int) -> list[int]:
@@ -135,11 +142,11 @@ def _clause_starts(text: str, pos: int) -> list[int]:
 
 
 def _in_short_bracket(text: str, i: int) -> bool:
-    """True for a bracket of a name's own short bracket (办公厅（室）), which ends no clause."""
+    """True for a bracket of a name's own (办公厅（室）), which ends no clause."""
     if text[i] == "(":
-        return SHORT_BRACKET_RE.match(text, i) is not None
+        return IN_NAME_BRACKET.match(text, i) is not None
     if text[i] == ")":
-        return SHORT_BRACKET_END.search(text, max(0, i - 20), i + 1) is not None
+        return IN_NAME_BRACKET_END.search(text, max(0, i - 20), i + 1) is not None
     return False
 
 
@@ -156,10 +163,7 @@ def _subject_core(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _objects_of_jointly(text: str, start: int) -> list[Body]:
     """The bodies 会同 names: 会同省财政厅、省科技厅制定 → 省财政厅, 省科技厅."""
-    end = start
-    while end < len(text) and end - start < 60 and text[end] not in SENTENCE_BREAKS | CLAUSE_BREAKS:
-        end += 1
-    return leading_bodies(text, start, end, PREDICATE) or []
+    return leading_bodies(text, start, _clause_end(text, start), PREDICATE) or []
 
 
 def _bracketed_list(text: str, start: int, end: int) -> list[Body]:
