@@ -52,6 +52,7 @@ SUBJECT = regex.compile(
     rf"(?P<subj>(?:[^,，。；;:：()\n]|{NAME_BRACKET_PATTERN}|{DEFINED_BRACKET}(?=、)){{1,160}}?)[ \t]*"
     rf"(?:\((?![^()]{{1,6}}\))[^()\n]{{0,40}}\))?{ADVERBIAL}*[ \t]*(?P<verb>{VERB_WORDS})"
 )
+COMMA_ADVERBIAL = regex.compile(r"[ \t]*[,，]?[ \t]*(?:依照|按照|根据|依据|依职责|依职权|依法)")
 SENTENCE_BREAKS = frozenset("。；;！？!?\n")
 CLAUSE_BREAKS = frozenset(",，:：()")
 SENTENCE_REACH = 200
@@ -100,12 +101,23 @@ def _subject_bodies(text: str, verb_start: int, verb_end: int) -> list[Body]:
     """The bodies of the subject the verb at verb_start has, nearest clause start first."""
     for start in _clause_starts(text, verb_start):
         m = SUBJECT.fullmatch(text, start, verb_end)
-        if m is None or m.start("verb") != verb_start:
+        if m is None or m.start("verb") != verb_start or _clause_for_subject(text, m):
             continue
         found = split_bodies(text, *_subject_core(text, *m.span("subj")), strict=False)
         if found is not None:
             return found
     return []
+
+
+def _clause_for_subject(text: str, m: regex.Match) -> bool:
+    """True when a comma parts subject and verb and the subject is a clause, not a long name or
+    list: 领导小组办公室设在市发展改革委，负责… (…设立的派出调查机构，承担… has a qualifier;
+    X、Y等其他专业技术机构，依职责承担… is a list)."""
+    gap = text[m.end("subj"):m.start("verb")]
+    if "," not in gap and "，" not in gap:
+        return False
+    subject = m.group("subj")
+    return not COMMA_ADVERBIAL.match(gap) and "的" not in subject and "、" not in subject
 
 
 def _agent_after(text: str, verb: regex.Match) -> list[Body]:
