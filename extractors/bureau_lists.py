@@ -12,12 +12,13 @@ from typing import NamedTuple
 import regex
 
 from extractors.bureau_gazetteer import form_pattern
-from extractors.bureau_names import (DUTY_NAME, HAN, JOINT_JURISDICTION, JURISDICTION_BRACKET, NOT_IN_A_NAME,
+from extractors.bureau_names import (DEFINED_SHORT_NAME, DUTY_NAME, HAN, JOINT_JURISDICTION, JURISDICTION_BRACKET, NOT_IN_A_NAME,
                                      is_place, is_specific, looks_like_body)
 
 LIST_COMMA = "、"
 CONNECTORS = regex.compile(r"及其|以及|或者|及|和|与|或")
 OPEN_END = regex.compile(r"(?:及其|以及|或者|及|和|与|或|、)$")
+TRAILING_DEFINITION = regex.compile(DEFINED_SHORT_NAME.pattern + "$")
 # A unit word's last character that begins another word with the next (部署, 委托, 办理, 所有):
 # a list cut there would end inside that word.
 NOT_AN_END = regex.compile(r"(?:部[署分位长]|局[面长]|委[托员]|办[理法公事]|厅长|所[有得在属])")
@@ -144,6 +145,9 @@ def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int
         other = (m.end(), end) if left is not None else (start, m.start())
         if partial is None and (left or right) and _other_item(text, *_strip(text, *other)):
             partial = left or right
+    defined = TRAILING_DEFINITION.search(text, start, end)
+    if defined is not None:
+        end = defined.start()  # 审核查验中心（以下简称国家局审核查验中心）: the name ends before it
     qualifier = _qualifier_end(text, start, end)
     if qualifier is not None and not _inside(qualifier - 1, protected):
         start = qualifier
