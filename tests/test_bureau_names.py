@@ -3,10 +3,12 @@ extractors/bureau_lists.py) on names printed in data/corpus texts."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from extractors.bureau_clauses import PREDICATE
 from extractors.bureau_lists import leading_bodies, split_bodies
 from extractors.bureau_names import is_government_unit, is_place, is_specific, looks_like_body
+from extractors.bureaus import extract_bureaus
 
 
 @pytest.mark.parametrize("name", [
@@ -109,3 +111,19 @@ def test_a_shared_head_and_level_give_each_item_its_whole_name():
     assert [(text[b.start:b.end], b.name) for b in found] == [("同级财政", "同级财政部门"), ("税务部门", "同级税务部门")]
     text = "财政、税务等有关部门"
     assert split_bodies(text, 0, len(text)) is None
+
+
+# Pieces of the corpus's responsibility clauses, to reach every branch of the clause shapes.
+PIECES = ["由", "负责", "会同", "牵头", "承担", "主管", "是", "主管单位", "的", "、", "和", "及", "，", "。", "（", "）",
+          "(室)", "（市、区）", "以下简称", "省", "市", "县级以上", "人民政府", "市场监督管理部门", "有关部门",
+          "财政", "税务部门", "国家安全机关", "按职责分工", "依照", "规定", "对本办法", "责任单位：", "配合单位：",
+          "\t", "\n", "（一）申请受理责任部门", "1.", "工作", "设区的市", "负责中医药管理的部门", "等"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30))
+def test_clause_shapes_never_raise_and_keep_offsets(pieces):
+    text = "".join(pieces)
+    for fact in extract_bureaus(text):
+        assert text[fact.char_start:fact.char_end] == fact.text
+        assert fact.value_text
