@@ -181,15 +181,14 @@ def _objects_of_jointly(text: str, start: int) -> list[Body]:
 def _bracketed_list(text: str, start: int, end: int) -> list[Body]:
     """Bodies of a bracketed list after a measure; [] when the bracket is anything else.
 
-    Without a role (牵头, 负责, 参与…) every item must say it is a government unit; a bracket
-    right after a name is that body's other name (北京未来科学城管理委员会（北京中关村…）).
+    Without a role (牵头, 负责, 参与…) every item must say it is a government unit; one name
+    bracketed right after a unit of its kind is that body's other name (北京未来科学城管理委员会
+    （北京中关村生命科学园管理委员会）), but 建设一批技术创新中心（省科技厅牵头） gives a task.
     """
     if NOT_A_LIST.match(text, start, end):
         return []
-    before = NAME_BEFORE.search(text, max(0, start - 31), start - 1)
-    if before is not None and UNIT_SUFFIX.search(before.group()):
-        return []
     found: list[Body] = []
+    roles = 0
     pos = start
     for brk in [*(m.start() for m in SEGMENT_BREAKS.finditer(text, start, end)), end]:
         role = ROLE_TAIL.search(text, pos, brk)
@@ -199,5 +198,17 @@ def _bracketed_list(text: str, start: int, end: int) -> list[Body]:
         if role is None and not all(is_government_unit(text[b.start:b.end]) for b in items):
             return []
         found += items
+        roles += role is not None
         pos = brk + 1
+    if len(found) == 1 and not roles and _other_name_of(text, start, text[found[0].start:found[0].end]):
+        return []
     return found
+
+
+def _other_name_of(text: str, start: int, name: str) -> bool:
+    """True when the bracket at `start` gives the name before it another name of the same kind
+    of unit (管理委员会（…管理委员会）), not the body that carries out what precedes it."""
+    before = NAME_BEFORE.search(text, max(0, start - 31), start - 1)
+    unit = UNIT_SUFFIX.search(before.group()) if before is not None else None
+    other = UNIT_SUFFIX.search(name)
+    return unit is not None and other is not None and unit.group() == other.group()
