@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test eval install clean-catalog browser tesseract
+.PHONY: demo test eval install clean-catalog browser tesseract fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,corpus]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/gazette ingest data/raw
 	$(BIN)/gazette summary
 
-test: $(STAMP) browser tesseract
+test: $(STAMP) browser tesseract fonts
 	$(BIN)/python -m pytest -q
 
 # Headless Chromium (and a CJK font for its screenshots) for the redline page test, installed
@@ -45,6 +45,16 @@ tesseract:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim >/dev/null) \
 			|| echo "tesseract could not be installed: the OCR test will skip"; \
 	else echo "no tesseract, and apt-get cannot run as root here: the OCR test will skip"; fi
+
+# CJK fonts for data/corpus/render_pdfs.py (the corpus's PDF renditions and their tests), installed
+# the same way; without them the renderer tests skip and say why.
+fonts:
+	@if fc-list :lang=zh 2>/dev/null | grep -qi -e uming -e microhei; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing CJK fonts for the corpus PDF renderer (data/corpus/render_pdfs.py)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming fonts-wqy-microhei >/dev/null) \
+			|| echo "CJK fonts could not be installed: the renderer tests will skip"; \
+	else echo "no CJK fonts, and apt-get cannot run as root here: the renderer tests will skip"; fi
 
 # Every gold set (bundled and data/corpus), text and PDF renditions, on a catalog of its own;
 # the whole report goes to benchmarks/results_eval.md.
