@@ -40,6 +40,7 @@ LIST_LABEL = (r"(?:责任单位|责任部门|牵头单位|牵头部门|配合单
 # stops at the next label: (牵头单位:市发展改革委,配合单位:市委组织部、各区、县级市).
 LIST_CUE = regex.compile(rf"{LIST_LABEL}{SP}:{SP}")
 LIST_REACH = 120
+FIELD_NAME = regex.compile(r"(?:完成时限|完成时间|时间节点|时限|责任人|联系人|联系电话|联系方式|牵头领导|分管领导|备注)[ \t]*$")
 # 七、主责部门 ⏎ 经开区生物技术与大健康产业局 (a section whose body is the next line).
 RESPONSIBLE_HEADING = regex.compile(
     rf"^{SP}(?:[一二三四五六七八九十]+、)?{SP}(?:主责部门|责任部门|责任单位|主管部门){SP}:?{SP}\n+{SP}(?P<list>[^\n]+?){SP}$",
@@ -114,18 +115,32 @@ def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
         next_cue = cues[k + 1].start() if k + 1 < len(cues) else len(folded)
         window = max(0, cue.start() - LIST_REACH)
         in_bracket = folded.rfind("(", window, cue.start()) > folded.rfind(")", window, cue.start())
-        stops = "()。;；" if in_bracket else "()。;；\n"
+        stops = "()。;；:" if in_bracket else "()。;；:\n"
         limit = min(next_cue, start + LIST_REACH)
         end = _list_end(folded, start, limit, stops)
         if end is None:
             if in_bracket and limit != next_cue:
                 continue  # a bracket that does not close within reach holds no list
             end = limit
+        elif folded[end] == ":":
+            end = _before_field_name(folded, start, end)
         while end > start and folded[end - 1] in " \t\n,，、":
             end -= 1
         if end > start:
             spans.append((start, end, True))
     return spans
+
+
+def _before_field_name(folded: str, start: int, colon: int) -> int:
+    """责任单位:市发展改革委 完成时限:2025年底 — the list stops before the next field's name
+    (a known one even where the space before it is gone: 市财政局完成时限:)."""
+    known = FIELD_NAME.search(folded, start, colon)
+    if known is not None:
+        return known.start()
+    i = colon
+    while i > start and folded[i - 1] not in " \t,，、":
+        i -= 1
+    return i
 
 
 def _list_end(folded: str, start: int, limit: int, stops: str) -> int | None:
