@@ -3,12 +3,14 @@
 `extract_bureaus(text)` reads only where a document assigns responsibility: labelled lists
 (责任单位 / 牵头单位 / 配合单位 / 负责部门 / 主管部门 / 实施主体…), a 主责部门 section, 由…负责解释
 and 具体解释工作由…承担, a procedure step led by a body (初审：经开区营商环境建设局对申报主体…), a
-contact line (…局，联系人), and anywhere in a text the subjects of responsibility verbs and the
-bracketed lists after measures (extractors/bureau_clauses.py). Issuers, addressees, 成员单位 lists,
-bodies as objects and bodies in running text are not facts. Known bodies come from the gazetteer
-(data/bureaus.yaml, extractors/bureau_gazetteer.py) through a spaCy EntityRuler over jieba tokens;
-other names are kept as printed when the clause's shape and the naming grammar
-(extractors/bureau_names.py) say they are bodies. The spaCy pipeline is built once, on first use.
+contact line (…局，联系人), a task table's 牵头单位 column, a section headed by a role
+(extractors/bureau_sections.py), and anywhere in a text the subjects of responsibility verbs and
+the bracketed lists after measures (extractors/bureau_clauses.py). Issuers, addressees, 成员单位
+lists, bodies as objects and bodies in running text are not facts. Known bodies come from the
+gazetteer (data/bureaus.yaml, extractors/bureau_gazetteer.py) through a spaCy EntityRuler over
+jieba tokens; other names are kept as printed when the clause's shape and the naming grammar
+(extractors/bureau_names.py, extractors/bureau_lists.py) say they are bodies. The spaCy pipeline
+is built once, on first use.
 """
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ from functools import lru_cache
 import regex
 
 from extractors.bureau_clauses import responsibility_bodies
+# GAZETTEER_PATH, USERDICT_FREQ and gazetteer_rows are read from here by the loader and the tests.
+from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,  # noqa: F401
+                                         gazetteer_rows, userdict_lines)
 from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
 from extractors.bureau_sections import role_column_cells, section_bodies
-from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,
-                                         gazetteer_rows, userdict_lines)
 from extractors.cues import across_cjk_spaces
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.nlp_imports import import_jieba, import_spacy
@@ -75,8 +78,10 @@ MAX_NAME_CHARS = 30
 
 @across_cjk_spaces
 def extract_bureaus(text: str) -> list[Fact]:
-    """Responsible bodies in document order; value_text is the canonical name
-    (与 → 和, misprints folded, 经开区 prefix dropped; a division as 市科委、中关村管委会促进处)."""
+    """Responsible bodies in document order; value_text is a Beijing body's canonical name
+    (与 → 和, misprints folded, 经开区 prefix dropped; a division as 市科委、中关村管委会促进处)
+    and any other body's name as written (whitespace out, 与 → 和; 同级财政、税务部门 shares out
+    同级税务部门)."""
     if not text:
         return []
     folded = fold_width(text)
