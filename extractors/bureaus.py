@@ -20,9 +20,8 @@ from functools import lru_cache
 import regex
 
 from extractors.bureau_clauses import responsibility_bodies
-# GAZETTEER_PATH, USERDICT_FREQ and gazetteer_rows are read from here by the loader and the tests.
-from extractors.bureau_gazetteer import (DATA_DIR, GAZETTEER_PATH, USERDICT_FREQ, form_pattern, gazetteer,  # noqa: F401
-                                         gazetteer_rows, userdict_lines)
+# gazetteer_rows is read from here by the loader (flows/loader.py) and the tests.
+from extractors.bureau_gazetteer import DATA_DIR, form_pattern, gazetteer, gazetteer_rows, userdict_lines  # noqa: F401
 from extractors.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
 from extractors.bureau_sections import role_column_cells, section_bodies
 from extractors.cues import across_cjk_spaces
