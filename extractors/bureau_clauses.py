@@ -71,7 +71,7 @@ PREDICATE = regex.compile(
     r"|提供|宣传|发现|处理|查处|调查|核查|考核|验收|受理|登记|发放|拨付|兑现|执行|监测|分析|应当|可以"
 )
 # A bracketed list: the roles its items may carry, and what a bracket that is no list starts with.
-PAREN_LIST = regex.compile(r"\((?P<body>[^()\n]{2,150})\)")
+PAREN_LIST = regex.compile(r"[(〔](?P<body>[^()〔〕\n]{2,150})[)〕]")
 ROLE_TAIL = regex.compile(
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按照?职责分工|按照?职责|分别|共同)?"
     r"(?:牵头负责|牵头|负责|参与|配合|协助|协同|落实|实施|推进)$"
@@ -91,7 +91,7 @@ def responsibility_bodies(text: str) -> list[Body]:
             bodies += _subject_bodies(text, m.start(), m.end()) or _agent_after(text, m)
             if m.group() == "会同":
                 bodies += _objects_of_jointly(text, m.end())
-    if "(" in text:
+    if "(" in text or "〔" in text:
         for m in PAREN_LIST.finditer(text):
             bodies += _bracketed_list(text, m.start("body"), m.end("body"))
     return bodies

@@ -132,6 +132,9 @@ def _split_piece(text: str, start: int, end: int, protected: list[tuple[int, int
                  strict: bool) -> list[tuple[int, int]] | None:
     """A list item, split at a connector only where both sides are names; not `strict`, a
     name beside a noun (县级人民政府、农村集体经济组织和建设单位) when the whole is no name."""
+    tail = LIST_TAIL.search(text, start, end)
+    if tail is not None and tail.start() > start:
+        end = tail.start()  # 能源局等省有关部门和各地级以上市人民政府: the item is 能源局
     if end - start < 2:
         return None
     partial = None
