@@ -690,3 +690,27 @@ def test_a_batch_that_cannot_be_written_quarantines_its_sources_with_the_reason(
     assert [s.error for s in staged] == ["a.txt: could not be staged (OSError: disk full)",
                                          "b.txt: could not be staged (OSError: disk full)"]
     assert all(s.staged is not None and s.staged.is_dir() for s in staged)
+
+
+def test_revision_changes_kept_from_before_migration_7_survive_its_rebuild(tmp_path):
+    """Migration 007 rebuilds revision_changes to allow not_in_newer: the rows a catalog already
+    holds stay, and the new kind and columns can be written."""
+    from schemas.ddl import migrations
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    for mg in migrations()[:6]:
+        con.execute(mg.sql)
+        con.execute("insert into schema_migrations values (?, ?, now())", [mg.version, mg.name])
+    con.execute("insert into revision_changes (revision_id, seq, subject, kind, summary) "
+                "values ('a..b', 0, 'article', 'removed', '第十三条 removed')")
+    con.close()
+    with catalog.writing(db):
+        pass
+    con = duckdb.connect(str(db))
+    assert con.execute("select kind, summary from revision_changes").fetchall() == [("removed", "第十三条 removed")]
+    con.execute("insert into revision_changes (revision_id, seq, subject, kind, summary) "
+                "values ('a..b', 1, 'article', 'not_in_newer', '第十四条 not in the newer text')")
+    assert con.execute("select not_in_newer, ends_at from revisions").fetchall() == []
+    assert con.execute("select count(*) from revision_changes").fetchone()[0] == 2
+    con.close()
