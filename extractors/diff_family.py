@@ -54,9 +54,9 @@ def policy_title(title: str) -> str:
 
 
 def version_date(doc: DocumentVersion) -> Optional[date]:
-    """When a version was made: the later of its issue and effective dates (a revised law
-    reprints its first issue date), else 1 January of its 文号's or title's year."""
-    dated = [d for d in (doc.issued_date, doc.effective_date) if d]
+    """When a version was made: the latest of its issue, effective and revision dates (a revised
+    law reprints its first issue date), else 1 January of its 文号's or title's year."""
+    dated = [d for d in (doc.issued_date, doc.effective_date, doc.revised_date) if d]
     if dated:
         return max(dated)
     m = DOC_NUMBER_YEAR.search(doc.doc_number or "")

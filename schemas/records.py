@@ -328,8 +328,8 @@ VersionLink = Literal["policy_key", "title", "repeal", "similarity", "rendition"
 class DocumentVersion:
     """What recognising versions needs to know of a catalog document. `published` is its
     gazette issue's date (else None); `text` may be left empty for all but new documents'
-    similarity checks. A revised law can keep its first issue date: `effective_date` also
-    orders versions."""
+    similarity checks. A revised law reprints its first issue date and often its 施行 date:
+    `effective_date` and `revised_date` (the latest date of its head) also order versions."""
     doc_id: str
     doc_key: str
     policy_key: str
@@ -342,6 +342,7 @@ class DocumentVersion:
     preferred: bool
     text: str = ""
     effective_date: Optional[date] = None
+    revised_date: Optional[date] = None
 
 
 @dataclass(frozen=True)

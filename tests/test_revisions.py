@@ -30,9 +30,9 @@ def version_2023() -> str:
 
 
 def doc(doc_id, key, title, number=None, draft=False, issued=None, published=None, text="", preferred=True,
-        effective=None):
+        effective=None, revised=None):
     return DocumentVersion(doc_id, key, number or title, title, number, draft, issued, published,
-                           date(2026, 1, 1), preferred, text, effective)
+                           date(2026, 1, 1), preferred, text, effective, revised)
 
 
 @pytest.mark.parametrize("title, bare", [
@@ -63,6 +63,14 @@ def test_versions_of_a_law_are_ordered_by_their_effective_dates_not_by_arrival()
     title = "中华人民共和国食品安全法"
     docs = [doc("a", "k2015", title, issued=date(2009, 2, 28), effective=date(2015, 10, 1)),
             doc("b", "k2009", title, issued=date(2009, 2, 28), effective=date(2009, 6, 1))]
+    assert {v.doc_id: v.version_no for v in policy_families(docs)} == {"b": 1, "a": 2}
+
+
+def test_versions_of_a_law_amended_in_place_are_ordered_by_their_last_revision():
+    # 统计法 2009 and 2024 both print 1983年12月8日…通过 first and 本法自2010年1月1日起施行
+    title = "中华人民共和国统计法"
+    docs = [doc("a", "k2024", title, issued=date(1983, 12, 8), effective=date(2010, 1, 1), revised=date(2024, 9, 13)),
+            doc("b", "k2009", title, issued=date(1983, 12, 8), effective=date(2010, 1, 1), revised=date(2009, 6, 27))]
     assert {v.doc_id: v.version_no for v in policy_families(docs)} == {"b": 1, "a": 2}
 
 
