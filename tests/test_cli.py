@@ -26,13 +26,14 @@ def test_every_command_has_help(command, capsys):
     assert len(capsys.readouterr().out) > 80
 
 
-def test_readme_describes_every_command_table_and_view():
+def test_readme_describes_every_command_and_the_docs_every_table_and_view():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs = readme + (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
     ddl = "\n".join(m.sql for m in migrations())
     names = re.findall(r"CREATE (?:TABLE|VIEW|MACRO) (\w+)", ddl)
     assert names, "no tables found in the migrations"
-    missing = [n for n in names + [f"gazette {c}" for c in commands()] if f"`{n}" not in readme]
-    assert missing == []
+    assert [n for n in names if f"`{n}" not in docs] == []
+    assert [c for c in commands() if f"`gazette {c}" not in readme] == []
 
 
 def test_query_formats(corpus_catalog, capsys):
