@@ -83,7 +83,7 @@ def structure_checks(con, score: ModuleType, gold: dict, media: str) -> list[dic
     kinds = {k for (k,) in con.execute(
         "select distinct kind from articles where doc_id = ?", [doc_id]).fetchall()}
     found = {
-        "title": fold(title), "doc_number": fold(doc_number), "issuer": fold(issuer),
+        "title": fold(title), "doc_number": doc_number, "issuer": fold(issuer),
         "issued_date": issued.isoformat() if issued else None,
         "effective_date": effective.isoformat() if effective else None,
         "top_level_count": len(top),
@@ -91,17 +91,18 @@ def structure_checks(con, score: ModuleType, gold: dict, media: str) -> list[dic
         "last_label": top[-1][0] if top else None,
         "numbering": sorted(kinds - set(UNCOUNTED_KINDS)),
     }
+    if found["doc_number"]:
+        found["doc_number"] = score.fold_doc_number(found["doc_number"])
+    expect = {
+        "title": fold, "issuer": fold,
+        "doc_number": lambda v: score.fold_doc_number(v) if v else None,
+        "numbering": lambda v: sorted(NUMBERING_KINDS.get(p, p) for p in v),
+    }
     rows = []
     for key, want in expected.items():
-        if key not in found:
-            continue
-        if key == "numbering":
-            want = sorted(NUMBERING_KINDS.get(p, p) for p in want)
-        elif key in ("title", "doc_number", "issuer"):
-            want = fold(want)
-            if key == "doc_number" and want:
-                want, found[key] = score.fold_doc_number(want), score.fold_doc_number(found[key] or "")
-        rows.append({"key": key, "expected": want, "found": found[key], "ok": want == found[key]})
+        if key in found:
+            want = expect.get(key, lambda v: v)(want)
+            rows.append({"key": key, "expected": want, "found": found[key], "ok": want == found[key]})
     return rows
 
 
