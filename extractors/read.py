@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors import ocr
-from schemas.errors import BadInputError
+from schemas.errors import BadInputError, TransientSourceError
 from schemas.records import PdfLine, PdfPage, PdfTable
 
 BOMS = (
@@ -213,10 +213,13 @@ def _read_scan(path: Path, name: str, count: int) -> list[PdfPage]:
     """The pages of a PDF without a text layer, read by OCR (extractors/ocr.py)."""
     missing = ocr.tesseract_missing()
     if missing:
-        raise BadInputError(f"{name}: no text layer on any of {count} pages (a scan), and OCR "
-                            f"cannot run: {missing}")
+        # This machine's cause, not the file's: read once Tesseract is installed.
+        raise TransientSourceError(f"{name}: no text layer on any of {count} pages (a scan), and OCR "
+                                   f"cannot run: {missing}")
     try:
         pages = ocr.ocr_pdf(path)
+    except subprocess.TimeoutExpired as err:
+        raise TransientSourceError(f"{name}: a scan, and OCR failed ({err})") from None
     except subprocess.SubprocessError as err:
         raise BadInputError(f"{name}: a scan, and OCR failed ({err})") from None
     if not any(page.lines for page in pages):

@@ -19,9 +19,10 @@ class Check:
 
 
 CHECKS = (
-    Check("every source is ok or quarantined with a reason",
-          "select path, status, error from sources where status not in ('ok', 'quarantined') "
-          "or (status = 'quarantined' and coalesce(error, '') = '') or (status = 'ok' and error is not null)"),
+    Check("every source is ok, or quarantined with a reason, its cause's class and its tries",
+          "select path, status, error, failure, attempts from sources where status not in ('ok', 'quarantined') "
+          "or (status = 'quarantined' and (coalesce(error, '') = '' or failure is null or attempts < 1)) "
+          "or (status = 'ok' and (error is not null or failure is not null))"),
     Check("a quarantined source has no rows but its own",
           "select s.path, count(*) from sources s join documents d using (source_id) "
           "where s.status = 'quarantined' group by all"),

@@ -227,8 +227,11 @@ def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = Fa
 def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
     """The source row, its path and its issue; returns the issue id (None for standalone)."""
     status = "ok" if parsed.error is None else "quarantined"
+    # One failed try here; the loader adds the tries of the row this one replaces (load_staged).
+    failure = None if parsed.error is None else parsed.failure or "permanent"
     rows.add("sources", [source.source_id, source.path, source.media_type, status, parsed.error,
-                         parsed.pages, source.size, list(parsed.warnings), now_utc()])
+                         parsed.pages, source.size, list(parsed.warnings), now_utc(), failure,
+                         0 if parsed.error is None else 1])
     rows.add("source_paths", [source.source_id, source.path, now_utc()])
     meta, issue_id = parsed.issue, source_issue_id(source, parsed)
     if issue_id is None:
@@ -462,14 +465,33 @@ def load_staged(con, staged: Path | list[Path], replacing: Sequence[str] = ()) -
     407 MB of RSS). `replacing`: the sources whose catalog rows the staged ones replace (with
     --force, or loaded meanwhile by a run that parsed them at the same time), deleted in the
     first transaction; the writer's copy of the catalog is published whole, so no reader sees
-    them missing."""
+    them missing. A replaced source keeps its count of failed tries (`sources.attempts`), the
+    staged row's own try added."""
     folders = [Path(staged)] if isinstance(staged, (str, Path)) else list(dict.fromkeys(Path(f) for f in staged))
+    failed_before = failed_attempts(con, replacing)
     for k, group in enumerate(_transactions([(folder, staged_parts(folder)) for folder in folders])):
         with catalog.transaction(con):
             if k == 0:
                 for source_id in replacing:
                     delete_source(con, source_id)
             _insert_staged(con, [part for _, parts in group for part in parts])
+    if not failed_before:
+        return
+    with catalog.transaction(con):
+        for attempts, source_ids in failed_before.items():
+            con.execute(f"update sources set attempts = attempts + ? where {catalog.in_ids('source_id')}",
+                        [attempts, catalog.ids_param(source_ids)])
+
+
+def failed_attempts(con, source_ids: Sequence[str]) -> dict[int, list[str]]:
+    """Of `source_ids`, those the catalog holds with failed tries, by their number of tries."""
+    found: dict[int, list[str]] = {}
+    if source_ids:
+        for source_id, attempts in con.execute(
+                f"select source_id, attempts from sources where attempts > 0 and {catalog.in_ids('source_id')} "
+                "order by source_id", [catalog.ids_param(sorted(set(source_ids)))]).fetchall():
+            found.setdefault(attempts, []).append(source_id)
+    return found
 
 
 StagedPart = tuple[Path, int]

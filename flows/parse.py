@@ -21,8 +21,8 @@ from flows.catalog import SourceFile
 from flows.loader import STAGE_PART_CHARS, Columns, Stager, StagingBatch, stage_source, staging_columns
 from flows.plan import media_type_of
 from flows.workers import DEFAULT_MEMORY_BYTES
-from schemas.errors import BadInputError
-from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource
+from schemas.errors import BadInputError, StagingError
+from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource, SourceFailure
 
 # Text files above this size are streamed in parts of about PART_CHARS characters.
 LARGE_TEXT_BYTES = 8 << 20
@@ -44,15 +44,22 @@ class StageTimer:
 
 @dataclass(frozen=True)
 class StagedSource:
-    """What a worker reports: where the rows are staged and how the source fared. `staged` is
-    None for a source waiting in its worker's batch (`parse_into_batch`) until the batch is
-    written (`flush_batch`)."""
+    """What a worker reports: where the rows are staged and how the source fared (`failure`:
+    whether the cause of its `error` passes). `staged` is None for a source waiting in its
+    worker's batch (`parse_into_batch`) until the batch is written (`flush_batch`)."""
     source: SourceFile
     staged: Optional[Path]
     documents: int
     error: Optional[str]
     seconds: dict[str, float]
     text_chars: int = 0
+    failure: Optional[SourceFailure] = None
+
+
+def failure_of(exc: BaseException) -> SourceFailure:
+    """`transient` for an error whose cause passes (its class says so, schemas/errors.py, or the
+    worker's memory ceiling was hit), else `permanent`: the same bytes would fail again."""
+    return "transient" if getattr(exc, "transient", False) or isinstance(exc, MemoryError) else "permanent"
 
 
 def read_source(path: Path) -> tuple[str, object, Optional[int]]:
@@ -102,9 +109,9 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
         trees = timer.run("segment", segment_documents, spans)
         docs = timer.run("extract", extract_documents, cleaned, spans, trees)
     except BadInputError as exc:
-        return ParsedSource(media_type=media_type, pages=pages, error=str(exc)), chars
+        return ParsedSource(media_type=media_type, pages=pages, error=str(exc), failure=failure_of(exc)), chars
     except Exception as exc:  # a parser bug must quarantine one source, not stop the batch
-        return ParsedSource(media_type=media_type, pages=pages,
+        return ParsedSource(media_type=media_type, pages=pages, failure=failure_of(exc),
                             error=f"{path.name}: unexpected {type(exc).__name__}: {exc}"), chars
     warnings = tuple(issue.warnings if issue else ()) + tuple(
         f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings)
@@ -205,12 +212,18 @@ def _parse_and_stage(path: Path, source: SourceFile, staging_root: Path, batched
         return parse_large_text(path, source, staging_root, PART_CHARS)
     timer = StageTimer()
     parsed, chars = parse_source(path, timer)
-    if batched and sum(len(doc.span.text) for doc in parsed.documents) <= STAGE_PART_CHARS:
-        timer.run("stage", _BATCH.add, source, parsed)
-        staged = None
-    else:
-        staged = timer.run("stage", stage_source, source, parsed, staging_root)
-    return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars)
+    try:
+        if batched and sum(len(doc.span.text) for doc in parsed.documents) <= STAGE_PART_CHARS:
+            timer.run("stage", _BATCH.add, source, parsed)
+            staged = None
+        else:
+            staged = timer.run("stage", stage_source, source, parsed, staging_root)
+    except StagingError as exc:
+        # Rows that do not fit the catalog are the content's: quarantined here as permanent,
+        # not left to the worker's failure path, which counts as transient.
+        return stage_failure(source, f"StagingError: {exc}", staging_root, failure_of(exc))
+    return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars,
+                        parsed.failure)
 
 
 def flush_batch(staging_root: Path) -> Optional[FlushedBatch]:
@@ -261,15 +274,19 @@ def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_ch
             timer.run("stage", stager.add, issue_id, tuple(docs))
             warnings += [f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings]
             seq += len(spans)
-    except BadInputError as exc:
-        return stage_failure(source, str(exc).removeprefix(f"{path.name}: "), staging_root)
+    except (BadInputError, StagingError) as exc:
+        reason = str(exc) if isinstance(exc, BadInputError) else f"StagingError: {exc}"
+        return stage_failure(source, reason.removeprefix(f"{path.name}: "), staging_root, failure_of(exc))
     parsed = ParsedSource("text", None, issue=issue, warnings=tuple(issue.warnings if issue else ()) + tuple(warnings))
     staged = timer.run("stage", stager.finish, parsed)
     return StagedSource(source, staged, seq, None, timer.seconds, chars)
 
 
-def stage_failure(source: SourceFile, reason: str, staging_root: Path) -> StagedSource:
-    """Stage a quarantine row for a source whose worker gave no result (timeout, crash)."""
+def stage_failure(source: SourceFile, reason: str, staging_root: Path,
+                  failure: SourceFailure = "transient") -> StagedSource:
+    """Stage a quarantine row for a source that gave no result: by default one whose worker
+    timed out, died or was lost, a cause that passes."""
     error = f"{Path(source.path).name}: {reason}"
-    parsed = ParsedSource(media_type=source.media_type, pages=None, error=error)
-    return StagedSource(source, stage_source(source, parsed, Path(staging_root)), 0, error, {})
+    parsed = ParsedSource(media_type=source.media_type, pages=None, error=error, failure=failure)
+    return StagedSource(source, stage_source(source, parsed, Path(staging_root)), 0, error, {},
+                        failure=failure)

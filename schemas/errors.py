@@ -6,11 +6,21 @@ class GazetteError(Exception):
 
 
 class BadInputError(GazetteError):
-    """A source cannot be read or parsed; it is quarantined with this message."""
+    """A source cannot be read or parsed; it is quarantined with this message. The cause is in
+    its bytes (not a PDF, encrypted, empty, undecodable), so the same bytes fail again: not
+    retried unless asked (`gazette ingest --retry-quarantined`)."""
+    transient = False
+
+
+class TransientSourceError(BadInputError):
+    """A source cannot be read here and now, for a cause of this machine rather than of its
+    bytes (a tool missing, OCR timing out); the next ingest retries it (flows/plan.py)."""
+    transient = True
 
 
 class StagingError(GazetteError):
     """A source's rows do not fit the catalog's column types; the source is quarantined."""
+    transient = False
 
 
 class CatalogBusyError(GazetteError):

@@ -13,6 +13,12 @@ from typing import Literal, Optional
 
 MediaType = Literal["pdf", "text"]
 SourceStatus = Literal["ok", "quarantined"]
+# Why a source is quarantined: a cause that passes (timeout, worker lost, memory ceiling, a tool
+# missing) or one in its bytes (schemas/errors.py, `transient`).
+SourceFailure = Literal["transient", "permanent"]
+# Tries a transient quarantine gets from ingest runs before it is left for
+# `gazette ingest --retry-quarantined` (flows/plan.py).
+MAX_TRANSIENT_ATTEMPTS = 3
 FactKind = Literal["money", "percent", "date", "bureau", "doc_number"]
 MoneyRole = Literal["cap", "award", "fund_size", "threshold", "other"]
 DateRole = Literal["issued", "effective", "expires", "window_start", "window_end", "deadline", "other"]
@@ -223,13 +229,15 @@ class ParsedDocument:
 
 @dataclass(frozen=True)
 class ParsedSource:
-    """The outcome of parsing one source: its documents, or the reason it was quarantined."""
+    """The outcome of parsing one source: its documents, or the reason it was quarantined and
+    whether that reason passes (`failure`, None when parsed)."""
     media_type: MediaType
     pages: Optional[int]
     issue: Optional[IssueMeta] = None
     documents: tuple[ParsedDocument, ...] = ()
     error: Optional[str] = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    failure: Optional[SourceFailure] = None
 
 
 # Revisions: how two versions of a policy differ (extractors/diff.py).

@@ -84,7 +84,7 @@ def test_a_third_keeps_six_places():
 
 def test_a_value_that_does_not_fit_its_column_fails_the_part_and_names_the_column(tmp_path):
     rows = loader.SourceRows()
-    rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, [], datetime(2026, 11, 30)])
+    rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, [], datetime(2026, 11, 30), None, 0])
     rows.add("facts", ["d-01/f0", "d-01", None, "money", "x", None, None, "cap", None, None,
                        None, False, "x", "seven", 1])
     with pytest.raises(StagingError, match=r"a facts row does not fit the catalog: char_start \(int32\)"):
