@@ -24,6 +24,7 @@ from typing import Iterator
 
 from schemas.ddl import latest_version, migrations
 from schemas.errors import CatalogBusyError, CatalogVersionError, QueryError
+from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
 # duckdb is imported by the functions that open a database, not here: parsing workers import
 # this module (SourceFile, now_utc) and never open one, and the import cost each ~37 MB and ~70 ms.
@@ -341,5 +342,12 @@ SUMMARY_QUERIES = (
                            "(select count(*) from relations) as relations, "
                            "(select count(*) from document_warnings) as numbering_warnings"),
     ("facts by kind", "select kind, count(*) as facts from facts group by all order by all"),
-    ("quarantined", "select path, error from sources where status = 'quarantined' order by path"),
+    # A transient quarantine's tries out of those it gets; a permanent one's tries alone.
+    ("quarantined", "select path, failure, attempts || case when failure = 'transient' "
+                    f"then '/{MAX_TRANSIENT_ATTEMPTS}' else '' end as tries, error, "
+                    f"case when failure = 'transient' and attempts < {MAX_TRANSIENT_ATTEMPTS} "
+                    "then 'by the next gazette ingest' "
+                    "when failure = 'transient' then 'gave up: gazette ingest --retry-quarantined' "
+                    "else 'fix the file, then gazette ingest --retry-quarantined' end as retried "
+                    "from sources where status = 'quarantined' order by path"),
 )

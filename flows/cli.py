@@ -17,6 +17,7 @@ from pathlib import Path
 from flows.nightly_cli import add_commands as add_nightly_commands
 from flows.diff_cli import add_command as add_diff_command
 from schemas.errors import GazetteError
+from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 EXIT_PARTIAL = 3
@@ -47,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                                         "Files whose bytes the catalog holds are skipped.")
     ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default data/raw)")
     ingest.add_argument("--force", action="store_true", help="parse known files again")
+    ingest.add_argument("--retry-quarantined", action="store_true",
+                        help="parse every quarantined source again, whatever its cause and tries, if its "
+                             "file is still there (quarantines whose cause passes, such as a timeout, are "
+                             f"retried without it, up to {MAX_TRANSIENT_ATTEMPTS} tries)")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar")
     ingest.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
     ingest.add_argument("--workers", type=int, default=2, help="parsing processes (default 2)")
@@ -108,8 +113,9 @@ def run_ingest(args) -> int:
     if not args.force:
         # Planning needs no Prefect: with nothing new there is nothing to orchestrate, and the
         # run ends before Prefect is imported (1.5–2 s) or its temporary server started (7–17 s).
-        plan = plan_files(args.db, discover(paths), force=False)
+        plan = plan_files(args.db, discover(paths), force=False, retry_quarantined=args.retry_quarantined)
         if plan.nothing_new:
+            _print_gone(plan.gone)
             print(f"nothing new: {len(plan.skipped)} file(s) already in the catalog")
             return 0
     if not args.verbose:
@@ -119,16 +125,28 @@ def run_ingest(args) -> int:
         from flows.ingest import ingest
 
         report = ingest(paths, db_path=args.db, plan=plan, pool=pool, workers=args.workers, force=args.force,
-                        progress=not args.no_progress, timeout=args.timeout, lock_timeout=args.lock_timeout,
-                        **runner_options(args))
-    print(f"ingested {len(report.added)} source(s), {report.documents} document(s); "
+                        retry_quarantined=args.retry_quarantined, progress=not args.no_progress,
+                        timeout=args.timeout, lock_timeout=args.lock_timeout, **runner_options(args))
+    _print_gone(report.gone)
+    retried = f" ({len(report.retried)} quarantined before)" if report.retried else ""
+    print(f"ingested {len(report.added)} source(s){retried}, {report.documents} document(s); "
           f"skipped {len(report.skipped)} already in the catalog")
     for path, error in report.quarantined.items():
         print(f"quarantined {path}: {error}", file=sys.stderr)
     if not report.ok:
         print(f"partial: {len(report.quarantined)} source(s) quarantined", file=sys.stderr)
+        transient = sum(failure == "transient" for failure in report.failures.values())
+        if transient:
+            print(f"{transient} of them for a cause that passes (a timeout, a lost worker, a tool missing): "
+                  f"the next `gazette ingest` retries them, up to {MAX_TRANSIENT_ATTEMPTS} tries in all; "
+                  "`gazette summary` shows their tries", file=sys.stderr)
         return EXIT_PARTIAL
     return 0
+
+
+def _print_gone(paths: list[str]) -> None:
+    for path in paths:
+        print(f"not retried: {path}: its file is gone (not under data/raw, nor at that path)", file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 Sources are parsed in parallel, each in a worker process with a timeout and a memory ceiling,
 and staged to Parquet; then one writer loads them into a copy of the catalog, in transactions of
 whole sources, and publishes it atomically (`catalog.writing`). Files whose bytes the catalog
-already holds are not parsed again.
+already holds are not parsed again, but for quarantines whose cause passes (flows/plan.py).
 """
 from __future__ import annotations
 
@@ -44,9 +44,11 @@ MAX_BATCH_SOURCES = 64
 
 
 @task(cache_policy=NO_CACHE)
-def plan_sources(db_path: Path, files: list[tuple[Path, str]], force: bool) -> Plan:
-    """Hash every file; bytes the published catalog holds are skipped unless `force`."""
-    return plan_files(Path(db_path), files, force)
+def plan_sources(db_path: Path, files: list[tuple[Path, str]], force: bool,
+                 retry_quarantined: bool = False) -> Plan:
+    """Hash every file; bytes the published catalog holds are skipped unless `force`, or a
+    quarantine to retry (flows/plan.py)."""
+    return plan_files(Path(db_path), files, force, retry_quarantined)
 
 
 Batch = list[tuple[Path, catalog.SourceFile]]
@@ -120,6 +122,7 @@ class IngestOptions:
     """How a run treats known files, how it parses, and how long it waits for the catalog."""
     force: bool = False
     rebuild: bool = False
+    retry_quarantined: bool = False
     workers: int = 2
     timeout: float = DEFAULT_TIMEOUT_S
     memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES
@@ -161,9 +164,9 @@ def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
     if options.force and not options.rebuild:
         replacing = ids
     else:
-        # Sources new when this run planned, loaded since by another run that parsed the same
-        # files at the same time and published first: this run's rows replace theirs (the same
-        # bytes parsed alike) instead of failing the load on their keys.
+        # Quarantines retried, and sources new when this run planned, loaded since by another
+        # run that parsed the same files at the same time and published first: this run's rows
+        # replace theirs (the same bytes parsed alike) instead of failing the load on their keys.
         replacing = loader.known_source_ids(con, ids)
     loader.load_staged(con, [item.staged for item in staged], replacing=replacing)
 
@@ -200,8 +203,8 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
     """Ingest files and folders into the catalog; a bad file is quarantined, the rest goes on."""
     report = IngestReport()
     files = discover([Path(p) for p in paths])
-    plan = plan_sources(Path(db_path), quote(files), options.force or options.rebuild)
-    report.skipped = plan.skipped
+    plan = plan_sources(Path(db_path), quote(files), options.force or options.rebuild, options.retry_quarantined)
+    report.skipped, report.retried, report.gone = plan.skipped, plan.retried, plan.gone
     # This run's own staging folder (flows/staging.py), removed with everything staged in it
     # once the catalog is published (or the run fails).
     with (run_staging(staging_root(db_path).resolve()) if plan.parse else contextlib.nullcontext()) as staging:
@@ -218,6 +221,7 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
         report.documents += item.documents
         if item.error is not None:
             report.quarantined[item.source.path] = item.error
+            report.failures[item.source.path] = item.failure
         for stage, seconds in item.seconds.items():
             report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
     return report
@@ -276,7 +280,8 @@ def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, p
     with contextlib.ExitStack() as stack:
         if pool is None and options.runner_choice.in_process_pool:
             if plan is None:
-                plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild)
+                plan = plan_files(Path(db_path), discover([Path(p) for p in paths]), options.force or options.rebuild,
+                                  options.retry_quarantined)
             if plan.parse:
                 pool = stack.enter_context(
                     parsing_workers(len(plan.parse), options.workers, options.timeout, options.memory_bytes))
