@@ -16,12 +16,11 @@ import httpx
 import pytest
 
 from flows import catalog
-from flows.feed_guard import address_kind
+from flows.feed_guard import address_kind, host_policy
 from flows.feeds import fetch_feed
 from flows.settings import Feed, HttpSettings, SettingsError, parse_settings
 from tests.test_feeds import FAST, LoopbackSite, _QuietServer
 
-ONE_TRY = HttpSettings(timeout_seconds=2.0, retries=0, backoff_seconds=0.01, use_env_proxy=False)
 
 
 class ScriptedSite:
@@ -163,17 +162,28 @@ def test_listed_links_to_other_hosts_are_skipped_with_one_warning_each(sites, di
     assert len(other.gets("/files/b.txt")) == 1
 
 
-def test_a_host_named_without_a_port_is_allowed_on_the_default_ports_only(sites, dirs):
-    raw, db = dirs
-    site, other = sites(), sites()
-    site.pages["/list.html"] = (links(f"{other.url}/b.txt", "http://127.0.0.1/c.txt",
-                                      "https://127.0.0.1/d.txt"), "text/html")
-    report = fetch_feed(Feed(name="f", url=f"{site.url}/list.html", allowed_hosts=("127.0.0.1",)),
-                        ONE_TRY, raw, db)
-    assert list(report.skipped) == [f"{other.url}/b.txt"]
-    # ports 80 and 443 are tried (nothing listens there): refused connections, not refusals
-    assert sorted(report.errors) == ["http://127.0.0.1/c.txt", "https://127.0.0.1/d.txt"]
-    assert all("ConnectError" in error for error in report.errors.values())
+@pytest.mark.parametrize("url, allowed", [
+    ("https://www.beijing.gov.cn/zhengce/a.pdf", True),
+    ("http://www.beijing.gov.cn/zhengce/a.pdf", True),         # the site's own host over http
+    ("https://WWW.Beijing.gov.cn./a.pdf", True),               # case and a trailing dot do not matter
+    ("https://www.beijing.gov.cn:8443/a.pdf", False),          # another port: another service
+    ("https://beijing.gov.cn/a.pdf", False),                   # a parent domain is another host
+    ("https://files.beijing.gov.cn/a.pdf", True),              # allowed_hosts, default ports
+    ("https://127.0.0.1:8080/a.pdf", True),                    # allowed_hosts with a port: that one
+    ("http://127.0.0.1/a.pdf", False),
+    ("http://[::1]:8080/a.pdf", False), ("http://2130706433:8080/a.pdf", False)])
+def test_which_hosts_and_ports_a_feed_may_fetch(url, allowed):
+    policy = host_policy("f", "https://www.beijing.gov.cn/zhengce/", ("files.beijing.gov.cn", "127.0.0.1:8080"))
+    assert (policy.host_refusal(url) is None) == allowed
+
+
+def test_a_feed_url_with_a_port_allows_that_port_only():
+    policy = host_policy("f", "http://127.0.0.1:8000/list.html")
+    assert [policy.host_refusal(u) for u in ("http://127.0.0.1:8000/a", "http://127.0.0.1/a",
+                                            "https://127.0.0.1/a", "http://127.0.0.1:8001/a")] == [
+        None, "host 127.0.0.1 is not allowed: add it to allowed_hosts of feed 'f'",
+        "host 127.0.0.1 is not allowed: add it to allowed_hosts of feed 'f'",
+        "host 127.0.0.1:8001 is not allowed: add it to allowed_hosts of feed 'f'"]
 
 
 def test_allowed_hosts_are_read_and_checked_in_settings():
