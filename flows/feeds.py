@@ -2,39 +2,42 @@
 
 A feed is a listing page of links, a JSON feed of URLs, or one HTML policy page. Each URL is
 fetched with a conditional request (the ETag / Last-Modified it last answered with, kept in
-`feed_state`), a timeout, retries with exponential backoff for timeouts, 429 and 5xx, and a size
-limit. A body is saved as `data/raw/<feed>/<sha256 prefix>-<name>`: content-hashed, never
-overwritten. An HTML page keeps its raw HTML under `data/raw/<feed>/.html/` (hidden from
-ingest) and its article text as a `.txt` beside the other files, which is what gets ingested.
+`feed_state`), a total deadline, retries with exponential backoff for timeouts, 429 and 5xx, and a
+size limit (`flows.http_fetch`). Only http(s) URLs on the hosts the feed's settings allow are
+fetched (`flows.feed_guard`): a listed link to another host is skipped with a warning, and each
+redirect is followed here, checked like a link, up to MAX_REDIRECTS. A body is saved as
+`data/raw/<feed>/<sha256 prefix>-<name>`: content-hashed, never overwritten. An HTML page keeps
+its raw HTML under `data/raw/<feed>/.html/` (hidden from ingest) and its article text as a
+`.txt` beside the other files, which is what gets ingested.
 `feed_state` is read read-only and written by one publish of the catalog per feed fetch.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Optional
+from typing import Optional, Union
 from urllib.parse import unquote, urljoin, urlparse
 
 import httpx
 
 from extractors.html_text import decode_html, html_article, page_links
 from flows import catalog
+from flows.feed_guard import HostPolicy, host_policy, scheme_refusal
+from flows.http_fetch import Redirect, Response, RetryableStatus, feed_client, get_once
 from flows.settings import Feed, HttpSettings
-from schemas.errors import GazetteError
+from schemas.errors import FeedError, RefusedURLError
 
-RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 HASH_PREFIX = 16
+MAX_REDIRECTS = 5
 SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 SUFFIX_BY_TYPE = {"application/pdf": ".pdf", "text/plain": ".txt", "text/html": ".html"}
-
-
-class FeedError(GazetteError):
-    """A URL could not be fetched after its retries; the feed's other URLs go on."""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,80 +47,55 @@ class UrlState:
     sha256: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class Response:
-    """A fetched URL: status 304 (unchanged, no body) or 200."""
-    url: str
-    status: int
-    body: bytes = b""
-    etag: Optional[str] = None
-    last_modified: Optional[str] = None
-    content_type: str = ""
-    charset: Optional[str] = None
-
-
 @dataclass
 class FeedReport:
-    """What one feed fetch did: files saved (relative to the drop folder), unchanged URLs, errors."""
+    """What one feed fetch did: files saved (relative to the drop folder), unchanged URLs, errors,
+    and listed links skipped because their host is not allowed (URL → why)."""
     feed: str
     saved: list[str] = field(default_factory=list)
     unchanged: int = 0
     errors: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
-def http_client(http: HttpSettings) -> httpx.Client:
-    return httpx.Client(timeout=http.timeout_seconds, follow_redirects=True,
-                        trust_env=http.use_env_proxy, headers={"User-Agent": http.user_agent})
-
-
-def fetch(client: httpx.Client, url: str, state: UrlState, http: HttpSettings) -> Response:
-    """GET `url` conditionally; retries timeouts, connection errors, 429 and 5xx with backoff."""
+def fetch(client: httpx.Client, url: str, state: UrlState, http: HttpSettings, policy: HostPolicy) -> Response:
+    """GET `url` conditionally, following up to MAX_REDIRECTS redirects, each checked against the
+    feed's policy; retries timeouts, connection errors, 429 and 5xx with backoff. A scheme, host
+    or address the policy refuses raises FeedError at once, without a retry."""
     headers = {}
     if state.etag:
         headers["If-None-Match"] = state.etag
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
+    target = url
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            refusal = scheme_refusal(target) or policy.host_refusal(target)
+            if refusal:
+                raise RefusedURLError(refusal)
+            answer = _with_retries(client, target, headers, http)
+        except RefusedURLError as exc:
+            hop = "" if target == url else f" redirect to {target}"
+            raise RefusedURLError(f"{url}:{hop} refused: {exc}") from exc
+        if isinstance(answer, Response):
+            return replace(answer, url=url)
+        target = answer.location
+    raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects (the last to {target})")
+
+
+def _with_retries(client: httpx.Client, url: str, headers: dict, http: HttpSettings) -> Union[Response, Redirect]:
     for attempt in range(http.retries + 1):
         try:
-            return _get(client, url, headers, http.max_bytes)
-        except (httpx.TransportError, _Retryable) as exc:
+            return get_once(client, url, headers, http)
+        except (httpx.TransportError, RetryableStatus) as exc:
             if attempt == http.retries:
                 raise FeedError(f"{url}: failed after {attempt + 1} tries: {_reason(exc)}") from exc
             time.sleep(http.backoff_seconds * 2 ** attempt)
     raise AssertionError("unreachable")
 
 
-class _Retryable(Exception):
-    pass
-
-
 def _reason(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, _Retryable) else f"{type(exc).__name__}: {exc}"
-
-
-def _get(client: httpx.Client, url: str, headers: dict, max_bytes: int) -> Response:
-    with client.stream("GET", url, headers=headers) as resp:
-        if resp.status_code == 304:
-            return Response(url, 304, etag=resp.headers.get("etag") or headers.get("If-None-Match"),
-                            last_modified=resp.headers.get("last-modified")
-                            or headers.get("If-Modified-Since"))
-        if resp.status_code in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {resp.status_code}")
-        if resp.status_code != 200:
-            raise FeedError(f"{url}: HTTP {resp.status_code}")
-        declared = int(resp.headers.get("content-length") or 0)
-        if declared > max_bytes:
-            raise FeedError(f"{url}: {declared} bytes, over the limit of {max_bytes} (http.max_bytes)")
-        chunks, size = [], 0
-        for chunk in resp.iter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise FeedError(f"{url}: more than {max_bytes} bytes, over the limit (http.max_bytes)")
-            chunks.append(chunk)
-        content_type = resp.headers.get("content-type", "")
-        return Response(url, 200, b"".join(chunks), resp.headers.get("etag"),
-                        resp.headers.get("last-modified"), content_type.split(";")[0].strip().lower(),
-                        resp.charset_encoding)
+    return str(exc) if isinstance(exc, RetryableStatus) else f"{type(exc).__name__}: {exc}"
 
 
 def load_state(db_path: Path, feed: str) -> dict[str, UrlState]:
@@ -159,32 +137,52 @@ def fetch_feed(feed: Feed, http: HttpSettings, raw_dir: Path, db_path: Path) -> 
     """Fetch one feed's index and every URL it lists into `raw_dir/<feed.name>/`.
 
     The index's validators are stored only when every URL it lists was fetched, so that a URL
-    that failed is tried again on the next run even when the index has not changed.
+    that failed is tried again on the next run even when the index has not changed; likewise
+    when a link was skipped, so that a host added to allowed_hosts is reached by the next run.
     """
     report = FeedReport(feed.name)
     state = load_state(db_path, feed.name)
     seen: list[tuple[Response, Optional[str]]] = []
-    with http_client(http) as client:
+    try:
+        policy = host_policy(feed.name, feed.url, feed.allowed_hosts)
+    except FeedError as exc:
+        report.errors[feed.url] = str(exc)
+        return report
+    with feed_client(http, policy) as client:
         try:
-            index = fetch(client, feed.url, state.get(feed.url, UrlState()), http)
+            index = fetch(client, feed.url, state.get(feed.url, UrlState()), http, policy)
             urls = [] if feed.kind == "page" or index.status == 304 else item_urls(feed, index)
         except FeedError as exc:
             report.errors[feed.url] = str(exc)
             return report
         items = [index] if feed.kind == "page" else []
-        for url in urls:
+        for url in _allowed(urls, policy, report):
             try:
-                items.append(fetch(client, url, state.get(url, UrlState()), http))
+                items.append(fetch(client, url, state.get(url, UrlState()), http, policy))
             except FeedError as exc:
                 report.errors[url] = str(exc)
     for resp in items:
         _keep(resp, state.get(resp.url, UrlState()), raw_dir, feed.name, report, seen)
-    if feed.kind != "page" and not report.errors:
+    if feed.kind != "page" and not report.errors and not report.skipped:
         if index.status == 304:
             report.unchanged += 1
         seen.append((index, None))
     save_state(db_path, feed.name, seen)
     return report
+
+
+def _allowed(urls: list[str], policy: HostPolicy, report: FeedReport) -> list[str]:
+    """The listed http(s) URLs on allowed hosts; each other one is skipped with a warning line
+    (another scheme is left to `fetch`, which refuses it as an error)."""
+    kept = []
+    for url in urls:
+        refusal = None if scheme_refusal(url) else policy.host_refusal(url)
+        if refusal is None:
+            kept.append(url)
+        else:
+            report.skipped[url] = refusal
+            log.warning("feed %s: skipped %s: %s", report.feed, url, refusal)
+    return kept
 
 
 def _keep(resp: Response, known: UrlState, raw_dir: Path, feed: str, report: FeedReport,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional
 
+from flows.feed_guard import host_entry, url_origin
 from schemas.errors import GazetteError
 
 SETTINGS_ENV = "GAZETTE_SETTINGS"
@@ -50,6 +51,7 @@ class Feed:
     url: str
     kind: FeedKind = "listing"
     pattern: str = DEFAULT_LINK_PATTERN
+    allowed_hosts: tuple[str, ...] = ()  # `host` or `host:port` beyond the URL's own (flows/feed_guard.py)
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def _table(value, where: str, allowed: set[str]) -> dict:
 
 
 def _feed(entry, where: str) -> Feed:
-    entry = _table(entry, where, {"name", "url", "kind", "pattern"})
+    entry = dict(_table(entry, where, {"name", "url", "kind", "pattern", "allowed_hosts"}))
     for key in ("name", "url"):
         if not entry.get(key):
             raise SettingsError(f"{where}: `{key}` is required")
@@ -151,7 +153,24 @@ def _feed(entry, where: str) -> Feed:
         raise SettingsError(f"{where}: kind must be one of {FEED_KINDS}, not {entry['kind']!r}")
     if "/" in entry["name"] or entry["name"].startswith("."):
         raise SettingsError(f"{where}: name {entry['name']!r} must be a plain folder name")
+    try:
+        url_origin(entry["url"])
+    except ValueError as exc:
+        raise SettingsError(f"{where}: url {entry['url']!r}: {exc}") from exc
+    entry["allowed_hosts"] = _allowed_hosts(entry.get("allowed_hosts", []), where)
     return Feed(**entry)
+
+
+def _allowed_hosts(value, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(host, str) for host in value):
+        raise SettingsError(f"{where}: allowed_hosts must be a list of strings, like "
+                            f'["files.example.gov.cn", "127.0.0.1:8080"], not {value!r}')
+    for host in value:
+        try:
+            host_entry(host)
+        except ValueError as exc:
+            raise SettingsError(f"{where}: allowed_hosts entry {host!r}: {exc}") from exc
+    return tuple(value)
 
 
 def _channels(value, where: str) -> Channels:

@@ -33,3 +33,12 @@ class CatalogVersionError(GazetteError):
 
 class QueryError(GazetteError):
     """An analyst's SQL failed; the message is DuckDB's, which names the cause."""
+
+
+class FeedError(GazetteError):
+    """A feed's URL could not be fetched: after its retries, or refused at once (a scheme, host
+    or address outside the feed's settings); the feed's other URLs go on."""
+
+
+class RefusedURLError(FeedError):
+    """A URL outside what the feed's settings allow (its scheme, host or address); never retried."""
