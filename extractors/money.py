@@ -1,44 +1,23 @@
 """Money facts: amounts in 元 / 万元 / 亿元 with their role, the scope of a cap and the 分别 case.
 
-`extract_money(text)` finds Arabic (1000 万元, 1.5亿元, 1,000元, 3千万元), mixed (1亿5000万元) and
-Chinese (五千万元, 壹佰万元) amounts, bare numbers that share the unit of a following amount (300、200、100万元, 10-50万元),
-and the one borderline unit word the gold keeps (亿元规模以上 = a 1亿 threshold). US dollars and
-unit words with no number (以万元为单位) are not money facts.
+`extract_money(text)` takes the amounts extractors/money_amounts.py finds (Arabic, mixed and
+Chinese numbers, bare numbers sharing a following amount's unit) and gives each its role, the
+scope of a cap and the case of a 分别 list. US dollars and unit words with no number
+(以万元为单位) are not money facts.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 
 import regex
 
 from extractors.cues import across_cjk_spaces, clause_start, joined, sentence_start
-from extractors.numerals import chinese_to_int
+from extractors.money_amounts import ARABIC_NUMBER, MONEY_PATTERN, UNIT, find_amounts
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
-UNIT_MULTIPLIERS: dict[str, int] = {
-    "": 1, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6, "千万": 10**7,
-    "亿": 10**8, "十亿": 10**9, "百亿": 10**10, "千亿": 10**11, "万亿": 10**12,
-}
-CHINESE_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
-ARABIC_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-UNIT = r"(?:万亿|[十百千]?亿|[十百千]?万|[百千])"
-# An amount: a number, an optional multiplier and 元 (not 美元: the unit must follow at once).
-# A mixed amount leads with a whole number of 亿 or 万 (1亿5000万元, 2亿零500万元, 1万2千元).
-MONEY_PATTERN = regex.compile(
-    rf"(?<![\d.])(?:(?P<high>\d+)[ \t]*(?P<high_unit>[亿万])(?!亿)[ \t]*零?[ \t]*)?"
-    rf"(?P<num>{ARABIC_NUMBER}|[{CHINESE_NUMERAL_CHARS}]+)"
-    rf"[ \t]*(?P<unit>{UNIT})?[ \t]*元"
-)
-# A bare number before an amount whose unit it shares: 300、200、100万元 / 10-50万元 / 10万至50万元.
-SHARED_UNIT_PATTERN = regex.compile(
-    rf"(?<![\d.])(?P<num>{ARABIC_NUMBER})[ \t]*(?P<unit>{UNIT})?[ \t]*(?P<sep>、|和|或|至|到|-|—|–|~|～)[ \t]*$"
-)
 # What may stand between two amounts of one list: 300万元、200万元 / 最高300万元、最高500万元，3年最高….
 LIST_GAP = regex.compile(r"[ \t]*(?:\(含\))?[ \t]*[、,，和或及至到\-—–~～][^。;；:：()]{0,11}")
-# 京技管发〔2025〕1号 5(2): 2024年总产值亿元规模以上建筑业企业 (a 1亿 threshold with no digit).
-BARE_YI_PATTERN = regex.compile(rf"(?<![\d{CHINESE_NUMERAL_CHARS}])亿元(?=规模以上|以上规模|级)")
 
 # Role cues, nearest to the amount wins (给予最高 → cap; 对达到条件的企业给予 → award).
 CAP_CUES = ("最高", "不超过", "不得超过", "不高于", "不得高于", "上限", "封顶", "至多", "最多")
@@ -105,7 +84,7 @@ def extract_money(text: str) -> list[Fact]:
     if not text:
         return []
     folded = fold_width(text)
-    amounts = _find_amounts(folded)
+    amounts = find_amounts(folded)
     facts = []
     previous: tuple[int, int, str] | None = None
     for start, end, value in amounts:
@@ -115,72 +94,6 @@ def extract_money(text: str) -> list[Fact]:
                           value_num=value, role=role, scope=scope))
         previous = (start, end, role)
     return _with_conditions(folded, facts)
-
-
-def _find_amounts(folded: str) -> list[tuple[int, int, Decimal]]:
-    found: list[tuple[int, int, Decimal]] = []
-    for m in MONEY_PATTERN.finditer(folded):
-        parsed = _parse_amount(m)
-        if parsed is None:
-            continue
-        start, value = parsed
-        found.extend(_shared_unit_amounts(folded, start, m.group("unit") or ""))
-        found.append((start, m.end(), value))
-    for m in BARE_YI_PATTERN.finditer(folded):
-        found.append((m.start(), m.end(), Decimal(UNIT_MULTIPLIERS["亿"])))
-    return sorted(set(found))
-
-
-def _parse_amount(m: regex.Match) -> tuple[int, Decimal] | None:
-    """Start offset and value in yuan of an amount match, or None when the number is not one."""
-    parsed = _parse_number(m)
-    if parsed is None or m.group("high") is None:
-        return parsed
-    start, value = parsed
-    high_unit = UNIT_MULTIPLIERS[m.group("high_unit")]
-    if start == m.start("num") and value < high_unit:
-        return m.start(), Decimal(m.group("high")) * high_unit + value
-    return parsed  # 1万2万元 is no mixed amount: only the amount after the lead counts
-
-
-def _parse_number(m: regex.Match) -> tuple[int, Decimal] | None:
-    """Start offset and value in yuan of the number and unit before 元 (the lead not included)."""
-    num, unit = m.group("num"), m.group("unit") or ""
-    multiplier = UNIT_MULTIPLIERS[unit]
-    if num[0].isdigit():
-        try:
-            return m.start("num"), Decimal(num.replace(",", "")) * multiplier
-        except InvalidOperation:
-            return None
-    # A Chinese run may begin with a word's last character (统一百万元): drop leading characters.
-    for skip in range(len(num)):
-        try:
-            value = chinese_to_int(num[skip:])
-        except ValueError:
-            continue
-        if len(num) - skip == 1 and not unit and value < 10:
-            return None  # 一元 / 三元: a word (一元化, 多元), not an amount
-        return m.start("num") + skip, Decimal(value) * multiplier
-    return None
-
-
-def _shared_unit_amounts(folded: str, start: int, unit: str) -> list[tuple[int, int, Decimal]]:
-    """Bare numbers chained before an amount by 、/至/- that take its unit: 300、200、100万元."""
-    out: list[tuple[int, int, Decimal]] = []
-    while True:
-        window_start = max(0, start - 24)
-        m = SHARED_UNIT_PATTERN.search(folded, window_start, start)
-        if m is None:
-            return out
-        own_unit = m.group("unit") or unit
-        try:
-            value = Decimal(m.group("num").replace(",", "")) * UNIT_MULTIPLIERS[own_unit]
-        except InvalidOperation:
-            return out
-        num_start = m.start("num")
-        num_end = m.end("unit") if m.group("unit") else m.end("num")
-        out.insert(0, (num_start, num_end, value))
-        start = num_start
 
 
 def _role(folded: str, start: int, end: int, previous: tuple[int, int, str] | None) -> str:

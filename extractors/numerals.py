@@ -1,8 +1,10 @@
-"""Chinese integer numerals: 二十三 ↔ 23, 二千五百万 ↔ 25000000, 壹佰零伍 → 105.
+"""Chinese numerals: 二十三 ↔ 23, 二千五百万 ↔ 25000000, 壹佰零伍 → 105, 三点五 → 3.5.
 
-Integers only; decimals such as 1.5万 belong to the money extractor.
+Mixed forms such as 1.5万 belong to the money extractor.
 """
 from __future__ import annotations
+
+from decimal import Decimal
 
 DIGITS: dict[str, int] = {
     "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
@@ -14,7 +16,11 @@ SMALL_UNITS: dict[str, int] = {
     "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000,
 }
 BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+# 万亿 closes a group of its own, which groups of 亿 and 万 may follow: 一万亿二千亿 = 1.2万亿.
+# 兆 is no unit here: 10^6 as a metric prefix (兆瓦), 10^12 in older and Taiwanese usage.
+WAN_YI = 10**12
 ZEROS = frozenset("〇零")
+DECIMAL_POINT = "点"
 
 _DIGIT_CHARS = "零一二三四五六七八九"
 _SMALL_UNIT_CHARS = ((1000, "千"), (100, "百"), (10, "十"))
@@ -64,8 +70,11 @@ def _parse_with_units(text: str) -> int:
             section += digit * unit
             digit, last_small = None, unit
         elif ch in BIG_UNITS:
-            total = _apply_big_unit(text, BIG_UNITS[ch], total, section + (digit or 0), last_big)
-            section, digit, last_small, last_big = 0, None, 10**5, BIG_UNITS[ch]
+            unit, group = BIG_UNITS[ch], section + (digit or 0)
+            total = _apply_big_unit(text, unit, total, group, last_big)
+            if unit == 10**8 and last_big == 10**4 and not group:
+                unit = WAN_YI
+            section, digit, last_small, last_big = 0, None, 10**5, unit
         else:
             raise ValueError(f"{ch!r} is not a Chinese numeral character in {text!r}")
     if text[-1] in ZEROS:
@@ -75,14 +84,29 @@ def _parse_with_units(text: str) -> int:
 
 def _apply_big_unit(text: str, unit: int, total: int, group: int, last_big: int) -> int:
     """Fold the group before a 万 or 亿 into the running total; 亿 scales everything before it
-    (一万二千亿 = 12000亿), so only one 亿 may close a numeral's high part."""
+    (一万二千亿 = 12000亿), so only one 亿 may close a numeral's high part, but for a group of
+    亿 after 万亿 (一万亿零五百亿)."""
     if unit == 10**4:
         if group == 0 or last_big == 10**4:
             raise ValueError(f"misplaced 万 in numeral {text!r}")
         return total + group * unit
+    if last_big == WAN_YI and group:
+        return total + group * unit
     if total + group == 0 or last_big == 10**8 or total >= 10**8:
         raise ValueError(f"misplaced 亿 in numeral {text!r}")
     return (total + group) * unit
+
+
+def chinese_decimal(text: str) -> Decimal:
+    """Value of a Chinese numeral with an optional decimal part (三点五 → 3.5, 十二点零五 → 12.05);
+    raises ValueError as chinese_to_int does, or for a malformed decimal part."""
+    whole, point, fraction = text.partition(DECIMAL_POINT)
+    value = Decimal(chinese_to_int(whole))
+    if not point:
+        return value
+    if not fraction or any(ch not in DIGITS for ch in fraction):
+        raise ValueError(f"malformed decimal part in numeral {text!r}")
+    return value + Decimal("0." + "".join(str(DIGITS[ch]) for ch in fraction))
 
 
 def int_to_chinese(value: int) -> str:

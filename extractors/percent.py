@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 from extractors.cues import across_cjk_spaces, clause_start
-from extractors.numerals import chinese_to_int
+from extractors.numerals import chinese_decimal
 from extractors.textnorm import fold_width
 from schemas.records import Fact
 
@@ -54,10 +54,12 @@ def _find_percents(folded: str) -> list[tuple[int, int, Decimal]]:
         scale = 1000 if m.group("sign") == PER_MILLE else 100
         found.append((m.start(), m.end(), Decimal(m.group("num")) / scale))
     for m in CHINESE_PERCENT_PATTERN.finditer(folded):
-        value = _chinese_decimal(m.group("num"))
-        if value is not None:
-            scale = 1000 if m.group("base") == "千分之" else 100
-            found.append((m.start(), m.end(), value / scale))
+        try:
+            value = chinese_decimal(m.group("num"))
+        except ValueError:
+            continue
+        scale = 1000 if m.group("base") == "千分之" else 100
+        found.append((m.start(), m.end(), value / scale))
     for m in RATIO_PATTERN.finditer(folded):
         if _is_ratio(folded, m):
             try:
@@ -77,18 +79,6 @@ def _is_ratio(folded: str, m: regex.Match) -> bool:
     if CLOCK_CONTEXT.search(before) or folded[m.end():m.end() + 1] in ("—", "-", "~", "至"):
         return False
     return len(m.group("b")) != 2 and "." not in m.group("a")
-
-
-def _chinese_decimal(num: str) -> Decimal | None:
-    whole, _, frac = num.partition("点")
-    try:
-        value = Decimal(chinese_to_int(whole))
-    except ValueError:
-        return None
-    if frac:
-        digits = "".join(str(chinese_to_int(ch)) for ch in frac)
-        value += Decimal("0." + digits)
-    return value
 
 
 def _basis(text: str, folded: str, start: int) -> str | None:

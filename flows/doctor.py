@@ -51,7 +51,8 @@ CHECKS = (
           "union all select 'fact article', fact_id from facts "
           "where article_id is not null and article_id not in (select article_id from articles) "
           "union all select 'relation', from_doc_id from relations where from_doc_id not in (select doc_id from documents) "
-          "union all select 'warning', doc_id from document_warnings where doc_id not in (select doc_id from documents)"),
+          "union all select 'warning', doc_id from document_warnings where doc_id not in (select doc_id from documents) "
+          "union all select 'fact warning', fact_id from fact_warnings where doc_id not in (select doc_id from documents)"),
     Check("every source path belongs to a source",
           "select path from source_paths where source_id not in (select source_id from sources)"),
     Check("every TOC entry was found as a document",
@@ -60,6 +61,9 @@ CHECKS = (
     Check("numbering runs without gaps or repeats",
           "select d.doc_number, d.title, w.article_label, w.message from document_warnings w "
           "join documents d using (doc_id)", "warning"),
+    Check("every fact found fits the catalog (those that do not are left out)",
+          "select s.path, w.text, w.reason from fact_warnings w join sources s using (source_id) "
+          "order by s.path, w.char_start", "warning"),
 )
 
 

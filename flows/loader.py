@@ -19,6 +19,7 @@ from extractors.sentences import Sentences
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
 from flows.catalog import SourceFile, now_utc
+from flows.fact_warnings import fact_set_aside
 from flows.staged_parts import PartWriter, json_value
 from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
@@ -42,7 +43,7 @@ STREAMED_PART_BYTES = 256 << 10
 MIN_OBJECT_BYTES = 16 << 20
 # Tables a source's rows live in, in the order they are loaded.
 SOURCE_TABLES = ("sources", "source_paths", "issues", "documents", "document_warnings", "articles",
-                 "facts", "relations", "policy_terms", "issue_toc")
+                 "facts", "fact_warnings", "relations", "policy_terms", "issue_toc")
 # Staged as typed columns: the tables that hold nearly all of a source's rows. The others (a few
 # rows a source, but 42 of the 97 leaf columns) travel as one JSON column, `header_rows`, checked
 # against the DDL's types as they are staged and typed by the loader. A Parquet file costs DuckDB
@@ -124,7 +125,7 @@ def delete_source(con, source_id: str) -> None:
         ("issue_toc", "issue_id", issue_ids),
     ):
         con.execute(f"delete from {table} where {column} in ({sub})", [source_id])
-    for table in ("documents", "issues", "sources"):
+    for table in ("fact_warnings", "documents", "issues", "sources"):
         con.execute(f"delete from {table} where source_id = ?", [source_id])
 
 
@@ -132,7 +133,8 @@ class SourceRows:
     """A source's catalog rows, collected per table and written out in bulk (row-by-row inserts
     cost ~1.4 ms a row in DuckDB's Python API; a bulk read of JSON lines is ~25× faster)."""
 
-    def __init__(self):
+    def __init__(self, source_id: str):
+        self.source_id = source_id
         self.tables: dict[str, list[list]] = {t: [] for t in SOURCE_TABLES}
 
     def add(self, table: str, values: list) -> None:
@@ -141,9 +143,14 @@ class SourceRows:
     def export(self, folder: Path, part: int) -> None:
         """Write the rows as `rows-<part>.parquet` in `folder` (flows/staged_parts.py): one row
         with a column per typed table holding its rows as a list of structs typed as the DDL
-        says, and `header_rows`, the other tables' rows as JSON. Rows that do not fit the DDL's
-        types fail it (StagingError)."""
-        part_writer().write(self.tables, folder / f"rows-{part:05d}.parquet")
+        says, and `header_rows`, the other tables' rows as JSON. See `typed`."""
+        part_writer().write_tables([self.typed()], folder / f"rows-{part:05d}.parquet")
+
+    def typed(self):
+        """The rows as one Arrow row typed as the DDL says. A fact that does not fit is left out
+        with a fact_warnings row (flows/fact_warnings.py); any other row that does not fit
+        fails them all (StagingError)."""
+        return part_writer().table(self.tables, fact_set_aside(self.source_id))
 
     def insert_into(self, con) -> None:
         """Insert the rows straight into a catalog connection (inside the caller's transaction)."""
@@ -215,9 +222,7 @@ def _column_names(table: str) -> tuple[str, ...]:
 
 def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = False) -> None:
     """Write one parsed (or quarantined) source and everything derived from it, atomically."""
-    rows = SourceRows()
-    issue_id = build_header(rows, source, parsed)
-    build_toc(rows, issue_id, parsed, build_documents(rows, source, issue_id, parsed.documents))
+    rows = source_rows(source, parsed)
     with catalog.transaction(con):
         if force:
             delete_source(con, source.source_id)
@@ -363,7 +368,7 @@ class Stager:
         return self.final
 
     def _document_rows(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> SourceRows:
-        rows = SourceRows()
+        rows = SourceRows(self.source.source_id)
         self.found.update(build_documents(rows, self.source, issue_id, docs))
         return rows
 
@@ -380,7 +385,7 @@ def source_issue_id(source: SourceFile, parsed: ParsedSource) -> Optional[str]:
 
 def source_rows(source: SourceFile, parsed: ParsedSource) -> SourceRows:
     """A whole source's catalog rows (its header, documents and TOC) in one SourceRows."""
-    rows = SourceRows()
+    rows = SourceRows(source.source_id)
     issue_id = build_header(rows, source, parsed)
     build_toc(rows, issue_id, parsed, build_documents(rows, source, issue_id, parsed.documents))
     return rows
@@ -404,7 +409,7 @@ class StagingBatch:
         return len(self.source_ids)
 
     def add(self, source: SourceFile, parsed: ParsedSource) -> None:
-        self.rows.append(part_writer().table(source_rows(source, parsed).tables))
+        self.rows.append(source_rows(source, parsed).typed())
         self.source_ids.append(source.source_id)
 
     def clear(self) -> None:

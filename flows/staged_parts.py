@@ -10,7 +10,8 @@ nearly all of it per file and per leaf column rather than per row: as much as ex
 
 Every value is converted to its column's type as a source joins its part (`PartWriter.table`),
 the header tables' too, so a row that does not fit fails its own source in its worker, not the
-load of every source in a transaction.
+load of every source in a transaction; or, when the caller records it in its place (a fact, see
+flows/fact_warnings.py), is left out alone.
 """
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ import functools
 import os
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import orjson
 
@@ -39,6 +40,16 @@ WRITE_OPTIONS = {"compression": "snappy", "write_statistics": False, "store_sche
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+# Rounding to a column's scale never fails for want of digits (the default context keeps 28).
+_ROUNDING = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP)
+_CONVERSION_ERRORS = (OverflowError, TypeError, ValueError)
+
+# Given a row of a table that does not fit (as a dict) and why: whether it was recorded in its
+# place (and may be left out), else the row fails its part.
+Misfit = Callable[[dict, str], bool]
+# Given a typed table, a row of it that does not fit and why: the (header table, row) recording
+# it in its place, or None when the row must fail its part.
+SetAside = Callable[[str, dict, str], Optional[tuple[str, list]]]
 
 
 @functools.lru_cache(maxsize=None)
@@ -72,9 +83,11 @@ class TableLayout:
         self.scales: dict[int, int] = {i: kind.scale for i, kind in enumerate(self.types)
                                        if pa.types.is_decimal(kind)}
 
-    def structs(self, rows: list[list]):
+    def structs(self, rows: list[list], misfit: Optional[Misfit] = None):
         """The rows as a struct array; StagingError names the column a value does not fit.
-        Converted row by row as tuples, in one call: a call per column took twice as long."""
+        Converted row by row as tuples, in one call: a call per column took twice as long.
+        With `misfit`, a row that does not fit is handed to it and, when it recorded the row,
+        left out; only then is each row converted alone."""
         import pyarrow as pa
 
         if self.scales:
@@ -88,14 +101,45 @@ class TableLayout:
                 for i, scale in self.scales.items():
                     row[i] = _rounded(row[i], scale)
                 fixed.append(tuple(row))
-            rows = fixed
         else:
-            rows = [tuple(row) for row in rows]
+            fixed = [tuple(row) for row in rows]
         try:
-            return pa.array(rows, self.struct)
-        except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
-            self._name_the_misfit(rows)
+            return pa.array(fixed, self.struct)
+        except (pa.ArrowException, *_CONVERSION_ERRORS) as exc:
+            if misfit is not None:
+                return pa.array(self._fitting(rows, fixed, misfit), self.struct)
+            self._name_the_misfit(fixed)
             raise StagingError(f"a {self.table} row does not fit the catalog: {exc}") from None
+
+    def _fitting(self, rows: list[list], fixed: list[tuple], misfit: Misfit) -> list[tuple]:
+        """The rounded rows that fit; each other row is handed to `misfit` as it was given (its
+        exact values), and fails the part unless it was recorded. A row of the wrong width is
+        no value that does not fit, but a bug: it fails the part."""
+        kept = []
+        for row, rounded in zip(rows, fixed):
+            if len(rounded) != len(self.names):
+                self._name_the_misfit(fixed)  # raises, naming the row
+            reason = self._misfit_reason(rounded)
+            if reason is None:
+                kept.append(rounded)
+            elif not misfit(dict(zip(self.names, row)), reason):
+                raise StagingError(f"a {self.table} row does not fit the catalog: {reason}")
+        return kept
+
+    def _misfit_reason(self, row: tuple) -> Optional[str]:
+        """Why one row does not fit, naming the column; None when it fits."""
+        import pyarrow as pa
+
+        for name, kind, value in zip(self.names, self.types, row):
+            if pa.types.is_decimal(kind) and isinstance(value, Decimal):
+                reason = _decimal_misfit(value, kind)
+                if reason:
+                    return f"{name}: {reason}"
+            try:
+                pa.array([value], kind)
+            except (pa.ArrowException, *_CONVERSION_ERRORS) as exc:
+                return f"{name} ({kind}): {exc}"
+        return None
 
     def _name_the_misfit(self, rows: list[list]) -> None:
         """Convert column by column to raise StagingError naming the column that failed."""
@@ -108,26 +152,38 @@ class TableLayout:
         for i, (name, kind) in enumerate(zip(self.names, self.types)):
             try:
                 pa.array([row[i] for row in rows], kind)
-            except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
+            except (pa.ArrowException, *_CONVERSION_ERRORS) as exc:
                 raise StagingError(f"a {self.table} row does not fit the catalog: "
                                    f"{name} ({kind}): {exc}") from None
 
-    def rows_list(self, rows: list[list]):
+    def rows_list(self, rows: list[list], misfit: Optional[Misfit] = None):
         """The rows as one list value (a one-row list array); null when there are none."""
         import pyarrow as pa
 
         kind = pa.list_(self.struct)
         if not rows:
             return pa.nulls(1, kind)
-        return pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), self.structs(rows), type=kind)
+        structs = self.structs(rows, misfit)
+        return pa.ListArray.from_arrays(pa.array([0, len(structs)], pa.int32()), structs, type=kind)
 
 
 def _rounded(value, scale: int):
     """A decimal rounded to the column's scale as DuckDB rounds a cast (half away from zero):
     a ratio such as 1/3 has more digits than the column keeps."""
-    if isinstance(value, Decimal) and value.as_tuple().exponent < -scale:
-        return value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -scale:
+        return value.quantize(Decimal(1).scaleb(-scale), context=_ROUNDING)
     return value
+
+
+def _decimal_misfit(value: Decimal, kind) -> Optional[str]:
+    """Why a decimal does not fit a decimal type, in its own words; None when it fits."""
+    if not value.is_finite():
+        return f"{value} is not a number {kind} can hold"
+    digits = kind.precision - kind.scale
+    if value.adjusted() >= digits:
+        return (f"{value} has {value.adjusted() + 1} digits before the point; DECIMAL({kind.precision}, "
+                f"{kind.scale}) holds {digits}")
+    return None
 
 
 class PartWriter:
@@ -142,19 +198,18 @@ class PartWriter:
         self.schema = pa.schema([(t, pa.list_(layout.struct)) for t, layout in self.typed.items()]
                                 + [("header_rows", pa.string())])
 
-    def write(self, tables: dict[str, list[list]], target: Path) -> None:
-        """Write a part's rows to `target`; nothing is left there when a row does not fit."""
-        self.write_tables([self.table(tables)], target)
-
-    def table(self, tables: dict[str, list[list]]):
+    def table(self, tables: dict[str, list[list]], set_aside: Optional[SetAside] = None):
         """A source's rows as one Arrow row, every value converted to its column's type: a row
-        that does not fit raises StagingError here, before the source joins a part."""
+        that does not fit raises StagingError here, before the source joins a part, unless
+        `set_aside` gives a header table's row that records it in its place."""
         import pyarrow as pa
 
-        columns = [layout.rows_list(tables.get(t, [])) for t, layout in self.typed.items()]
+        recorded: dict[str, list[list]] = {}
+        columns = [layout.rows_list(tables.get(t, []), _recorder(t, set_aside, recorded) if set_aside else None)
+                   for t, layout in self.typed.items()]
         header = {}
         for t, layout in self.header.items():
-            rows = tables.get(t, [])
+            rows = tables.get(t, []) + recorded.get(t, [])
             if rows:
                 layout.structs(rows)  # only to check the types: the loader types the JSON
             header[t] = [dict(zip(layout.names, values)) for values in rows]
@@ -173,6 +228,16 @@ class PartWriter:
         except BaseException:
             Path(target).unlink(missing_ok=True)
             raise
+
+
+def _recorder(table: str, set_aside: SetAside, recorded: dict[str, list[list]]) -> Misfit:
+    """A Misfit for `table`'s rows that keeps what `set_aside` records them with in `recorded`."""
+    def record(row: dict, reason: str) -> bool:
+        entry = set_aside(table, row, reason)
+        if entry is not None:
+            recorded.setdefault(entry[0], []).append(entry[1])
+        return entry is not None
+    return record
 
 
 def json_value(value):

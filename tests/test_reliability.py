@@ -94,7 +94,7 @@ def _header_rows(issue_no: int):
 
     from flows import loader
 
-    rows = loader.SourceRows()
+    rows = loader.SourceRows("s1")
     rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, ["w"], datetime(2026, 11, 30, 9, 30), None, 0])
     rows.add("issues", ["i1", "北京市人民政府公报/2025/27", "s1", "北京市人民政府公报", 2025, issue_no, 903, None])
     rows.add("relations", ["s1-01", "cites", "京政发〔2025〕1号", None, None, "第三条", None, None, "依据", 3, 9])

@@ -64,7 +64,7 @@ def _as_loaded(table: str, rows: list[list]) -> list[list]:
 def test_decimals_round_to_the_columns_scale_as_duckdb_rounds_a_cast(tmp_path, value):
     expected = duckdb.sql(f"select '{value}'::DECIMAL(20,6)").fetchone()[0]
     ratio = Decimal(value)
-    rows = loader.SourceRows()
+    rows = loader.SourceRows("s1")
     rows.add("facts", ["d-01/f0", "d-01", None, "percent", "x", ratio, None, "ratio", None, None,
                        None, False, "x", 0, 1])
     with catalog.writing(tmp_path / "catalog.duckdb") as con:
@@ -75,7 +75,7 @@ def test_decimals_round_to_the_columns_scale_as_duckdb_rounds_a_cast(tmp_path, v
 
 def test_a_third_keeps_six_places():
     """percent.py divides (Decimal(b) / Decimal(a)): 28 digits that the column cannot hold."""
-    rows = loader.SourceRows()
+    rows = loader.SourceRows("s1")
     rows.add("facts", ["d-01/f0", "d-01", None, "percent", "1:3", Decimal(1) / Decimal(3), None, "ratio",
                        None, None, None, False, "1:3", 0, 3])
     layout = loader.part_writer().typed["facts"]
@@ -83,11 +83,11 @@ def test_a_third_keeps_six_places():
 
 
 def test_a_value_that_does_not_fit_its_column_fails_the_part_and_names_the_column(tmp_path):
-    rows = loader.SourceRows()
+    rows = loader.SourceRows("s1")
     rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, [], datetime(2026, 11, 30), None, 0])
-    rows.add("facts", ["d-01/f0", "d-01", None, "money", "x", None, None, "cap", None, None,
-                       None, False, "x", "seven", 1])
-    with pytest.raises(StagingError, match=r"a facts row does not fit the catalog: char_start \(int32\)"):
+    rows.add("articles", ["d-01/0", "d-01", None, 0, 1, "article", "第一条", "第一条", 1, None, "x",
+                          "seven", 1])
+    with pytest.raises(StagingError, match=r"a articles row does not fit the catalog: char_start \(int32\)"):
         rows.export(tmp_path, 0)
     assert not list(tmp_path.iterdir())
 
@@ -110,7 +110,7 @@ def test_workers_write_parts_with_the_system_allocator_unless_told_otherwise(set
 
 
 def test_a_row_with_a_missing_value_is_named_with_its_table(tmp_path):
-    rows = loader.SourceRows()
+    rows = loader.SourceRows("s1")
     rows.add("policy_terms", ["d-01", None, "CRO", "service", "CRO", 4])
     with pytest.raises(StagingError, match=r"a policy_terms row has 6 values for the catalog's 7 columns"):
         rows.export(tmp_path, 0)
