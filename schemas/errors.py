@@ -23,3 +23,15 @@ class CatalogVersionError(GazetteError):
 
 class QueryError(GazetteError):
     """An analyst's SQL failed; the message is DuckDB's, which names the cause."""
+
+
+class QueryRefusedError(QueryError):
+    """An analyst's SQL would write, or reach beyond the catalog; the message names the statement."""
+
+
+class CatalogDamagedError(GazetteError):
+    """The catalog file is not a DuckDB database, or is damaged; it has to be recreated."""
+
+
+class ExportError(GazetteError):
+    """`gazette export` cannot write where it was asked to; the message says what to change."""
