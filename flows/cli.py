@@ -62,6 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(run=run_query)
 
+    export = sub.add_parser("export", help="write a query's or a view's rows to a file (csv, parquet, json)",
+                            description="Run SQL, or read a table or view named alone, on the same read-only "
+                                        "connection as `query`, and write its rows to FILE: CSV and JSON as "
+                                        "`query --format` prints them, Parquet with the column types kept. "
+                                        "The file appears whole or not at all; never the catalog's own files.")
+    export.add_argument("source", metavar="SQL_OR_VIEW", help='e.g. v_money_caps or "select * from facts"')
+    export.add_argument("--to", dest="target", type=Path, required=True, metavar="FILE",
+                        help="file to write, e.g. caps.parquet")
+    export.add_argument("--format", choices=("csv", "parquet", "json"),
+                        help="default: from FILE's suffix (.csv, .parquet or .pq, .json)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.set_defaults(run=run_export)
+
     summary = sub.add_parser("summary", help="row counts of the catalog, and quarantined sources",
                              description="Print what the catalog holds: sources, issues, documents, "
                                          "articles and facts by kind, and why any source failed.")
@@ -176,6 +189,14 @@ def run_query(args) -> int:
         columns, rows = catalog.query(con, args.sql)
         rows = list(rows)
     write_rows(columns, rows, args.format, sys.stdout)
+    return 0
+
+
+def run_export(args) -> int:
+    from flows.export import export
+
+    count = export(args.db, args.source, args.target, args.format, args.force)
+    print(f"exported {count} row{'s' if count != 1 else ''} to {args.target}")
     return 0
 
 
