@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Iterator
 
 from schemas.ddl import latest_version, migrations
-from schemas.errors import CatalogBusyError, CatalogVersionError, QueryError
+from flows import query_guard
+from schemas.errors import CatalogBusyError, CatalogVersionError
 from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
 # duckdb is imported by the functions that open a database, not here: parsing workers import
@@ -38,6 +39,14 @@ LOCK_MESSAGE = "Could not set lock"
 # and took ~0.1 s of the load's 0.35–0.40 s commit (500 texts: load 0.82–0.90 → 0.73–0.77 s).
 WRITER_SETTINGS = ("set memory_limit = '256MB'", "set threads = 1", "set enable_progress_bar = false",
                    "set disabled_compression_methods = 'fsst'")
+# Every read-only connection: no file but the catalog's own (DuckDB still lets COPY write those:
+# query_guard refuses COPY), no extension installed or loaded, no Python object scanned, no
+# setting changed afterwards. Given at connect time, so no statement runs before the lock; the
+# same for every reader, as DuckDB refuses a second connection to a file open in the process
+# under another configuration.
+READER_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
+                 "autoload_known_extensions": False, "allow_community_extensions": False,
+                 "python_enable_replacements": False, "lock_configuration": True}
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,11 @@ def connect(db_path: Path, read_only: bool = False, lock_timeout: float = 30.0):
     deadline = time.monotonic() + lock_timeout
     while True:
         try:
-            con = duckdb.connect(str(db_path), read_only=read_only)
+            con = duckdb.connect(str(db_path), read_only=read_only, config=READER_CONFIG if read_only else {})
             break
         except duckdb.IOException as exc:
+            if query_guard.is_damage(exc):
+                raise query_guard.damaged(db_path, exc) from exc
             if LOCK_MESSAGE not in str(exc):
                 raise
             if time.monotonic() >= deadline:
@@ -317,16 +328,33 @@ def _memory_catalog():
     return con
 
 
-def query(con, sql: str) -> tuple[list[str], Iterator[tuple]]:
-    """Run an analyst's SQL; returns column names and rows."""
+@contextlib.contextmanager
+def reading(db_path: Path) -> Iterator["duckdb.DuckDBPyConnection"]:
+    """A read-only connection to the catalog for the block, closed after it; DuckDB's errors in
+    the block become the user's (a refused statement, a damaged file, a failed query)."""
     import duckdb
 
+    con = connect(db_path, read_only=True)
     try:
-        rel = con.execute(sql)
+        yield con
     except duckdb.Error as exc:
-        raise QueryError(f"query failed: {exc}") from exc
+        raise query_guard.reader_error(exc, Path(db_path)) from exc
+    finally:
+        con.close()
+
+
+def query(con, sql: str) -> tuple[list[str], Iterator[tuple]]:
+    """Run an analyst's SQL (refused unless every statement reads); returns column names and rows."""
+    query_guard.check(con, sql)
+    rel = con.execute(sql)
     columns = [d[0] for d in rel.description] if rel.description else []
     return columns, iter(rel.fetchall())
+
+
+def query_arrow(con, sql: str):
+    """Run an analyst's SQL like `query`; returns its result as an Arrow table (types kept)."""
+    query_guard.check(con, sql)
+    return con.execute(sql).to_arrow_table()
 
 
 SUMMARY_QUERIES = (

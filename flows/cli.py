@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import json
 import os
 import sys
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from flows.nightly_cli import add_commands as add_nightly_commands
 from flows.diff_cli import add_command as add_diff_command
+from flows.rows import write_rows
 from schemas.errors import GazetteError
 from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
@@ -63,10 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(run=run_ingest)
 
     query = sub.add_parser("query", help="run SQL on the catalog (read-only)",
-                           description="Run one SQL statement on a read-only connection.")
+                           description="Run SQL on a read-only connection that reaches only the catalog: "
+                                       "statements that write (COPY, EXPORT, ATTACH, CREATE, SET, INSTALL, "
+                                       "...) or read other files are refused. `gazette export` writes files.")
     query.add_argument("sql", help='e.g. "select doc_number, title from documents"')
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.set_defaults(run=run_query)
+
+    export = sub.add_parser("export", help="write a query's or a view's rows to a file (csv, parquet, json)",
+                            description="Run SQL, or read a table or view named alone, on the same read-only "
+                                        "connection as `query`, and write its rows to FILE: CSV and JSON as "
+                                        "`query --format` prints them, Parquet with the column types kept. "
+                                        "The file appears whole or not at all; never the catalog's own files.")
+    export.add_argument("source", metavar="SQL_OR_VIEW", help='e.g. v_money_caps or "select * from facts"')
+    export.add_argument("--to", dest="target", type=Path, required=True, metavar="FILE",
+                        help="file to write, e.g. caps.parquet")
+    export.add_argument("--format", choices=("csv", "parquet", "json"),
+                        help="default: from FILE's suffix (.csv, .parquet or .pq, .json)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.set_defaults(run=run_export)
 
     summary = sub.add_parser("summary", help="row counts of the catalog, and quarantined sources",
                              description="Print what the catalog holds: sources, issues, documents, "
@@ -191,63 +203,30 @@ def run_doctor(args) -> int:
 def run_query(args) -> int:
     from flows import catalog
 
-    con = catalog.connect(args.db, read_only=True)
-    try:
+    with catalog.reading(args.db) as con:
         columns, rows = catalog.query(con, args.sql)
-        write_rows(columns, list(rows), args.format, sys.stdout)
-    finally:
-        con.close()
+        rows = list(rows)
+    write_rows(columns, rows, args.format, sys.stdout)
+    return 0
+
+
+def run_export(args) -> int:
+    from flows.export import export
+
+    count = export(args.db, args.source, args.target, args.format, args.force)
+    print(f"exported {count} row{'s' if count != 1 else ''} to {args.target}")
     return 0
 
 
 def run_summary(args) -> int:
     from flows import catalog
 
-    con = catalog.connect(args.db, read_only=True)
-    try:
+    with catalog.reading(args.db) as con:
         for title, sql in catalog.SUMMARY_QUERIES:
             columns, rows = catalog.query(con, sql)
             print(f"\n{title}")
             write_rows(columns, list(rows), "table", sys.stdout)
-    finally:
-        con.close()
     return 0
-
-
-def _plain(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    return value
-
-
-def write_rows(columns: list[str], rows: list[tuple], fmt: str, out) -> None:
-    """Print query results as an aligned table, CSV or a JSON array of objects."""
-    if fmt == "json":
-        json.dump([{c: _plain(v) for c, v in zip(columns, row)} for row in rows], out,
-                  ensure_ascii=False, indent=1, default=str)
-        out.write("\n")
-        return
-    if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows([[_plain(v) for v in row] for row in rows])
-        return
-    cells = [["" if v is None else str(_plain(v)).replace("\n", " ")[:60] for v in row] for row in rows]
-    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    line = lambda vals: "  ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths))  # noqa: E731
-    out.write(line(columns).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in cells:
-        out.write(line(row).rstrip() + "\n")
-    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
-
-
-def _width(text: str) -> int:
-    """Display width: CJK and full-width characters take two columns in a terminal."""
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 if __name__ == "__main__":

@@ -84,13 +84,10 @@ def examine(db_path: Path) -> tuple[list[str], list[Finding]]:
     for leftover in (db_path.with_name(db_path.name + ".next"), catalog.wal_path(db_path)):
         if leftover.exists():
             notes.append(f"{leftover.name} is left from an interrupted write; the next write removes it")
-    con = catalog.connect(db_path, read_only=True)
-    try:
+    with catalog.reading(db_path) as con:
         version = catalog.schema_version(con)
         notes.append(f"schema version {version} (this code: {latest_version()})")
         findings = [Finding(check, con.execute(check.sql).fetchall()) for check in CHECKS]
-    finally:
-        con.close()
     return notes, findings
 
 

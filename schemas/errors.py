@@ -42,3 +42,15 @@ class FeedError(GazetteError):
 
 class RefusedURLError(FeedError):
     """A URL outside what the feed's settings allow (its scheme, host or address); never retried."""
+
+
+class QueryRefusedError(QueryError):
+    """An analyst's SQL would write, or reach beyond the catalog; the message names the statement."""
+
+
+class CatalogDamagedError(GazetteError):
+    """The catalog file is not a DuckDB database, or is damaged; it has to be recreated."""
+
+
+class ExportError(GazetteError):
+    """`gazette export` cannot write where it was asked to; the message says what to change."""
