@@ -36,7 +36,7 @@ def test_parquet_keeps_the_values_and_their_types(corpus_catalog, tmp_path, caps
     assert export(corpus_catalog[0], CAPS_SQL, "--to", target) == 0
     assert capsys.readouterr().out == f"exported 3 rows to {target}\n"
     table = pq.read_table(target)
-    assert str(table.schema.field("cap_yuan").type) == "decimal128(20, 6)"
+    assert str(table.schema.field("cap_yuan").type) == "decimal128(38, 6)"
     assert [tuple(r.values()) for r in table.to_pylist()] == CAPS
 
 
