@@ -68,9 +68,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extractors.dates import extract_dates  # noqa: E402
+from extractors.facts.dates import extract_dates  # noqa: E402
 from extractors.facts import extract_facts  # noqa: E402
-from extractors.money import extract_money  # noqa: E402
+from extractors.facts.money import extract_money  # noqa: E402
 from tests.gold_docs import CORPUS_GOLD, CORPUS_TEXTS, gold_documents, score_module  # noqa: E402
 
 KINDS = ("money", "date")

@@ -9,7 +9,7 @@ a text, a PDF comment after %%EOF), so every file is new to the catalog. Then:
 
 1. each configuration (texts or PDFs; 1 or 2 workers; thread or Dask runner) ingests its corpus
    into an empty catalog in a fresh process (`child`), which reports the wall time, the seconds
-   per stage summed over sources as the workers timed them (flows/parse.py StageTimer), the
+   per stage summed over sources as the workers timed them (flows/ingest/parse.py StageTimer), the
    load (copy, load, relate, publish) and, inside it, revisions (linking versions and diffing new
    ones) as timed in the flow process, and peak RSS of
    the flow process, of the largest worker, and of the whole process tree (sampled, the Prefect
@@ -144,11 +144,15 @@ def child(args) -> None:
     from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows import catalog, ingest as ingest_module, loader, relate, revisions
+    from flows import catalog
+    from flows.ingest import flow as ingest_module
+    from flows.ingest import loader
+    from flows.ingest import relate
+    from flows.revisions import versions as revisions
 
     # The load: the writer's copy and publish of the catalog, its loads of staged sources, the
     # relations and bureaus; the versions' linking and diffs are timed apart as "revisions".
-    # Beside one worker the loads run while it parses (flows/ingest.py: loads_while_parsing), so
+    # Beside one worker the loads run while it parses (flows/ingest/flow.py: loads_while_parsing), so
     # the writer's block spans the parsing and is not timed whole.
     timers = {"load": 0.0, "revisions": 0.0}
     real_writing, real_revisions = catalog.writing, revisions.update_revisions
@@ -242,7 +246,7 @@ def stage_memory(files: list[Path]) -> dict[str, float]:
     """Peak traced Python allocation per stage (MB), the largest over the given files."""
     import tracemalloc
 
-    from flows.parse import StageTimer, parse_source
+    from flows.ingest.parse import StageTimer, parse_source
 
     class PeakTimer(StageTimer):
         peaks: dict[str, float] = {}
@@ -405,7 +409,7 @@ def cli_in_memory_limit(argv: list[str], env: dict, limit_bytes: int, timeout: f
 
 
 def imports_prefect(argv: list[str], env: dict) -> bool:
-    code = ("import sys; from flows.cli import main; main(sys.argv[1:]); "
+    code = ("import sys; from flows.cli.main import main; main(sys.argv[1:]); "
             "print('PREFECT' if 'prefect' in sys.modules else 'NO PREFECT', file=sys.stderr)")
     out = subprocess.run([PYTHON, "-c", code, *argv], env=env, cwd=ROOT, capture_output=True, text=True)
     return "NO PREFECT" not in out.stderr
@@ -475,7 +479,7 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   - Staging costs ~2.5 ms a small source (4–5.5 ms when each had its own file, 8 ms before
     the evening): ~1.8 ms to build its rows, ~0.8 ms for pyarrow to type them; the worker's
     batch of them is then written as one file (`loader.StagingBatch`). A file costs ~1.7 ms
-    to write whatever its rows (`flows/staged_parts.py`).
+    to write whatever its rows (`flows/ingest/staged_parts.py`).
     Through DuckDB (rows → JSON → a typed read → COPY to Parquet) the write was ~5 ms, nearly
     all of it per file and per leaf column rather than per row. A source's few rows in six
     small tables (sources, issue, TOC, relations…: 42 of 97 leaf columns) travel as one JSON
@@ -498,7 +502,7 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   - Each run also pays ~1–1.5 s: creating the flow run (~0.6 s), and the part of the workers'
     start-up that the flow run's creation does not hide: our imports ~0.35 s, spaCy ~0.35 s
     (without its command-line interface, which cost ~0.3 s more: `extractors/nlp_imports.py`),
-    jieba's dictionary ~0.2 s (from our own cache, `flows/jieba_cache.py`: jieba's marshal
+    jieba's dictionary ~0.2 s (from our own cache, `flows/ingest/jieba_cache.py`: jieba's marshal
     file took ~0.8 s), its longest word and top count ~0.05 s, and the gazetteer, stretched
     while the flow and the Prefect server share the cores. On 100 files this is a quarter of
     the run.
@@ -557,14 +561,14 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     9.9–10.1 s, 100 texts with one 3.22–3.28 → 2.89–2.99 s. A source over ~100,000
     characters is still staged on its own. Failures stay per source: one that kills its worker
     is quarantined alone, and those that waited in the dead worker are parsed once more.
-  - Forked workers outlive their fork server (`flows/workers.py`): it is stopped once they are
+  - Forked workers outlive their fork server (`flows/ingest/workers.py`): it is stopped once they are
     forked, since it kept its own copy of every page that both workers had written to since.
     The flow adopts them (Linux's child subreaper) and reads their exit codes itself. A 2-worker
     1,000-page backfill against a running server: 452 → 394 MB of summed PSS in an A/B (two
     runs each), 464 → 409 MB from the 16:15 benchmark to the 17:26 one, and 777 → 584 MB of
     summed RSS. No change of speed beyond the noise (three A/B rounds on 500 texts).
 - **Changes of the evening:**
-  - Staged parts are written with pyarrow straight from the rows (`flows/staged_parts.py`):
+  - Staged parts are written with pyarrow straight from the rows (`flows/ingest/staged_parts.py`):
     a source's staging 8.2 → ~4.3–5.4 ms in a warm worker, and DuckDB reads the parts (no
     dictionaries, no statistics) ~15% faster than it read its own. The catalog built from
     them is identical table by table.
@@ -575,7 +579,7 @@ above, which itself slowed by up to 2× within one run in the afternoon):
     less warm-up per worker; the 2-worker backfill 465 → 452–464 MB of summed PSS (the
     flow's share of DuckDB's pages grows by what the workers' shrink).
   - Beside one worker the writer loads each batch of staged sources as it arrives
-    (`flows/ingest.py`: `loads_while_parsing`), the last once the worker has stopped. 500 texts
+    (`flows/ingest/flow.py`: `loads_while_parsing`), the last once the worker has stopped. 500 texts
     with one worker: 12.8 s (15:43) → 12.1 s (16:15; 11.4 s in a direct A/B). The 1-worker
     backfill's summed PSS rises ~363 → ~412–419 MB, within the budget; with two workers it
     would not be, so they still stop before the load.
@@ -583,7 +587,7 @@ above, which itself slowed by up to 2× within one run in the afternoon):
   - Workers import jieba without setuptools' `pkg_resources` and spaCy without its CLI: a
     worker's warm-up ~1.06 → ~0.7 s.
   - Two or more workers are forked from one fork server that warmed up once
-    (`flows/worker_preload.py`) and share its pages: one warm-up for the pool, and ~70 MB less
+    (`flows/ingest/worker_preload.py`) and share its pages: one warm-up for the pool, and ~70 MB less
     PSS for a 2-worker backfill. A lone worker is still spawned.
   - Version linking visits only the texts a new text could be similar to (length window,
     vectorised character-count bound), not every pair in Python: the pair loop grew with the
@@ -993,7 +997,7 @@ def _measured_argv(argv: list[str]) -> list[str]:
 def text_bytes(samples: list[Path], copies: int, ratio: float) -> float:
     """UTF-8 bytes of the corpus's cleaned text: each sample's cleaned characters, times copies,
     at the corpus texts' bytes per character."""
-    from flows.parse import clean_source, read_source
+    from flows.ingest.parse import clean_source, read_source
 
     chars = 0
     for path in samples:

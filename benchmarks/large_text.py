@@ -26,9 +26,10 @@ GAZETTE = ROOT / "data" / "samples" / "beijing-gazette-2025-27.txt"
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from flows import catalog, loader
+    from flows import catalog
+    from flows.ingest import loader
     from flows.catalog import SourceFile, sha256_file
-    from flows.parse import parse_and_stage
+    from flows.ingest.parse import parse_and_stage
     path, staging = Path(sys.argv[1]), Path(sys.argv[2])
     source = SourceFile(sha256_file(path), path.name, "text", path.stat().st_size)
     started = time.perf_counter()
@@ -82,7 +83,7 @@ def main() -> None:
                         f"{mb / m['seconds']:.2f} | {m['parse_rss_mb']:.0f} | {m['load_seconds']:.1f} | "
                         f"{m['peak_rss_mb']:.0f} |")
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    from flows.loader import LOAD_CHUNK_BYTES
+    from flows.ingest.loader import LOAD_CHUNK_BYTES
 
     report = "\n".join([
         "# Large text benchmark", "",
@@ -92,12 +93,12 @@ def main() -> None:
         "| input | documents | facts | parse + stage s | MB/s | peak RSS after parsing (MB) | load s | "
         "peak RSS after loading (MB) |", "| --- | --- | --- | --- | --- | --- | --- | --- |", *rows, "",
         "Files over 8 MB are decoded block by block and parsed in parts of about 2 M characters cut "
-        "before a document title (`flows/parse.py`, `extractors/parts.py`); the peak memory follows the "
+        "before a document title (`flows/ingest/parse.py`, `extractors/parts.py`); the peak memory follows the "
         "part size, not the file size. Each part's rows are staged as Parquet by pyarrow "
-        "(`flows/staged_parts.py`). The writer loads whole sources in transactions of "
+        "(`flows/ingest/staged_parts.py`). The writer loads whole sources in transactions of "
         f"~{LOAD_CHUNK_BYTES >> 20} MB of staged Parquet (a larger source alone); a source's large "
         "parts are read straight by each "
-        "table's insert, its small ones once into a temporary table (`flows/loader.py`). The load's "
+        "table's insert, its small ones once into a temporary table (`flows/ingest/loader.py`). The load's "
         "peak is DuckDB's buffer pool, capped at 256 MB for writers, on top of the process.", ""])
     args.out.write_text(report, encoding="utf-8")
     print(report)

@@ -9,7 +9,7 @@ from typing import Iterable, Optional
 
 import regex
 
-from extractors.doc_numbers import extract_doc_numbers
+from extractors.facts.doc_numbers import extract_doc_numbers
 from extractors.numerals import chinese_to_int
 from extractors.sentences import Sentences
 from extractors.textnorm import fold_width, normalize_for_compare

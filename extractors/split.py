@@ -25,7 +25,7 @@ from typing import Optional
 
 import regex
 
-from extractors.doc_numbers import extract_doc_numbers
+from extractors.facts.doc_numbers import extract_doc_numbers
 from extractors.issue import DOC_NUMBER, normalize_doc_number, parse_cn_date, parse_issue
 from extractors.lines import TextLine, text_lines
 from extractors.numerals import chinese_to_int

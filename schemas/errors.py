@@ -14,7 +14,7 @@ class BadInputError(GazetteError):
 
 class TransientSourceError(BadInputError):
     """A source cannot be read here and now, for a cause of this machine rather than of its
-    bytes (a tool missing, OCR timing out); the next ingest retries it (flows/plan.py)."""
+    bytes (a tool missing, OCR timing out); the next ingest retries it (flows/ingest/plan.py)."""
     transient = True
 
 

@@ -17,7 +17,7 @@ SourceStatus = Literal["ok", "quarantined"]
 # missing) or one in its bytes (schemas/errors.py, `transient`).
 SourceFailure = Literal["transient", "permanent"]
 # Tries a transient quarantine gets from ingest runs before it is left for
-# `gazette ingest --retry-quarantined` (flows/plan.py).
+# `gazette ingest --retry-quarantined` (flows/ingest/plan.py).
 MAX_TRANSIENT_ATTEMPTS = 3
 FactKind = Literal["money", "percent", "date", "bureau", "doc_number"]
 MoneyRole = Literal["cap", "award", "fund_size", "threshold", "other"]
@@ -240,7 +240,7 @@ class ParsedSource:
     failure: Optional[SourceFailure] = None
 
 
-# Revisions: how two versions of a policy differ (extractors/diff.py).
+# Revisions: how two versions of a policy differ (extractors/diff/align.py).
 ChangeKind = Literal["unchanged", "modified", "renumbered", "moved", "added", "removed", "split", "merged",
                      "not_in_newer"]
 FactChangeKind = Literal["added", "removed", "changed"]

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from flows import catalog
-from flows.alert_text import format_yuan
-from flows.alerts import derive_alerts, list_alerts
-from flows.cli import main
-from flows.delivery import deliver_pending, journal_path
+from flows.alerts.text import format_yuan
+from flows.alerts.derive import derive_alerts, list_alerts
+from flows.cli.main import main
+from flows.alerts.delivery import deliver_pending, journal_path
 from flows.settings import (Channels, JsonlChannel, SettingsError, SmtpChannel, WebhookChannel,
                             load_settings, parse_settings)
 from tests.test_feeds import LoopbackSite
@@ -127,9 +127,9 @@ def test_corpus_alerts_one_per_issue_document_and_revision(catalog_copy):
 
 
 def test_versions_by_policy_key_without_the_revision_stage(catalog_copy, monkeypatch):
-    import flows.alerts
+    import flows.alerts.derive
 
-    monkeypatch.setattr(flows.alerts, "has_revisions", lambda con: False)
+    monkeypatch.setattr(flows.alerts.derive, "has_revisions", lambda con: False)
     assert sorted(a.alert_id for a in derive_alerts(catalog_copy)) == [
         "document:26b7b7b7d6e674c3", "document:2fa825f3a2f7f56e", "document:304287588cce5dea",
         "issue:北京市人民政府公报/2025/27", "revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
@@ -205,7 +205,7 @@ def test_a_reader_holding_the_catalog_does_not_block_deriving_or_delivering(cata
 KILL_AFTER_JOURNALING = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from flows import delivery
+    from flows.alerts import delivery
     from flows.settings import Channels, JsonlChannel, WebhookChannel
 
     real_note, notes = delivery._note, []

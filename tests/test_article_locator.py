@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from extractors.article_locator import ArticleLocator, deepest_article
-from flows.parse import parse_source
+from flows.ingest.parse import parse_source
 from schemas.records import ArticleNode
 from tests.conftest import SAMPLES
 

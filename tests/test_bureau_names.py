@@ -1,14 +1,14 @@
-"""The naming grammar of bodies and the splitting of their lists (extractors/bureau_names.py,
-extractors/bureau_lists.py) on names printed in data/corpus texts."""
+"""The naming grammar of bodies and the splitting of their lists (extractors/facts/bureau_names.py,
+extractors/facts/bureau_lists.py) on names printed in data/corpus texts."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from extractors.bureau_clauses import PREDICATE
-from extractors.bureau_lists import leading_bodies, split_bodies
-from extractors.bureau_names import is_government_unit, is_place, is_specific, looks_like_body
-from extractors.bureaus import extract_bureaus
+from extractors.facts.bureau_clauses import PREDICATE
+from extractors.facts.bureau_lists import leading_bodies, split_bodies
+from extractors.facts.bureau_names import is_government_unit, is_place, is_specific, looks_like_body
+from extractors.facts.bureaus import extract_bureaus
 
 
 @pytest.mark.parametrize("name", [

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors.bureaus import USERDICT_PATH, extract_bureaus, gazetteer, gazetteer_rows, userdict_lines
+from extractors.facts.bureaus import USERDICT_PATH, extract_bureaus, gazetteer, gazetteer_rows, userdict_lines
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "bureaus.yaml").read_text(encoding="utf-8"))
 
@@ -20,7 +20,7 @@ def test_bureau_case(case):
 
 
 def test_userdict_matches_gazetteer():
-    """data/userdict.txt is generated from data/bureaus.yaml: `python -m extractors.bureaus`."""
+    """data/userdict.txt is generated from data/bureaus.yaml: `python -m extractors.facts.bureaus`."""
     assert USERDICT_PATH.read_text(encoding="utf-8").splitlines() == userdict_lines()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import build_parser, main
+from flows.cli.main import build_parser, main
 from schemas.ddl import migrations
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from flows.ingest import ingest
-from flows.runners import RunnerChoice, task_runner
+from flows.ingest.flow import ingest
+from flows.ingest.runners import RunnerChoice, task_runner
 from tests.conftest import SAMPLES
 from tests.test_reliability import snapshot
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from hypothesis import given, strategies as st
 
-from extractors.date_relative import relative_deadlines
+from extractors.facts.date_relative import relative_deadlines
 from extractors.numerals import int_to_chinese
 
 ISSUED = dt.date(2025, 4, 30)

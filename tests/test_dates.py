@@ -9,7 +9,7 @@ import regex
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from extractors.dates import extract_dates
+from extractors.facts.dates import extract_dates
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "dates.yaml").read_text(encoding="utf-8"))
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from extractors import clean, segment, split
-from extractors.diff import align_articles, describe_counts, diff_versions
-from extractors.diff_text import char_diff
+from extractors.diff.align import align_articles, describe_counts, diff_versions
+from extractors.diff.text import char_diff
 from extractors.facts import extract_facts
 from extractors.numerals import int_to_chinese
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flows.diff_html import render_html
-from flows.revisions import diff_documents
+from flows.revisions.html import render_html
+from flows.revisions.versions import diff_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"

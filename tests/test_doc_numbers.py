@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors.doc_numbers import extract_doc_numbers
+from extractors.facts.doc_numbers import extract_doc_numbers
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "doc_numbers.yaml").read_text(encoding="utf-8"))
 

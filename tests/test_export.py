@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from flows.cli import main
+from flows.cli.main import main
 
 CAPS_SQL = ("select fact_id, cap_yuan, scope, is_draft, terms from v_money_caps "
             "where fact_id in ('c3b6d5888ac2-01/f22', 'c3b6d5888ac2-01/f32', 'c3b6d5888ac2-01/f43') order by fact_id")
@@ -115,7 +115,7 @@ def test_a_failed_write_leaves_nothing_and_the_old_file_whole(corpus_catalog, tm
     def half_written(columns, rows_, fmt, out):
         out.write("[\n")
         raise OSError("disk full")
-    monkeypatch.setattr("flows.export.write_rows", half_written)
+    monkeypatch.setattr("flows.cli.export.write_rows", half_written)
     assert export(corpus_catalog[0], CAPS_SQL, "--to", target, "--force") == 2
     assert capsys.readouterr().err == f"gazette: could not write {target} (disk full); it is unchanged\n"
     assert target.read_text() == "old\n"

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from flows import catalog
-from flows.feeds import fetch_feed
+from flows.nightly.feeds import fetch_feed
 from flows.settings import Feed, HttpSettings
 from tests.conftest import sample
 from tests.test_reliability import held_reader

@@ -17,7 +17,7 @@ import pytest
 
 from flows import catalog
 from flows.feed_guard import address_kind, host_policy
-from flows.feeds import fetch_feed
+from flows.nightly.feeds import fetch_feed
 from flows.settings import Feed, HttpSettings, SettingsError, parse_settings
 from tests.test_feeds import FAST, LoopbackSite, _QuietServer
 
@@ -152,7 +152,7 @@ def test_listed_links_to_other_hosts_are_skipped_with_one_warning_each(sites, di
         away[1]: f"host localhost:{port} is not allowed: add it to allowed_hosts of feed 'f'",
         away[2]: f"host 2130706433:{port} is not allowed: add it to allowed_hosts of feed 'f'"}
     assert other.requests == [] and [p for _, p, _ in site.requests] == ["/list.html", "/files/a.txt"]
-    assert [r.getMessage() for r in caplog.records if r.name == "flows.feeds"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "flows.nightly.feeds"] == [
         f"feed f: skipped {url}: {reason}" for url, reason in report.skipped.items()]
     # the index is not marked seen: once allowed_hosts names the host, the next run reaches it
     again = fetch_feed(Feed(name="f", url=feed.url, allowed_hosts=(f"127.0.0.1:{other.server.server_address[1]}",)),

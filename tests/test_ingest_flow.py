@@ -8,7 +8,7 @@ import pytest
 
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
-from flows.ingest import ingest
+from flows.ingest.flow import ingest
 from tests.conftest import GAZETTE_DOC_NUMBERS, SAMPLES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jieba
 import pytest
 
-from flows import jieba_cache
+from flows.ingest import jieba_cache
 
 SENTENCE = "（北京市集成电路重大项目办公室）负责对获得药品注册证书的1类创新药给予支持"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from extractors import bureaus, policy_terms
+from extractors.facts import bureaus
+from extractors.facts import policy_terms
 from extractors.cues import sentence_end, sentence_start
 from extractors.jieba_words import whole_token, word_reach
 from extractors.textnorm import fold_width

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors.parts import text_parts
-from flows import parse
+from flows.ingest import parse
 from flows.catalog import SourceFile
 from tests.conftest import SAMPLES
 
@@ -76,7 +76,8 @@ def test_large_files_take_the_streamed_path_with_bounded_memory(tmp_path, monkey
 def test_a_source_larger_than_a_staging_part_is_staged_in_parts_and_loads_whole(tmp_path, monkeypatch):
     """DuckDB's memory for writing a part grows with it, so a big source is staged in parts of
     STAGE_PART_CHARS; the catalog gets the same rows as from a single part."""
-    from flows import catalog, loader
+    from flows import catalog
+    from flows.ingest import loader
 
     path = big_issue(tmp_path, copies=3)
     source = SourceFile("d" * 64, path.name, "text", path.stat().st_size)
@@ -105,7 +106,7 @@ def test_a_source_larger_than_a_staging_part_is_staged_in_parts_and_loads_whole(
 def test_sources_load_in_transactions_of_whole_sources_by_staged_size(tmp_path, monkeypatch):
     """Many inserts into one table in one transaction stay in memory until the commit, so the
     loader commits every ~LOAD_CHUNK_BYTES of staged Parquet, never inside a source."""
-    from flows import loader
+    from flows.ingest import loader
 
     folders = []
     for k, size in enumerate((10, 30, 25, 5, 70)):
@@ -123,7 +124,7 @@ def test_sources_load_in_transactions_of_whole_sources_by_staged_size(tmp_path, 
 def test_document_batches_keep_order_and_put_an_oversized_document_alone():
     from types import SimpleNamespace
 
-    from flows.loader import document_batches
+    from flows.ingest.loader import document_batches
 
     docs = tuple(SimpleNamespace(span=SimpleNamespace(text="字" * n)) for n in (30, 50, 200, 10, 10))
     assert [[len(d.span.text) for d in b] for b in document_batches(docs, 100)] == [[30, 50], [200], [10, 10]]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors.money import extract_money
+from extractors.facts.money import extract_money
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "money.yaml").read_text(encoding="utf-8"))
 

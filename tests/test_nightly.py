@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows import catalog
-from flows.alerts import list_alerts
+from flows.alerts.derive import list_alerts
 from flows.settings import Schedule, Settings
 from tests.conftest import sample
 from tests.test_alerts import SmtpSink
@@ -23,7 +23,7 @@ REVISION = ("单个企业每年支持额度不超过 3000 万元", "单个企业
 
 
 def test_deployment_schedule_and_timezone(tmp_path):
-    from flows.nightly import nightly_deployment
+    from flows.nightly.flow import nightly_deployment
 
     default = nightly_deployment(Settings(), None, tmp_path / "c.duckdb")
     assert default.name == "nightly-ingest"
@@ -85,7 +85,7 @@ def publish(feed: LoopbackSite, files: dict[str, tuple[bytes, str]]) -> None:
 
 
 def test_three_nightly_runs_alert_each_new_item_once_on_every_channel(prefect_harness, tmp_path, loopback):
-    from flows.nightly import nightly_flow
+    from flows.nightly.flow import nightly_flow
 
     feed, hook, smtp = loopback
     settings, db = write_settings(tmp_path, feed, hook, smtp), tmp_path / "catalog.duckdb"
@@ -150,7 +150,7 @@ def test_three_nightly_runs_alert_each_new_item_once_on_every_channel(prefect_ha
     # `gazette nightly` would end before importing Prefect; a new file in data/raw is work again
     from dataclasses import replace as with_changes
 
-    from flows.nightly_cli import nightly_work
+    from flows.cli.nightly import nightly_work
     from flows.settings import load_settings
 
     quiet = with_changes(load_settings(settings), feeds=())
@@ -160,7 +160,7 @@ def test_three_nightly_runs_alert_each_new_item_once_on_every_channel(prefect_ha
 
 
 def test_nightly_work_lists_alerts_a_catalog_has_not_derived(corpus_catalog, tmp_path):
-    from flows.nightly_cli import nightly_work
+    from flows.cli.nightly import nightly_work
 
     db, raw, _ = corpus_catalog
     settings = Settings(raw_dir=raw)
@@ -171,10 +171,10 @@ def test_nightly_work_lists_alerts_a_catalog_has_not_derived(corpus_catalog, tmp
 def test_a_foreground_nightly_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
     """`gazette nightly` runs its flow in the foreground: no heartbeats (Prefect's heartbeat
     thread made each of its flow runs wait 0–1 s as it ended), and the settings are back after."""
-    import flows.nightly as nightly_module
-    from flows.cli import main
-    from flows.nightly import NightlyReport
-    from flows.plan import IngestReport
+    import flows.nightly.flow as nightly_module
+    from flows.cli.main import main
+    from flows.nightly.flow import NightlyReport
+    from flows.ingest.plan import IngestReport
     from prefect.settings import get_current_settings
 
     seen = []

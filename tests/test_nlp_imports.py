@@ -15,7 +15,7 @@ from tests.conftest import ROOT, sample
 EXTRACT = textwrap.dedent("""
     import json, sys
     from pathlib import Path
-    from flows import parse
+    from flows.ingest import parse
     parse.warm_up()
     import jieba
     parsed, _ = parse.parse_source(Path(sys.argv[1]))

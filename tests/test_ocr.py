@@ -16,8 +16,8 @@ import pytest
 from extractors import ocr, ocr_layout
 from extractors.read import read_pdf
 from flows import catalog
-from flows.ingest import ingest
-from flows.parse import parse_source
+from flows.ingest.flow import ingest
+from flows.ingest.parse import parse_source
 from schemas.errors import BadInputError
 from schemas.records import PdfLine, PdfPage
 from tests.conftest import GAZETTE_DOC_NUMBERS, SHARED_CORPUS

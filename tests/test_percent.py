@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors.percent import extract_percent
+from extractors.facts.percent import extract_percent
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "percent.yaml").read_text(encoding="utf-8"))
 

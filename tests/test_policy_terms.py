@@ -1,7 +1,7 @@
 """Policy terms analysts filter measures by, on sentences from the corpus."""
 from __future__ import annotations
 
-from extractors.policy_terms import extract_policy_terms
+from extractors.facts.policy_terms import extract_policy_terms
 from tests.conftest import SAMPLES
 
 

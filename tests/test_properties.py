@@ -19,14 +19,14 @@ import pytest
 import regex
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from extractors.bureaus import extract_bureaus
+from extractors.facts.bureaus import extract_bureaus
 from extractors.clean import clean_text_source
-from extractors.dates import extract_dates
-from extractors.doc_numbers import extract_doc_numbers
+from extractors.facts.dates import extract_dates
+from extractors.facts.doc_numbers import extract_doc_numbers
 from extractors.facts import extract_facts
-from extractors.money import extract_money
+from extractors.facts.money import extract_money
 from extractors.numerals import int_to_chinese
-from extractors.percent import extract_percent
+from extractors.facts.percent import extract_percent
 from extractors.relations import extract_relations
 from extractors.segment import article_tree
 from extractors.sentences import SENTENCE_END, Sentences
@@ -288,7 +288,7 @@ def test_character_count_bound_is_never_below_the_similarity_it_bounds(texts):
 
     from rapidfuzz import fuzz
 
-    from extractors import diff_family
+    from extractors.diff import family as diff_family
 
     # 4 buckets: rare characters share counts; the basis (the new documents) is the first text
     # only, so the others' characters may all fall in the shared count
@@ -311,7 +311,7 @@ def test_the_texts_a_text_may_link_to_are_those_a_loop_over_every_pair_finds(tex
     counts (`_Texts.candidates`) instead of testing every pair: the rows, in order, must be
     those the test of each pair keeps. Most texts here are the text itself cut or repeated to
     other lengths, so that their bounds stay high and lengths near the limits decide."""
-    from extractors import diff_family
+    from extractors.diff import family as diff_family
 
     texts = [(text * 3)[:max(1, round(len(text) * f))] for f in factors] + others
     counts = diff_family._CharCounts(texts)

@@ -12,12 +12,14 @@ import duckdb
 import pytest
 
 from extractors import ocr
-from flows import catalog, doctor, loader
-from flows.cli import main
-from flows.ingest import parse_in_worker
-from flows.parse import failure_of, parse_and_stage, parse_source
-from flows.plan import plan_files
-from flows.workers import JobFailure
+from flows import catalog
+from flows.cli import doctor
+from flows.ingest import loader
+from flows.cli.main import main
+from flows.ingest.flow import parse_in_worker
+from flows.ingest.parse import failure_of, parse_and_stage, parse_source
+from flows.ingest.plan import plan_files
+from flows.ingest.workers import JobFailure
 from schemas.errors import StagingError, TransientSourceError
 from schemas.records import MAX_TRANSIENT_ATTEMPTS, ParsedSource
 from tests.conftest import SAMPLES
@@ -195,7 +197,7 @@ def test_rows_that_do_not_fit_the_catalog_are_permanent_and_a_dead_worker_transi
         return real(source, parsed, staging_root)
 
     real = loader.stage_source
-    monkeypatch.setattr("flows.parse.stage_source", misfit)
+    monkeypatch.setattr("flows.ingest.parse.stage_source", misfit)
     staged = parse_and_stage(path, source, tmp_path)
     assert (staged.failure, staged.error) == (
         "permanent", f"{TEXT}: StagingError: a facts row does not fit the catalog: char_start (int32)")

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from flows import catalog
-from flows.cli import main
+from flows.cli.main import main
 
 
 @pytest.fixture()

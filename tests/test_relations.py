@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from extractors.dates import extract_dates
+from extractors.facts.dates import extract_dates
 from extractors.relations import document_dates, extract_relations
 from schemas.records import Fact
 

@@ -16,10 +16,12 @@ from typing import Callable, Iterator
 import duckdb
 import pytest
 
-from flows import catalog, doctor, loader
-from flows.cli import main
-from flows.ingest import ingest
-from flows.workers import JobFailure, WorkerPool
+from flows import catalog
+from flows.cli import doctor
+from flows.ingest import loader
+from flows.cli.main import main
+from flows.ingest.flow import ingest
+from flows.ingest.workers import JobFailure, WorkerPool
 from schemas.errors import CatalogBusyError, CatalogVersionError, StagingError
 from tests.conftest import ROOT, SAMPLES
 from tests.jobs import act, allocate, die, sleep_forever
@@ -92,7 +94,7 @@ def test_each_bad_file_is_quarantined_with_its_reason_and_the_batch_goes_on(tmp_
 def _header_rows(issue_no: int):
     from datetime import datetime
 
-    from flows import loader
+    from flows.ingest import loader
 
     rows = loader.SourceRows("s1")
     rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, ["w"], datetime(2026, 11, 30, 9, 30), None, 0])
@@ -195,7 +197,7 @@ def test_a_forked_worker_replaced_while_another_parses_leaves_that_one_alone():
 def test_a_worker_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_reason(monkeypatch):
     """Workers start in the background; a start that fails (no processes left, a fork server
     that cannot run) is raised to every job waiting for a worker, not swallowed."""
-    from flows import workers
+    from flows.ingest import workers
 
     def cannot_start(self, *args):
         raise OSError("Resource temporarily unavailable")
@@ -208,7 +210,7 @@ def test_a_worker_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_rea
 
 
 def test_a_fork_server_that_cannot_start_fails_the_jobs_that_wait_for_it_with_the_reason(monkeypatch):
-    from flows import workers
+    from flows.ingest import workers
 
     def cannot_start():
         raise OSError(11, "Resource temporarily unavailable")
@@ -223,14 +225,14 @@ def test_a_fork_server_that_cannot_start_fails_the_jobs_that_wait_for_it_with_th
 
 def test_parsing_workers_forked_from_one_warm_server_parse_as_spawned_ones_and_the_server_stops(tmp_path):
     """Two or more parsing workers are forked from a fork server that warmed up once
-    (flows/worker_preload.py); a lone worker is spawned. Both stage the same rows as this
+    (flows/ingest/worker_preload.py); a lone worker is spawned. Both stage the same rows as this
     process, without importing DuckDB (the flow hands them the staged tables' columns). The
     server is stopped as soon as its workers are forked, and they become this process's
     children: it must not keep its copy of the pages they write to beside them (~50 MB)."""
     from multiprocessing import forkserver
 
     from flows.catalog import SourceFile
-    from flows.parse import parse_and_stage, parsing_workers
+    from flows.ingest.parse import parse_and_stage, parsing_workers
     from tests.jobs import imported
 
     path = SAMPLES / "jjgf-2025-9.txt"
@@ -314,8 +316,9 @@ def test_same_bytes_under_a_new_name_are_one_source_with_two_paths(tmp_path):
 KILL_DURING_LOAD = textwrap.dedent("""
     import contextlib, os, signal, sys
     from pathlib import Path
-    from flows import catalog, loader
-    from flows.ingest import ingest
+    from flows import catalog
+    from flows.ingest import loader
+    from flows.ingest.flow import ingest
 
     loader.LOAD_CHUNK_BYTES = 1  # a transaction per source, so the kill falls between two of them
 
@@ -374,7 +377,7 @@ def test_one_worker_loads_batches_while_parsing_and_a_failure_after_some_publish
     """Beside one worker the writer loads each batch as it is staged (loads_while_parsing). The
     catalog is the one two workers write (loaded after the parsing); and a run that fails after
     some batches were loaded leaves the published catalog as it was."""
-    from flows import loader
+    from flows.ingest import loader
 
     raw, db = tmp_path / "raw", tmp_path / "c.duckdb"
     raw.mkdir()
@@ -421,13 +424,13 @@ def test_force_parses_known_files_again_and_replaces_their_rows(tmp_path, worker
 def test_two_runs_stage_apart_and_a_killed_runs_folder_is_removed_by_the_next(tmp_path):
     """Runs that parse at the same time stage under folders of their own: a folder is removed
     with its run, a killed run's by the next run to start, and a live run's never."""
-    from flows.staging import run_staging
+    from flows.ingest.staging import run_staging
 
     root = tmp_path / "staging"
     held = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
         import sys, time
         from pathlib import Path
-        from flows.staging import run_staging
+        from flows.ingest.staging import run_staging
         with run_staging(Path(sys.argv[1])) as folder:
             print(folder.name, flush=True)
             time.sleep(120)
@@ -454,9 +457,9 @@ def test_sources_another_run_loaded_meanwhile_are_replaced_not_a_key_error(tmp_p
     """Two runs that planned before either published both parse the same new file; the second
     to load finds its rows there already and replaces them (the same bytes, parsed alike)."""
     from flows.catalog import SourceFile
-    from flows.ingest import IngestOptions, load_and_publish
-    from flows.parse import parse_and_stage
-    from flows.staging import run_staging
+    from flows.ingest.flow import IngestOptions, load_and_publish
+    from flows.ingest.parse import parse_and_stage
+    from flows.ingest.staging import run_staging
 
     path = SAMPLES / GUIDE
     source = SourceFile(catalog.sha256_file(path), str(path), "text", path.stat().st_size)
@@ -644,8 +647,8 @@ def test_sources_waiting_in_a_worker_that_died_are_parsed_again_and_the_rest_go_
     waited in the dead worker are parsed again in the next one, once; those after it are written
     by the next worker. Nothing is lost and each source is staged once."""
     from flows.catalog import SourceFile
-    from flows.ingest import parse_in_worker
-    from flows.parse import parsing_workers
+    from flows.ingest.flow import parse_in_worker
+    from flows.ingest.parse import parsing_workers
 
     def source(name):
         path = SAMPLES / name
@@ -673,8 +676,8 @@ def test_a_batch_that_cannot_be_written_quarantines_its_sources_with_the_reason(
     """When the batch's write itself fails (twice: the sources are parsed once more first), its
     sources are quarantined with the reason, not lost."""
     from flows.catalog import SourceFile
-    from flows.ingest import parse_in_worker
-    from flows.parse import StagedSource
+    from flows.ingest.flow import parse_in_worker
+    from flows.ingest.parse import StagedSource
 
     calls = []
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.diff_family import policy_families, policy_title
-from flows.cli import main
+from extractors.diff.family import policy_families, policy_title
+from flows.cli.main import main
 from schemas.records import DocumentVersion, RepealLink
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -159,7 +159,7 @@ def test_versions_read_for_diffs_are_the_trees_and_facts_extraction_gave(corpus_
     with a fresh extraction of the document's text."""
     from extractors.facts import extract_facts
     from extractors.segment import article_tree
-    from flows.revisions import load_versions
+    from flows.revisions.versions import load_versions
 
     doc_ids = [r[0] for r in corpus_con.execute("select doc_id from documents order by doc_id").fetchall()]
     versions = load_versions(corpus_con, doc_ids)
@@ -190,7 +190,7 @@ def test_corpus_revision_is_one_change_in_measure_10(corpus_con):
 def corpus_with_2023_version(corpus_catalog, tmp_path) -> tuple[Path, Path]:
     """A copy of the corpus catalog into which the 2023 Changping version was ingested from a
     raw folder: (catalog, raw folder)."""
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     db = tmp_path / "catalog.duckdb"
     shutil.copy(corpus_catalog[0], db)
@@ -237,7 +237,7 @@ def test_an_older_version_found_later_renumbers_the_revisions_kept_from_before(c
     its version numbers follow the family: a 2021 version dropped in after the 2023 one makes
     2023 → 2025 versions 2 → 3, not the 1 → 2 it was written with."""
     from flows import catalog
-    from flows.ingest import ingest
+    from flows.ingest.flow import ingest
 
     db, raw = corpus_with_2023_version(corpus_catalog, tmp_path)
     (raw / "changping-pharma-2021.txt").write_text(
@@ -261,7 +261,7 @@ def test_an_older_version_found_later_renumbers_the_revisions_kept_from_before(c
 
 
 def test_revisions_flow_again_writes_nothing_new(corpus_catalog, tmp_path):
-    from flows.revision_flow import revisions_flow
+    from flows.revisions.flow import revisions_flow
 
     db = tmp_path / "catalog.duckdb"
     shutil.copy(corpus_catalog[0], db)
@@ -322,7 +322,8 @@ def test_revisions_are_written_as_they_are_diffed_and_match_a_single_batch(corpu
     of one character) writes the same rows."""
     import inspect
 
-    from flows import catalog, revisions
+    from flows import catalog
+    from flows.revisions import versions as revisions
 
     assert inspect.isgeneratorfunction(revisions.compute_revisions)
     db = tmp_path / "c.duckdb"
@@ -353,7 +354,7 @@ def test_revisions_are_written_as_they_are_diffed_and_match_a_single_batch(corpu
 
 
 def test_revision_batches_end_at_a_count_or_a_size_of_text_without_looking_ahead(monkeypatch):
-    from flows import revisions
+    from flows.revisions import versions as revisions
 
     monkeypatch.setattr(revisions, "LOAD_PAIRS", 3)
     monkeypatch.setattr(revisions, "LOAD_CHARS", 100)

@@ -14,14 +14,14 @@ import pytest
 from benchmarks.ingest import build_corpus
 from extractors.read import read_pdf
 from flows.catalog import SourceFile
-from flows.ingest import MAX_BATCH_SOURCES, batch_name, ingest, parse_batches, staging_root
-from flows.parse import parse_source
-from flows.plan import discover, plan_files
+from flows.ingest.flow import MAX_BATCH_SOURCES, batch_name, ingest, parse_batches, staging_root
+from flows.ingest.parse import parse_source
+from flows.ingest.plan import discover, plan_files
 from tests.conftest import ROOT
 
 READ_ONLY_COMMANDS = textwrap.dedent("""
     import sys
-    from flows.cli import main
+    from flows.cli.main import main
     db, raw = sys.argv[1], sys.argv[2]
     codes = [main(["--db", db, "query", "select count(*) from documents", "--format", "csv"]),
              main(["--db", db, "doctor"]),
@@ -47,7 +47,7 @@ def test_a_run_with_nothing_new_parses_and_stages_nothing(corpus_catalog):
 
 NOOP_INGEST = textwrap.dedent("""
     import sys
-    from flows.cli import main
+    from flows.cli.main import main
     code = main(["--db", sys.argv[1], "ingest", sys.argv[2]])
     print("code", code, "prefect imported:", any(m.split(".")[0] == "prefect" for m in sys.modules))
 """)
@@ -90,11 +90,11 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
     """ingest() starts the parsing workers before the flow run (their spaCy and jieba loading
     overlaps Prefect's start-up) and the flow uses that pool. Two workers are stopped before the
     load, which must not share the memory with them; beside one worker the writer loads each
-    batch as it is staged (flows/ingest.py: loads_while_parsing), but the last after the worker
+    batch as it is staged (flows/ingest/flow.py: loads_while_parsing), but the last after the worker
     stopped."""
-    from flows import loader
-    from flows import workers as worker_module
-    from flows.workers import WorkerPool
+    from flows.ingest import loader
+    from flows.ingest import workers as worker_module
+    from flows.ingest.workers import WorkerPool
 
     events = []
 
@@ -157,8 +157,9 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
     import sys
     import types
 
-    from flows import cli, workers
-    from flows.plan import IngestReport
+    from flows.cli import main as cli
+    from flows.ingest import workers
+    from flows.ingest.plan import IngestReport
 
     events = []
 
@@ -183,7 +184,7 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
         return IngestReport()
 
     monkeypatch.setattr(workers, "WorkerPool", RecordedPool)
-    monkeypatch.setitem(sys.modules, "flows.ingest", FlowModule("flows.ingest"))
+    monkeypatch.setitem(sys.modules, "flows.ingest.flow", FlowModule("flows.ingest.flow"))
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(ROOT / "data" / "samples" / "jjgf-2025-9.txt", raw)
@@ -194,8 +195,8 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
 def test_a_foreground_ingest_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
     """Prefect's heartbeat thread sleeps in whole seconds and every flow waited for it at its end
     (0–1 s a run): `ingest()` turns heartbeats off for its flow, and only for it."""
-    import flows.ingest as ingest_module
-    from flows.plan import IngestReport
+    import flows.ingest.flow as ingest_module
+    from flows.ingest.plan import IngestReport
     from prefect.settings import get_current_settings
 
     seen = []

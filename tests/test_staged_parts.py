@@ -1,4 +1,4 @@
-"""Staged parts written with pyarrow (flows/staged_parts.py): every catalog type has its staged
+"""Staged parts written with pyarrow (flows/ingest/staged_parts.py): every catalog type has its staged
 type, the rows of a corpus source come out of the loader as they went in, decimals round as
 DuckDB rounds, and a value that does not fit its column fails the part with nothing written."""
 from __future__ import annotations
@@ -11,10 +11,11 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from flows import catalog, loader
+from flows import catalog
+from flows.ingest import loader
 from flows.catalog import SourceFile
-from flows.parse import parse_source
-from flows.staged_parts import arrow_type
+from flows.ingest.parse import parse_source
+from flows.ingest.staged_parts import arrow_type
 from schemas.errors import StagingError
 from tests.conftest import SAMPLES
 
@@ -94,7 +95,7 @@ def test_a_value_that_does_not_fit_its_column_fails_the_part_and_names_the_colum
 
 @pytest.mark.parametrize("setting, backend", [(None, "system"), ("mimalloc", "mimalloc")])
 def test_workers_write_parts_with_the_system_allocator_unless_told_otherwise(setting, backend):
-    """Arrow's mimalloc kept ~17 MB more per worker (flows/staged_parts.py); a user's
+    """Arrow's mimalloc kept ~17 MB more per worker (flows/ingest/staged_parts.py); a user's
     ARROW_DEFAULT_MEMORY_POOL still wins."""
     import os
     import subprocess
@@ -103,7 +104,7 @@ def test_workers_write_parts_with_the_system_allocator_unless_told_otherwise(set
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if setting:
         env["ARROW_DEFAULT_MEMORY_POOL"] = setting
-    code = ("from flows.parse import warm_up; warm_up(staging=False); import pyarrow; "
+    code = ("from flows.ingest.parse import warm_up; warm_up(staging=False); import pyarrow; "
             "print(pyarrow.default_memory_pool().backend_name)")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == backend
@@ -192,8 +193,8 @@ def test_a_dask_task_drops_what_a_failed_task_left_in_its_process(tmp_path):
     """Under Dask a batch is parsed in the worker's own process (ingest.parse_here); sources a
     failed task left waiting there are dropped, not written into the staging as a part no run
     loads or removes."""
-    from flows import parse
-    from flows.ingest import parse_here
+    from flows.ingest import parse
+    from flows.ingest.flow import parse_here
 
     path, source, parsed = _parsed_sample("jjgf-2025-9.txt")
     _, left, left_parsed = _parsed_sample("yizhuang-pharma-service-guide-2026.txt")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from extractors.bureaus import gazetteer_rows
+from extractors.facts.bureaus import gazetteer_rows
 
 
 def rows(con, sql):

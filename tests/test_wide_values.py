@@ -10,10 +10,11 @@ import duckdb
 import orjson
 import pytest
 
-from flows import catalog, loader
+from flows import catalog
+from flows.ingest import loader
 from flows.catalog import SourceFile
-from flows.cli import main
-from flows.parse import parse_source
+from flows.cli.main import main
+from flows.ingest.parse import parse_source
 from schemas.ddl import migrations
 from schemas.errors import StagingError
 

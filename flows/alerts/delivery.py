@@ -1,0 +1,215 @@
+"""Alert delivery: a JSONL file, a webhook (POST JSON) and e-mail over SMTP, each at most once.
+
+Each (alert, channel) send is noted, right after it succeeds or fails, in a journal beside the
+catalog (`<catalog>.deliveries.jsonl`, one line each, flushed and fsynced before the next send);
+what is pending is what neither the catalog's `alert_deliveries` nor the journal has delivered.
+At the end of the run the journal is folded into `alert_deliveries` and `alerts.delivered_at` in
+one publish of the catalog and emptied, so a run killed once a send is journaled neither sends it
+again nor loses it: the next run folds it in with its own. A run holds the journal's lock, so a
+second run waits for it. A failed send keeps `delivered_at` null and is tried again on the next
+run (`attempts` counts the tries); a channel that fails is not tried again in the same run (a
+dead webhook costs one timeout, not one per alert). `alerts.delivered_at` is set once every
+configured channel has the alert. Receivers can deduplicate by the alert id: it is the
+`alert_id` of the JSONL record and webhook body, and `alert_token` of it in the webhook's
+`Idempotency-Key` header and the e-mail's Message-ID.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import smtplib
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import httpx
+
+from flows import catalog
+from flows.alerts.derive import Alert, list_alerts
+from flows.settings import Channels, JsonlChannel, SmtpChannel, WebhookChannel
+from schemas.errors import GazetteError
+
+
+class DeliveryError(GazetteError):
+    """A channel refused or could not take an alert; it is tried again on the next run."""
+
+
+@dataclass
+class DeliveryReport:
+    """Sends per channel in one run, and the alerts still waiting for some channel."""
+    sent: dict[str, list[str]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    pending: int = 0
+
+
+def alert_token(alert_id: str) -> str:
+    """An ASCII stand-in for an alert id (ids hold Chinese 文号), for HTTP and mail headers."""
+    return hashlib.sha256(alert_id.encode("utf-8")).hexdigest()[:32]
+
+
+def alert_record(alert: Alert) -> dict:
+    """The JSON form of an alert, as written to the JSONL file and posted to the webhook."""
+    return {"alert_id": alert.alert_id, "kind": alert.kind, "created_at": alert.created_at.isoformat(),
+            "issue_id": alert.issue_id, "doc_id": alert.doc_id, "subject": alert.subject,
+            "summary": alert.summary}
+
+
+def send_jsonl(channel: JsonlChannel, alert: Alert) -> None:
+    """Append one line; an alert id already in the file is not written again."""
+    path = Path(channel.path)
+    if path.exists():
+        with open(path, encoding="utf-8") as fh:
+            if any(json.loads(line).get("alert_id") == alert.alert_id for line in fh if line.strip()):
+                return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(alert_record(alert), ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def send_webhook(channel: WebhookChannel, alert: Alert) -> None:
+    try:
+        resp = httpx.post(channel.url, json=alert_record(alert), timeout=channel.timeout_seconds,
+                          headers={"Idempotency-Key": alert_token(alert.alert_id)})
+    except httpx.HTTPError as exc:
+        raise DeliveryError(f"webhook {channel.url}: {type(exc).__name__}: {exc}") from exc
+    if not 200 <= resp.status_code < 300:
+        raise DeliveryError(f"webhook {channel.url}: HTTP {resp.status_code}")
+
+
+def send_smtp(channel: SmtpChannel, alert: Alert) -> None:
+    msg = EmailMessage()
+    msg["Subject"] = f"[gazette] {alert.subject}"
+    msg["From"] = channel.sender
+    msg["To"] = ", ".join(channel.recipients)
+    msg["Message-ID"] = f"<{alert_token(alert.alert_id)}@gazette-catalog>"
+    msg["X-Gazette-Alert-Id"] = alert.alert_id
+    msg.set_content(alert.summary + "\n")
+    try:
+        with smtplib.SMTP(channel.host, channel.port, timeout=channel.timeout_seconds) as smtp:
+            if channel.starttls:
+                smtp.starttls()
+            if channel.username:
+                smtp.login(channel.username, os.environ.get(channel.password_env or "", ""))
+            smtp.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(f"smtp {channel.host}:{channel.port}: {type(exc).__name__}: {exc}") from exc
+
+
+SENDERS = {"jsonl": send_jsonl, "webhook": send_webhook, "smtp": send_smtp}
+
+
+def journal_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".deliveries.jsonl")
+
+
+def deliver_pending(db_path: Path, channels: Channels, lock_timeout: float = 600.0) -> DeliveryReport:
+    """Send every undelivered alert to each configured channel that has not had it yet; one
+    publish of the catalog records the sends (none when nothing was sent). No catalog, no alerts."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return DeliveryReport()
+    configured = channels.configured()
+    with open(journal_path(db_path), "a+", encoding="utf-8") as journal:
+        fcntl.flock(journal, fcntl.LOCK_EX)  # released on close; sends are bounded by channel timeouts
+        entries = read_journal(journal)
+        con = catalog.connect(db_path, read_only=True)
+        try:
+            pending = list_alerts(con, undelivered=True)
+            done = delivered_pairs(con)
+        finally:
+            con.close()
+        done |= {(e["alert_id"], e["channel"]) for e in entries if e["error"] is None}
+        report = _send_all(pending, configured, done, journal)
+        fold_journal(db_path, journal, [name for name, _ in configured], lock_timeout)
+    return report
+
+
+def _send_all(pending: list[Alert], configured: list[tuple[str, object]], done: set,
+              journal) -> DeliveryReport:
+    report = DeliveryReport()
+    for alert in pending:
+        for name, channel in configured:
+            if (alert.alert_id, name) in done or name in report.failed:
+                continue
+            try:
+                SENDERS[name](channel, alert)
+            except DeliveryError as exc:
+                report.failed[name] = str(exc)
+                _note(journal, alert.alert_id, name, str(exc))
+                continue
+            _note(journal, alert.alert_id, name, None)
+            report.sent.setdefault(name, []).append(alert.alert_id)
+            done.add((alert.alert_id, name))
+        if not configured or owed([alert], [n for n, _ in configured], done):
+            report.pending += 1
+    return report
+
+
+def delivered_pairs(con) -> set[tuple[str, str]]:
+    """(alert id, channel) of every delivery the catalog records."""
+    return set(con.execute("select alert_id, channel from alert_deliveries "
+                           "where delivered_at is not null").fetchall())
+
+
+def owed(alerts: list[Alert], channel_names: list[str], done: set[tuple[str, str]]) -> list[Alert]:
+    """The alerts some of these channels has not had."""
+    return [a for a in alerts if any((a.alert_id, name) not in done for name in channel_names)]
+
+
+def _note(journal, alert_id: str, channel: str, error) -> None:
+    """Journal one send's outcome, on disk before anything else happens."""
+    journal.write(json.dumps({"alert_id": alert_id, "channel": channel, "at": catalog.now_utc().isoformat(),
+                              "error": error}, ensure_ascii=False) + "\n")
+    journal.flush()
+    os.fsync(journal.fileno())
+
+
+def read_journal(journal) -> list[dict]:
+    """The journal's entries, oldest first. A line cut short by a crash is left out and ended, so
+    that the next entry starts on a line of its own."""
+    journal.seek(0)
+    text = journal.read()
+    if text and not text.endswith("\n"):
+        journal.write("\n")
+    entries = []
+    for line in text.splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return entries
+
+
+def fold_journal(db_path: Path, journal, channel_names: list[str], lock_timeout: float) -> None:
+    """Record the journal's entries in the catalog in one publish, then empty the journal."""
+    entries = read_journal(journal)
+    if entries:
+        with catalog.writing(db_path, lock_timeout) as con:
+            for entry in entries:
+                _record(con, entry, channel_names)
+    journal.truncate(0)
+    journal.flush()
+    os.fsync(journal.fileno())
+
+
+def _record(con, entry: dict, channel_names: list[str]) -> None:
+    """Note one send's outcome; mark the alert delivered when every channel has had it. A channel
+    that has the alert is left alone, so folding an entry twice (killed between the publish and
+    emptying the journal) cannot undo a delivery."""
+    alert_id, at = entry["alert_id"], datetime.fromisoformat(entry["at"])
+    con.execute(
+        "insert into alert_deliveries values (?, ?, ?, 1, ?) on conflict (alert_id, channel) do update "
+        "set attempts = alert_deliveries.attempts + 1, delivered_at = excluded.delivered_at, "
+        "last_error = excluded.last_error where alert_deliveries.delivered_at is null",
+        [alert_id, entry["channel"], None if entry["error"] else at, entry["error"]])
+    delivered = con.execute(
+        "select count(*) from alert_deliveries where alert_id = ? and delivered_at is not null "
+        "and list_contains(?, channel)", [alert_id, channel_names]).fetchone()[0]
+    if channel_names and delivered == len(channel_names):
+        con.execute("update alerts set delivered_at = ? where alert_id = ? and delivered_at is null",
+                    [at, alert_id])

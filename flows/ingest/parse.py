@@ -1,0 +1,293 @@
+"""Stages 1–6 for one source, as run inside a worker process: read, clean, split, segment,
+extract, relate, then stage the rows to Parquet. No Prefect here (a worker must start fast and
+must not start a Prefect API of its own); each stage's wall time is returned for the flow's log
+and the benchmark.
+"""
+from __future__ import annotations
+
+import functools
+import gc
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Optional
+
+from extractors import clean, read, segment, split
+from extractors.facts import extract_facts
+from extractors.parts import text_parts
+from extractors.facts.policy_terms import extract_policy_terms
+from extractors.relations import document_dates, extract_relations
+from flows.catalog import SourceFile
+from flows.ingest.loader import STAGE_PART_CHARS, Columns, Stager, StagingBatch, stage_source, staging_columns
+from flows.ingest.plan import media_type_of
+from flows.ingest.workers import DEFAULT_MEMORY_BYTES
+from schemas.errors import BadInputError, StagingError
+from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource, SourceFailure
+
+# Text files above this size are streamed in parts of about PART_CHARS characters.
+LARGE_TEXT_BYTES = 8 << 20
+PART_CHARS = 2_000_000
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, in pipeline order."""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, stage: str, fn, *args):
+        started = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class StagedSource:
+    """What a worker reports: where the rows are staged and how the source fared (`failure`:
+    whether the cause of its `error` passes). `staged` is None for a source waiting in its
+    worker's batch (`parse_into_batch`) until the batch is written (`flush_batch`)."""
+    source: SourceFile
+    staged: Optional[Path]
+    documents: int
+    error: Optional[str]
+    seconds: dict[str, float]
+    text_chars: int = 0
+    failure: Optional[SourceFailure] = None
+
+
+def failure_of(exc: BaseException) -> SourceFailure:
+    """`transient` for an error whose cause passes (its class says so, schemas/errors.py, or the
+    worker's memory ceiling was hit), else `permanent`: the same bytes would fail again."""
+    return "transient" if getattr(exc, "transient", False) or isinstance(exc, MemoryError) else "permanent"
+
+
+def read_source(path: Path) -> tuple[str, object, Optional[int]]:
+    """Bytes → decoded text, or PDF → pages; returns (media_type, content, page count)."""
+    if media_type_of(path) == "pdf":
+        pages = read.read_pdf(path)
+        return "pdf", pages, len(pages)
+    return "text", read.decode_text(path.read_bytes(), path.name), None
+
+
+def clean_source(media_type: str, content) -> CleanText:
+    if media_type == "pdf":
+        return clean.clean_pdf_pages(content)
+    return clean.clean_text_source(content)
+
+
+def segment_documents(spans: list[DocumentSpan]):
+    return [segment.article_tree(span.text) for span in spans]
+
+
+def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
+    docs = []
+    for span, tree in zip(spans, trees):
+        facts = tuple(extract_facts(span.text, issued=span.issued_date))
+        effective, expiry = document_dates(span.text, facts, span.issued_date)
+        effective = span.effective_date or effective
+        docs.append(ParsedDocument(
+            span=span, tree=tree, facts=facts,
+            relations=tuple(extract_relations(span.text, span.doc_number, span.title, facts)),
+            terms=tuple(extract_policy_terms(span.text)),
+            page_start=cleaned.page_at(span.char_start),
+            page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
+            effective_date=effective, expiry_date=expiry,
+        ))
+    return docs
+
+
+def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[ParsedSource, int]:
+    """Stages 1–6 on one file: the parsed source (or its quarantine reason) and its text length."""
+    timer = timer or StageTimer()
+    media_type, pages, chars = media_type_of(path), None, 0
+    try:
+        media_type, content, pages = timer.run("read", read_source, path)
+        cleaned = timer.run("clean", clean_source, media_type, content)
+        chars = len(cleaned.text)
+        issue, spans = timer.run("split", split.split_documents, cleaned)
+        trees = timer.run("segment", segment_documents, spans)
+        docs = timer.run("extract", extract_documents, cleaned, spans, trees)
+    except BadInputError as exc:
+        return ParsedSource(media_type=media_type, pages=pages, error=str(exc), failure=failure_of(exc)), chars
+    except Exception as exc:  # a parser bug must quarantine one source, not stop the batch
+        return ParsedSource(media_type=media_type, pages=pages, failure=failure_of(exc),
+                            error=f"{path.name}: unexpected {type(exc).__name__}: {exc}"), chars
+    warnings = tuple(issue.warnings if issue else ()) + tuple(
+        f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings)
+    return ParsedSource(media_type=media_type, pages=pages, issue=issue, documents=tuple(docs),
+                        warnings=warnings), chars
+
+
+def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
+    """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
+    the gazetteer, pyarrow and the staged parts' layout: ~0.75 s after ~0.3 s of imports), as a
+    worker starts rather than inside its first source. With `columns` (loader.staging_columns,
+    from the flow), the layout needs no DuckDB in the worker; without, it is read from an
+    in-memory catalog. `staging=False` (the fork server) stops before the layout.
+
+    What is loaded stays for the worker's life, so it is moved out of the garbage collector's
+    sight (gc.freeze): its collections then walk only the objects of the source at hand (4% of
+    a worker's time before, ~1% after)."""
+    from extractors.facts.bureaus import _nlp
+    from extractors.jieba_words import dictionary
+    from extractors.facts.policy_terms import _pipeline
+    from flows.ingest import loader
+    from flows.ingest import staged_parts
+    from flows.ingest.jieba_cache import load_dictionary
+
+    staged_parts.preload()
+    load_dictionary()
+    _nlp()
+    _pipeline()
+    dictionary()  # after _pipeline: its words count
+    if columns is not None:
+        loader.use_staging_columns(columns)
+    if staging:
+        loader.part_writer()
+    gc.collect()
+    gc.freeze()
+
+
+def parsing_workers(sources: int, workers: int, timeout: float,
+                    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES):
+    """Worker processes for `sources` files (no more workers than files), each warming up as it
+    starts (`warm_up`, with the staged tables' columns from this process); a context manager
+    that stops them."""
+    from flows.ingest import workers as worker_pool  # looked up at the call: tests stand in their own
+
+    size = min(workers, sources)
+    # One worker gains nothing from a fork server: it would be a warm process more.
+    return worker_pool.WorkerPool(size, timeout, memory_bytes, warm_up=_WarmUpWithColumns(),
+                                  preload="flows.ingest.worker_preload" if size > 1 else None)
+
+
+class _WarmUpWithColumns:
+    """`warm_up` with this process's staged tables' columns (`staging_columns`), read when a
+    worker is started rather than before the pool: the pool's starter thread reads them (an
+    in-memory catalog, ~0.08 s) while its fork server warms up, instead of the fork server
+    starting that much later."""
+
+    def __init__(self):
+        functools.update_wrapper(self, warm_up)
+
+    def __call__(self) -> None:
+        warm_up(columns=staging_columns())
+
+    def __reduce__(self):
+        return functools.partial(warm_up, columns=staging_columns()).__reduce__()
+
+
+def parse_and_stage(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
+    """Parse one file and stage its rows in a folder of its own (staging_root/<source_id>)."""
+    return _parse_and_stage(Path(path), source, Path(staging_root), batched=False)
+
+
+# Sources parsed by this process and not yet written: staged together when its batch ends.
+_BATCH = StagingBatch()
+
+
+@dataclass(frozen=True)
+class FlushedBatch:
+    """A worker's batch of small sources, written as one staged part."""
+    folder: Path
+    source_ids: tuple[str, ...]
+    seconds: float
+
+    def staged(self, item: StagedSource) -> StagedSource:
+        """`item`, waiting in this batch, with its folder and its share of the write's time."""
+        seconds = dict(item.seconds)
+        seconds["stage"] = seconds.get("stage", 0.0) + self.seconds / len(self.source_ids)
+        return replace(item, staged=self.folder, seconds=seconds)
+
+
+def parse_into_batch(path: Path, source: SourceFile, staging_root: Path) -> StagedSource:
+    """Parse one file, as `parse_and_stage` does, but leave a small source (at most
+    STAGE_PART_CHARS of documents' text) in this process's batch: its `staged` is None until
+    `flush_batch` writes the batch as one part. A larger source is staged on its own."""
+    return _parse_and_stage(Path(path), source, Path(staging_root), batched=True)
+
+
+def _parse_and_stage(path: Path, source: SourceFile, staging_root: Path, batched: bool) -> StagedSource:
+    if media_type_of(path) == "text" and source.size > LARGE_TEXT_BYTES:
+        return parse_large_text(path, source, staging_root, PART_CHARS)
+    timer = StageTimer()
+    parsed, chars = parse_source(path, timer)
+    try:
+        if batched and sum(len(doc.span.text) for doc in parsed.documents) <= STAGE_PART_CHARS:
+            timer.run("stage", _BATCH.add, source, parsed)
+            staged = None
+        else:
+            staged = timer.run("stage", stage_source, source, parsed, staging_root)
+    except StagingError as exc:
+        # Rows that do not fit the catalog are the content's: quarantined here as permanent,
+        # not left to the worker's failure path, which counts as transient.
+        return stage_failure(source, f"StagingError: {exc}", staging_root, failure_of(exc))
+    return StagedSource(source, staged, len(parsed.documents), parsed.error, timer.seconds, chars,
+                        parsed.failure)
+
+
+def flush_batch(staging_root: Path) -> Optional[FlushedBatch]:
+    """Write the sources this process has parsed into its batch since the last flush as one
+    staged part (None when there were none); the batch is empty afterwards, written or not."""
+    started = time.perf_counter()
+    written = _BATCH.flush(Path(staging_root))
+    return None if written is None else FlushedBatch(*written, time.perf_counter() - started)
+
+
+def discard_batch() -> None:
+    """Drop what a task that failed in this process left in its batch, unwritten."""
+    _BATCH.clear()
+
+
+def batch_step(step: str, *args):
+    """A worker's job in a batch of sources: "parse" one (`parse_into_batch`), or "flush" the
+    batch (`flush_batch`), its last job."""
+    if step == "parse":
+        return parse_into_batch(*args)
+    if step == "flush":
+        return flush_batch(*args)
+    raise ValueError(f"no batch step {step!r}")
+
+
+def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_chars: int) -> StagedSource:
+    """A text too large to hold, streamed: decoded block by block, cut into parts before
+    document titles, each part parsed and staged on its own, so memory follows the part size."""
+    timer, stager = StageTimer(), Stager(source, staging_root)
+    issue, seq, chars, warnings, style = None, 0, 0, [], None
+    try:
+        for k, part in enumerate(text_parts(read.iter_decoded(path, path.name), part_chars)):
+            if style is None:
+                style = clean.uses_blank_line_paragraphs(part.splitlines())
+            cleaned = timer.run("clean", clean.clean_text_source, part, style)
+            chars += len(cleaned.text)
+            if k == 0:
+                issue, spans = timer.run("split", split.split_documents, cleaned)
+            elif issue is not None:
+                spans = timer.run("split", split.continue_issue, cleaned, issue, seq + 1)
+            else:
+                spans = [replace(s, seq=seq + 1, title=f"{s.title}（第{k + 1}部分）")
+                         for s in timer.run("split", split.split_documents, cleaned)[1]]
+                warnings.append(f"{path.name}: no document boundary found; part {k + 1} is its own document")
+            trees = timer.run("segment", segment_documents, spans)
+            docs = timer.run("extract", extract_documents, cleaned, spans, trees)
+            issue_id = stager.issue_id(ParsedSource("text", None, issue=issue))
+            timer.run("stage", stager.add, issue_id, tuple(docs))
+            warnings += [f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings]
+            seq += len(spans)
+    except (BadInputError, StagingError) as exc:
+        reason = str(exc) if isinstance(exc, BadInputError) else f"StagingError: {exc}"
+        return stage_failure(source, reason.removeprefix(f"{path.name}: "), staging_root, failure_of(exc))
+    parsed = ParsedSource("text", None, issue=issue, warnings=tuple(issue.warnings if issue else ()) + tuple(warnings))
+    staged = timer.run("stage", stager.finish, parsed)
+    return StagedSource(source, staged, seq, None, timer.seconds, chars)
+
+
+def stage_failure(source: SourceFile, reason: str, staging_root: Path,
+                  failure: SourceFailure = "transient") -> StagedSource:
+    """Stage a quarantine row for a source that gave no result: by default one whose worker
+    timed out, died or was lost, a cause that passes."""
+    error = f"{Path(source.path).name}: {reason}"
+    parsed = ParsedSource(media_type=source.media_type, pages=None, error=error, failure=failure)
+    return StagedSource(source, stage_source(source, parsed, Path(staging_root)), 0, error, {},
+                        failure=failure)
