@@ -97,7 +97,7 @@ def nightly_work(db: Path, settings) -> list[str]:
     journal = journal_path(Path(db))
     if journal.exists() and journal.stat().st_size:
         work.append("deliveries to record")
-    channels = [name for name, _ in settings.channels.configured()]
+    channels = list(settings.channels)
     con = catalog.connect(db, read_only=True)
     try:
         if new_alerts(con):
