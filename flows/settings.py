@@ -1,4 +1,5 @@
 """The settings file of nightly runs: schedule, feeds, HTTP limits and alert channels (TOML).
+Each channel's table is read by its own `parse` (flows/channels.py).
 
 Chosen by `--settings PATH`, else the `GAZETTE_SETTINGS` environment variable, else
 `config/settings.toml` when it exists; with none, the drop folder is ingested and alerts are
@@ -10,8 +11,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal, Mapping, Optional
 
+from flows.channels import CHANNELS, JsonlConfig
 from flows.feed_guard import host_entry, url_origin
 from schemas.errors import GazetteError
 
@@ -55,47 +57,13 @@ class Feed:
 
 
 @dataclass(frozen=True)
-class JsonlChannel:
-    path: Path
-
-
-@dataclass(frozen=True)
-class WebhookChannel:
-    url: str
-    timeout_seconds: float = 10.0
-
-
-@dataclass(frozen=True)
-class SmtpChannel:
-    host: str
-    port: int
-    sender: str
-    recipients: tuple[str, ...]
-    timeout_seconds: float = 10.0
-    starttls: bool = False
-    username: Optional[str] = None
-    password_env: Optional[str] = None   # name of the variable holding the password, never the password
-
-
-@dataclass(frozen=True)
-class Channels:
-    jsonl: Optional[JsonlChannel] = None
-    webhook: Optional[WebhookChannel] = None
-    smtp: Optional[SmtpChannel] = None
-
-    def configured(self) -> list[tuple[str, object]]:
-        """(name, channel) of each configured channel, in delivery order."""
-        return [(name, ch) for name, ch in
-                (("jsonl", self.jsonl), ("webhook", self.webhook), ("smtp", self.smtp)) if ch]
-
-
-@dataclass(frozen=True)
 class Settings:
     raw_dir: Path = Path("data/raw")
     schedule: Schedule = Schedule()
     http: HttpSettings = HttpSettings()
     feeds: tuple[Feed, ...] = ()
-    channels: Channels = field(default_factory=lambda: Channels(jsonl=JsonlChannel(DEFAULT_JSONL)))
+    # channel name → its config, in the delivery order of flows/channels.py's CHANNELS
+    channels: Mapping[str, object] = field(default_factory=lambda: {"jsonl": JsonlConfig(DEFAULT_JSONL)})
 
 
 def settings_path(explicit: Optional[Path] = None) -> Optional[Path]:
@@ -173,24 +141,17 @@ def _allowed_hosts(value, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _channels(value, where: str) -> Channels:
+def _channels(value, where: str) -> dict[str, object]:
+    """Each channel's config from its table under [channels], in CHANNELS' order."""
     if value is None:
-        return Channels(jsonl=JsonlChannel(DEFAULT_JSONL))
-    value = _table(value, f"{where} [channels]", {"jsonl", "webhook", "smtp"})
-    jsonl = webhook = smtp = None
-    if "jsonl" in value:
-        jsonl = JsonlChannel(Path(_table(value["jsonl"], f"{where} [channels.jsonl]", {"path"})["path"]))
-    if "webhook" in value:
-        webhook = WebhookChannel(**_table(value["webhook"], f"{where} [channels.webhook]",
-                                          {"url", "timeout_seconds"}))
-    if "smtp" in value:
-        raw = dict(_table(value["smtp"], f"{where} [channels.smtp]",
-                          {"host", "port", "from", "to", "timeout_seconds", "starttls", "username",
-                           "password_env"}))
-        to = raw.pop("to", [])
-        recipients = (to,) if isinstance(to, str) else tuple(to)
-        if not recipients or "from" not in raw or "host" not in raw:
-            raise SettingsError(f"{where} [channels.smtp]: `host`, `from` and `to` are required")
-        smtp = SmtpChannel(host=raw.pop("host"), port=int(raw.pop("port", 25)), sender=raw.pop("from"),
-                           recipients=recipients, **raw)
-    return Channels(jsonl=jsonl, webhook=webhook, smtp=smtp)
+        return {"jsonl": JsonlConfig(DEFAULT_JSONL)}
+    value = _table(value, f"{where} [channels]", set(CHANNELS))
+    configs = {}
+    for name, channel in CHANNELS.items():
+        if name in value:
+            table_where = f"{where} [channels.{name}]"
+            try:
+                configs[name] = channel.parse(_table(value[name], table_where, set(channel.keys)))
+            except ValueError as exc:
+                raise SettingsError(f"{table_where}: {exc}") from exc
+    return configs

@@ -19,6 +19,7 @@ SourceFailure = Literal["transient", "permanent"]
 # Tries a transient quarantine gets from ingest runs before it is left for
 # `gazette ingest --retry-quarantined` (flows/ingest/plan.py).
 MAX_TRANSIENT_ATTEMPTS = 3
+# One per spec of extractors/facts FACT_KINDS, and allowed by the CHECK on facts.kind (tests/test_registries.py).
 FactKind = Literal["money", "percent", "date", "bureau", "doc_number"]
 MoneyRole = Literal["cap", "award", "fund_size", "threshold", "other"]
 DateRole = Literal["issued", "effective", "expires", "window_start", "window_end", "deadline", "other"]

@@ -19,8 +19,8 @@ from flows.alerts.text import format_yuan
 from flows.alerts.derive import derive_alerts, list_alerts
 from flows.cli.main import main
 from flows.alerts.delivery import deliver_pending, journal_path
-from flows.settings import (Channels, JsonlChannel, SettingsError, SmtpChannel, WebhookChannel,
-                            load_settings, parse_settings)
+from flows.channels import JsonlConfig, SmtpConfig, WebhookConfig
+from flows.settings import SettingsError, load_settings, parse_settings
 from tests.test_feeds import LoopbackSite
 from tests.test_reliability import held_reader, run_script
 
@@ -66,8 +66,8 @@ class SmtpSink:
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    def channel(self) -> SmtpChannel:
-        return SmtpChannel(host="127.0.0.1", port=self.port, sender="gazette@localhost",
+    def channel(self) -> SmtpConfig:
+        return SmtpConfig(host="127.0.0.1", port=self.port, sender="gazette@localhost",
                            recipients=("analysts@localhost",), timeout_seconds=5)
 
     def alert_ids(self) -> list[str]:
@@ -148,9 +148,9 @@ def test_revision_alert_names_the_previous_version(catalog_copy):
 def test_delivery_to_every_channel_once_and_retried_after_a_failure(catalog_copy, tmp_path, webhook, smtp_sink):
     created = derive_alerts(catalog_copy)
     ids = sorted(a.alert_id for a in created)
-    channels = Channels(jsonl=JsonlChannel(tmp_path / "alerts.jsonl"),
-                        webhook=WebhookChannel(url=f"{webhook.url}/hook", timeout_seconds=5),
-                        smtp=smtp_sink.channel())
+    channels = {"jsonl": JsonlConfig(tmp_path / "alerts.jsonl"),
+                "webhook": WebhookConfig(url=f"{webhook.url}/hook", timeout_seconds=5),
+                "smtp": smtp_sink.channel()}
     webhook.fail_posts = 1
     first = deliver_pending(catalog_copy, channels)
     assert (sorted(first.sent["jsonl"]), sorted(first.sent["smtp"])) == (ids, ids)
@@ -181,12 +181,12 @@ def test_delivery_to_every_channel_once_and_retried_after_a_failure(catalog_copy
 def test_jsonl_channel_skips_an_alert_already_in_the_file(catalog_copy, tmp_path):
     derive_alerts(catalog_copy)
     path = tmp_path / "alerts.jsonl"
-    deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path)))
+    deliver_pending(catalog_copy, {"jsonl": JsonlConfig(path)})
     con = catalog.connect(catalog_copy)
     con.execute("delete from alert_deliveries")  # as if the run had died after writing the file
     con.execute("update alerts set delivered_at = null")
     con.close()
-    deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path)))
+    deliver_pending(catalog_copy, {"jsonl": JsonlConfig(path)})
     assert len(path.read_text(encoding="utf-8").splitlines()) == 5
 
 
@@ -194,7 +194,7 @@ def test_a_reader_holding_the_catalog_does_not_block_deriving_or_delivering(cata
     with held_reader(catalog_copy, "select count(*) from alerts") as ask:
         assert ask() == "0"
         assert len(derive_alerts(catalog_copy)) == 5
-        report = deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(tmp_path / "alerts.jsonl")))
+        report = deliver_pending(catalog_copy, {"jsonl": JsonlConfig(tmp_path / "alerts.jsonl")})
         assert (len(report.sent["jsonl"]), report.failed, report.pending) == (5, {}, 0)
         assert ask() == "0"  # its snapshot
     con = catalog.connect(catalog_copy, read_only=True)
@@ -206,7 +206,7 @@ KILL_AFTER_JOURNALING = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
     from flows.alerts import delivery
-    from flows.settings import Channels, JsonlChannel, WebhookChannel
+    from flows.channels import JsonlConfig, WebhookConfig
 
     real_note, notes = delivery._note, []
 
@@ -217,8 +217,8 @@ KILL_AFTER_JOURNALING = textwrap.dedent("""
             os.kill(os.getpid(), signal.SIGKILL)
 
     delivery._note = note_then_die
-    delivery.deliver_pending(Path(sys.argv[1]), Channels(jsonl=JsonlChannel(Path(sys.argv[2])),
-                                                         webhook=WebhookChannel(url=sys.argv[3])))
+    delivery.deliver_pending(Path(sys.argv[1]), {"jsonl": JsonlConfig(Path(sys.argv[2])),
+                                                 "webhook": WebhookConfig(url=sys.argv[3])})
 """)
 
 
@@ -236,7 +236,7 @@ def test_killed_after_a_send_the_next_run_neither_sends_it_again_nor_loses_it(ca
     with open(journal_path(catalog_copy), "a", encoding="utf-8") as journal:
         journal.write('{"alert_id": "iss')  # as if killed while journaling a third send
 
-    report = deliver_pending(catalog_copy, Channels(jsonl=JsonlChannel(path), webhook=WebhookChannel(url=hook)))
+    report = deliver_pending(catalog_copy, {"jsonl": JsonlConfig(path), "webhook": WebhookConfig(url=hook)})
     assert first not in report.sent["webhook"] and sorted(report.sent["webhook"] + [first]) == ids
     assert sorted(p["alert_id"] for p in webhook.posts) == ids
     assert sorted(json.loads(line)["alert_id"] for line in path.read_text(encoding="utf-8").splitlines()) == ids
@@ -263,7 +263,7 @@ def test_gazette_alerts_command(catalog_copy, capsys):
 def test_example_settings_parse():
     settings = load_settings(ROOT / "config" / "settings.example.toml")
     assert (settings.schedule.cron, settings.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
-    assert [name for name, _ in settings.channels.configured()] == ["jsonl", "webhook", "smtp"]
+    assert list(settings.channels) == ["jsonl", "webhook", "smtp"]
     assert [f.kind for f in settings.feeds] == ["listing", "json", "page"]
 
 

@@ -7,23 +7,29 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli.main import build_parser, main
+from flows.cli.main import COMMANDS, build_parser, main
 from schemas.ddl import migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def commands() -> list[str]:
+    return sorted(COMMANDS)
+
+
+def test_the_parser_has_exactly_the_registrys_commands():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
-    return sorted(sub.choices)
+    assert list(sub.choices) == list(COMMANDS)
 
 
 @pytest.mark.parametrize("command", commands())
 def test_every_command_has_help(command, capsys):
+    assert COMMANDS[command].help.strip() and COMMANDS[command].description.strip()
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
     assert exit_.value.code == 0
-    assert len(capsys.readouterr().out) > 80
+    out = capsys.readouterr().out
+    assert len(out) > 80 and out.startswith(f"usage: gazette {command}")
 
 
 def test_readme_describes_every_command_and_the_docs_every_table_and_view():

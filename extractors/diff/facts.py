@@ -15,16 +15,13 @@ from typing import Optional, Sequence
 
 from extractors.cues import clause_start
 from extractors.diff.text import align_chars
-from extractors.facts.money import CAP_CUES
+from extractors.facts import FACT_KINDS
 from extractors.textnorm import fold_width
 from schemas.records import ArticlePair, Fact, FactChange, Provision
 
 # What makes two facts in the same place the same fact: a change of value, role or scope is
 # a change; a changed condition or basis alone shows in the text diff instead.
 SAME_FACT_FIELDS = ("value_num", "value_text", "role", "scope")
-ROLE_WORDS = {"fund_size": "fund", "other": "amount", None: "amount"}
-DATE_ROLE_WORDS = {"window_start": "window opens", "window_end": "window closes", "deadline": "deadline",
-                   "expires": "expiry", "effective": "effective date", "issued": "issue date"}
 SCOPE_WORDS = {"per_enterprise_per_year": "per enterprise per year", "per_product": "per product",
                "per_project": "per project", "per_contract": "per contract",
                "per_application": "per application", "total": "in total"}
@@ -135,16 +132,18 @@ def _changed(old: Fact, new: Fact, where: str, old_text: str, old_pos: int, new_
 
 
 def fact_role(fact: Fact, text: str, pos: int) -> str:
-    """The fact's role in words: cap, award, threshold, fund; a percentage under 不超过/最高 is
-    a cap, any other a rate; a date's role; bureau, 文号."""
-    if fact.kind == "money":
-        return ROLE_WORDS.get(fact.role, fact.role)
-    if fact.kind == "percent":
+    """The fact's role in words (cap, award, fund, window opens), by its kind's `FactKindSpec`:
+    a role's word, else a cued role (a percentage under 不超过/最高 is a cap), else the kind's
+    noun (rate, date, bureau, 文号)."""
+    spec = FACT_KINDS[fact.kind]
+    if fact.role and fact.role != "other":
+        return spec.role_words.get(fact.role, fact.role)
+    if spec.cued_roles:
         lead = fold_width(text[clause_start(text, pos):pos])
-        return "cap" if any(cue in lead for cue in CAP_CUES) else "rate"
-    if fact.kind == "date":
-        return DATE_ROLE_WORDS.get(fact.role, "date")
-    return "bureau" if fact.kind == "bureau" else "文号"
+        for role, cues in spec.cued_roles:
+            if any(cue in lead for cue in cues):
+                return role
+    return spec.noun
 
 
 def describe(fact: Fact, like: Optional[Fact] = None) -> str:
@@ -153,16 +152,15 @@ def describe(fact: Fact, like: Optional[Fact] = None) -> str:
     value = _value(fact)
     if fact.scope and fact.scope in SCOPE_WORDS and not (like and like.scope == fact.scope):
         value += f" {SCOPE_WORDS[fact.scope]}"
-    if fact.kind == "percent" and fact.basis and not (like and like.basis == fact.basis):
+    if fact.basis and not (like and like.basis == fact.basis):
         value += f" of {fact.basis}"
     return value
 
 
 def _value(fact: Fact) -> str:
-    if fact.kind == "money" and fact.value_num is not None:
-        return money_words(fact.value_num)
-    if fact.kind == "percent" and fact.value_num is not None:
-        return percent_words(fact.value_num)
+    words = VALUE_WORDS.get(FACT_KINDS[fact.kind].value_unit)
+    if words and fact.value_num is not None:
+        return words(fact.value_num)
     return fact.value_text or fact.text
 
 
@@ -180,6 +178,9 @@ def percent_words(fraction: Decimal) -> str:
     if per_cent < 1 and (fraction * 1000) == (fraction * 1000).to_integral_value():
         return f"{_plain(fraction * 1000)}‰"
     return f"{_plain(per_cent)}%"
+
+
+VALUE_WORDS = {"yuan": money_words, "fraction": percent_words}
 
 
 def _plain(number: Decimal) -> str:

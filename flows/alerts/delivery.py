@@ -1,4 +1,5 @@
-"""Alert delivery: a JSONL file, a webhook (POST JSON) and e-mail over SMTP, each at most once.
+"""Alert delivery: each alert to each configured channel of flows/channels.py's CHANNELS (a JSONL
+file, a webhook, e-mail over SMTP), each at most once.
 
 Each (alert, channel) send is noted, right after it succeeds or fails, in a journal beside the
 catalog (`<catalog>.deliveries.jsonl`, one line each, flushed and fsynced before the next send);
@@ -10,31 +11,22 @@ second run waits for it. A failed send keeps `delivered_at` null and is tried ag
 run (`attempts` counts the tries); a channel that fails is not tried again in the same run (a
 dead webhook costs one timeout, not one per alert). `alerts.delivered_at` is set once every
 configured channel has the alert. Receivers can deduplicate by the alert id: it is the
-`alert_id` of the JSONL record and webhook body, and `alert_token` of it in the webhook's
-`Idempotency-Key` header and the e-mail's Message-ID.
+`alert_id` of the JSONL record and webhook body, and `alert_token` of it (flows/channels.py) in the
+webhook's `Idempotency-Key` header and the e-mail's Message-ID.
 """
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
 from pathlib import Path
-
-import httpx
+from typing import Mapping
 
 from flows import catalog
 from flows.alerts.derive import Alert, list_alerts
-from flows.settings import Channels, JsonlChannel, SmtpChannel, WebhookChannel
-from schemas.errors import GazetteError
-
-
-class DeliveryError(GazetteError):
-    """A channel refused or could not take an alert; it is tried again on the next run."""
+from flows.channels import CHANNELS, DeliveryError
 
 
 @dataclass
@@ -45,11 +37,6 @@ class DeliveryReport:
     pending: int = 0
 
 
-def alert_token(alert_id: str) -> str:
-    """An ASCII stand-in for an alert id (ids hold Chinese 文号), for HTTP and mail headers."""
-    return hashlib.sha256(alert_id.encode("utf-8")).hexdigest()[:32]
-
-
 def alert_record(alert: Alert) -> dict:
     """The JSON form of an alert, as written to the JSONL file and posted to the webhook."""
     return {"alert_id": alert.alert_id, "kind": alert.kind, "created_at": alert.created_at.isoformat(),
@@ -57,63 +44,19 @@ def alert_record(alert: Alert) -> dict:
             "summary": alert.summary}
 
 
-def send_jsonl(channel: JsonlChannel, alert: Alert) -> None:
-    """Append one line; an alert id already in the file is not written again."""
-    path = Path(channel.path)
-    if path.exists():
-        with open(path, encoding="utf-8") as fh:
-            if any(json.loads(line).get("alert_id") == alert.alert_id for line in fh if line.strip()):
-                return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(alert_record(alert), ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def send_webhook(channel: WebhookChannel, alert: Alert) -> None:
-    try:
-        resp = httpx.post(channel.url, json=alert_record(alert), timeout=channel.timeout_seconds,
-                          headers={"Idempotency-Key": alert_token(alert.alert_id)})
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"webhook {channel.url}: {type(exc).__name__}: {exc}") from exc
-    if not 200 <= resp.status_code < 300:
-        raise DeliveryError(f"webhook {channel.url}: HTTP {resp.status_code}")
-
-
-def send_smtp(channel: SmtpChannel, alert: Alert) -> None:
-    msg = EmailMessage()
-    msg["Subject"] = f"[gazette] {alert.subject}"
-    msg["From"] = channel.sender
-    msg["To"] = ", ".join(channel.recipients)
-    msg["Message-ID"] = f"<{alert_token(alert.alert_id)}@gazette-catalog>"
-    msg["X-Gazette-Alert-Id"] = alert.alert_id
-    msg.set_content(alert.summary + "\n")
-    try:
-        with smtplib.SMTP(channel.host, channel.port, timeout=channel.timeout_seconds) as smtp:
-            if channel.starttls:
-                smtp.starttls()
-            if channel.username:
-                smtp.login(channel.username, os.environ.get(channel.password_env or "", ""))
-            smtp.send_message(msg)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"smtp {channel.host}:{channel.port}: {type(exc).__name__}: {exc}") from exc
-
-
-SENDERS = {"jsonl": send_jsonl, "webhook": send_webhook, "smtp": send_smtp}
-
-
 def journal_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".deliveries.jsonl")
 
 
-def deliver_pending(db_path: Path, channels: Channels, lock_timeout: float = 600.0) -> DeliveryReport:
-    """Send every undelivered alert to each configured channel that has not had it yet; one
-    publish of the catalog records the sends (none when nothing was sent). No catalog, no alerts."""
+def deliver_pending(db_path: Path, channels: Mapping[str, object],
+                    lock_timeout: float = 600.0) -> DeliveryReport:
+    """Send every undelivered alert to each configured channel (name → its config, as
+    `Settings.channels` holds them) that has not had it yet; one publish of the catalog records
+    the sends (none when nothing was sent). No catalog, no alerts."""
     db_path = Path(db_path)
     if not db_path.exists():
         return DeliveryReport()
-    configured = channels.configured()
+    configured = list(channels.items())
     with open(journal_path(db_path), "a+", encoding="utf-8") as journal:
         fcntl.flock(journal, fcntl.LOCK_EX)  # released on close; sends are bounded by channel timeouts
         entries = read_journal(journal)
@@ -133,11 +76,11 @@ def _send_all(pending: list[Alert], configured: list[tuple[str, object]], done: 
               journal) -> DeliveryReport:
     report = DeliveryReport()
     for alert in pending:
-        for name, channel in configured:
+        for name, config in configured:
             if (alert.alert_id, name) in done or name in report.failed:
                 continue
             try:
-                SENDERS[name](channel, alert)
+                CHANNELS[name].send(config, alert_record(alert))
             except DeliveryError as exc:
                 report.failed[name] = str(exc)
                 _note(journal, alert.alert_id, name, str(exc))

@@ -1,21 +1,16 @@
-"""The `gazette diff` command, registered by flows/cli/main.py. It calls the same function the
-revisions flow calls (`revisions.diff_documents`) and never imports Prefect."""
+"""The `gazette diff` command. It calls the same function the revisions flow calls
+(`revisions.diff_documents`) and never imports Prefect."""
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
 
+from flows.cli.command import Command
 
-def add_command(sub) -> None:
-    diff = sub.add_parser(
-        "diff", help="what changed between two versions of a policy (read-only)",
-        description="Align the provisions of OLD and NEW by content (renumbered, moved, split and "
-                    "merged articles are found), diff the text of each changed provision character "
-                    "by character and report caps, awards, percentages, dates and bureaus that "
-                    "appeared, disappeared or changed value. OLD and NEW are doc ids, 文号 or file "
-                    "paths (a file outside the catalog is parsed in memory; a file or 文号 naming "
-                    "several documents is narrowed by the other side).")
+
+def add_diff_arguments(diff: argparse.ArgumentParser) -> None:
     diff.add_argument("old", help="the older version: doc id, 文号 or file path")
     diff.add_argument("new", help="the newer version: doc id, 文号 or file path")
     diff.add_argument("--format", choices=("text", "json"), default="text",
@@ -25,7 +20,6 @@ def add_command(sub) -> None:
     diff.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                       help="colour the summary (default: when printing to a terminal)")
     diff.add_argument("--all", action="store_true", help="list unchanged provisions too")
-    diff.set_defaults(run=run_diff)
 
 
 def run_diff(args) -> int:
@@ -46,3 +40,14 @@ def run_diff(args) -> int:
     if args.html:
         print(f"wrote {args.html}", file=sys.stderr)
     return 0
+
+
+DIFF = Command(
+    "diff", help="what changed between two versions of a policy (read-only)",
+    description="Align the provisions of OLD and NEW by content (renumbered, moved, split and "
+                "merged articles are found), diff the text of each changed provision character "
+                "by character and report caps, awards, percentages, dates and bureaus that "
+                "appeared, disappeared or changed value. OLD and NEW are doc ids, 文号 or file "
+                "paths (a file outside the catalog is parsed in memory; a file or 文号 naming "
+                "several documents is narrowed by the other side).",
+    add_arguments=add_diff_arguments, run=run_diff)

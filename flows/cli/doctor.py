@@ -1,4 +1,4 @@
-"""`gazette doctor`: check the catalog's invariants on a read-only connection and report.
+"""The `gazette doctor` command: check the catalog's invariants on a read-only connection and report.
 
 Each check is one SQL query returning the offending rows; an empty answer means it holds.
 """
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows import catalog
+from flows.cli.command import Command, no_arguments
 from schemas.ddl import latest_version
 
 
@@ -102,3 +103,16 @@ def render(notes: list[str], findings: list[Finding], examples: int = 5) -> tupl
         lines.extend(f"        {' | '.join(str(v) for v in row)}" for row in f.rows[:examples])
     lines.append("healthy" if healthy else "NOT healthy: see FAIL lines above")
     return "\n".join(lines), healthy
+
+
+def run_doctor(args) -> int:
+    report, healthy = render(*examine(args.db))
+    print(report)
+    return 0 if healthy else 1
+
+
+DOCTOR = Command(
+    "doctor", help="check the catalog's invariants and print a report",
+    description="Offsets slice their text, no orphan rows, every source ok or "
+                "quarantined, numbering warnings. Exit 1 when a check fails.",
+    add_arguments=no_arguments, run=run_doctor)

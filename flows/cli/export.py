@@ -1,5 +1,5 @@
-"""`gazette export`: the rows of a query or a view written to a file, the one sanctioned way a
-result reaches the file system.
+"""The `gazette export` command: the rows of a query or a view written to a file, the one
+sanctioned way a result reaches the file system.
 
 The user's SQL runs through the same locked read-only reader as `gazette query`, so it cannot
 write or name a file; this module writes the fetched rows itself (CSV and JSON as `gazette query`
@@ -8,6 +8,7 @@ renamed into place, so a failed export leaves nothing behind.
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from flows import catalog
+from flows.cli.command import Command
 from flows.cli.rows import write_rows
 from schemas.errors import ExportError
 
@@ -109,3 +111,27 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+def add_export_arguments(export_: argparse.ArgumentParser) -> None:
+    export_.add_argument("source", metavar="SQL_OR_VIEW", help='e.g. v_money_caps or "select * from facts"')
+    export_.add_argument("--to", dest="target", type=Path, required=True, metavar="FILE",
+                         help="file to write, e.g. caps.parquet")
+    export_.add_argument("--format", choices=("csv", "parquet", "json"),
+                         help="default: from FILE's suffix (.csv, .parquet or .pq, .json)")
+    export_.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def run_export(args) -> int:
+    count = export(args.db, args.source, args.target, args.format, args.force)
+    print(f"exported {count} row{'s' if count != 1 else ''} to {args.target}")
+    return 0
+
+
+EXPORT = Command(
+    "export", help="write a query's or a view's rows to a file (csv, parquet, json)",
+    description="Run SQL, or read a table or view named alone, on the same read-only "
+                "connection as `query`, and write its rows to FILE: CSV and JSON as "
+                "`query --format` prints them, Parquet with the column types kept. "
+                "The file appears whole or not at all; never the catalog's own files.",
+    add_arguments=add_export_arguments, run=run_export)

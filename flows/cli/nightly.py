@@ -1,49 +1,41 @@
-"""The `gazette serve`, `gazette nightly` and `gazette alerts` commands, registered by flows/cli/main.py.
+"""The `gazette serve`, `gazette nightly` and `gazette alerts` commands.
 
 `alerts` only reads the catalog and never imports Prefect; `serve` starts or finds the Prefect
 API before Prefect is imported, since Prefect reads PREFECT_API_URL at import.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
 from datetime import date
 from pathlib import Path
 
-EXIT_PARTIAL = 3
+from flows.cli.command import EXIT_PARTIAL, Command
 
 
-def add_commands(sub) -> None:
-    serve = sub.add_parser(
-        "serve", help="run the nightly-ingest deployment on its schedule (needs a Prefect server)",
-        description="Serve the `nightly-ingest` deployment on the cron schedule of the settings file "
-                    "(default 02:00 Asia/Shanghai). Uses PREFECT_API_URL when set, else a Prefect server "
-                    "already on 127.0.0.1:PORT, else starts `prefect server start` there and stops it "
-                    "on exit. Watch runs in the Prefect UI at http://127.0.0.1:PORT.")
-    serve.add_argument("--settings", type=Path, help="settings file (default $GAZETTE_SETTINGS, "
-                                                     "else config/settings.toml)")
-    serve.add_argument("--port", type=int, default=4200, help="port of a local Prefect server (default 4200)")
-    serve.set_defaults(run=run_serve)
-
-    nightly = sub.add_parser(
-        "nightly", help="run the nightly flow once: fetch feeds, ingest, alert, deliver",
-        description="Fetch every feed of the settings file into data/raw/<feed>/, ingest data/raw, "
-                    "derive alerts for what is new and deliver undelivered alerts to every channel.")
-    nightly.add_argument("--settings", type=Path, help="settings file (default $GAZETTE_SETTINGS, "
+def add_settings_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--settings", type=Path, help="settings file (default $GAZETTE_SETTINGS, "
                                                        "else config/settings.toml)")
-    nightly.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
-    nightly.set_defaults(run=run_nightly)
 
-    alerts = sub.add_parser(
-        "alerts", help="list alerts (read-only)",
-        description="List the alerts the nightly runs created, oldest first, with their delivery state.")
+
+def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
+    add_settings_argument(serve)
+    serve.add_argument("--port", type=int, default=4200, help="port of a local Prefect server (default 4200)")
+
+
+def add_nightly_arguments(nightly: argparse.ArgumentParser) -> None:
+    add_settings_argument(nightly)
+    nightly.add_argument("--verbose", action="store_true", help="show Prefect's flow and task log")
+
+
+def add_alerts_arguments(alerts: argparse.ArgumentParser) -> None:
     alerts.add_argument("--since", type=date.fromisoformat, metavar="DATE",
                         help="only alerts created on or after DATE (YYYY-MM-DD)")
     alerts.add_argument("--undelivered", action="store_true",
                         help="only alerts some channel has not received yet")
     alerts.add_argument("--format", choices=("text", "json"), default="text")
-    alerts.set_defaults(run=run_alerts)
 
 
 def run_serve(args) -> int:
@@ -105,7 +97,7 @@ def nightly_work(db: Path, settings) -> list[str]:
     journal = journal_path(Path(db))
     if journal.exists() and journal.stat().st_size:
         work.append("deliveries to record")
-    channels = [name for name, _ in settings.channels.configured()]
+    channels = list(settings.channels)
     con = catalog.connect(db, read_only=True)
     try:
         if new_alerts(con):
@@ -138,3 +130,23 @@ def run_alerts(args) -> int:
         print("  " + alert.summary.replace("\n", "\n  ") + "\n")
     print(f"({len(found)} alert{'s' if len(found) != 1 else ''})")
     return 0
+
+
+SERVE = Command(
+    "serve", help="run the nightly-ingest deployment on its schedule (needs a Prefect server)",
+    description="Serve the `nightly-ingest` deployment on the cron schedule of the settings file "
+                "(default 02:00 Asia/Shanghai). Uses PREFECT_API_URL when set, else a Prefect server "
+                "already on 127.0.0.1:PORT, else starts `prefect server start` there and stops it "
+                "on exit. Watch runs in the Prefect UI at http://127.0.0.1:PORT.",
+    add_arguments=add_serve_arguments, run=run_serve)
+
+NIGHTLY = Command(
+    "nightly", help="run the nightly flow once: fetch feeds, ingest, alert, deliver",
+    description="Fetch every feed of the settings file into data/raw/<feed>/, ingest data/raw, "
+                "derive alerts for what is new and deliver undelivered alerts to every channel.",
+    add_arguments=add_nightly_arguments, run=run_nightly)
+
+ALERTS = Command(
+    "alerts", help="list alerts (read-only)",
+    description="List the alerts the nightly runs created, oldest first, with their delivery state.",
+    add_arguments=add_alerts_arguments, run=run_alerts)

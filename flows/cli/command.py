@@ -1,0 +1,27 @@
+"""The shape of a `gazette` command; flows/cli/main.py's `COMMANDS` lists them all."""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Callable
+
+# The exit code of a run that did part of its work (a source quarantined, a channel down).
+EXIT_PARTIAL = 3
+
+
+def no_arguments(parser: argparse.ArgumentParser) -> None:
+    """For a command that takes only the global options (`--db`)."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `gazette` command: `help` is its line in `gazette --help`, `description` heads its own
+    `--help`; `add_arguments` declares its options and `run` does its work, returning the exit code.
+
+    `run` imports what it needs itself, so that building the parser imports no flow or Prefect.
+    """
+    name: str
+    help: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
