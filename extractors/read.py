@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors import ocr
+from extractors.html_sniff import looks_like_html
 from schemas.errors import BadInputError, TransientSourceError
 from schemas.records import PdfLine, PdfPage, PdfTable
 
@@ -26,7 +27,6 @@ BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-HTML_STARTS = ("<!doctype", "<html")
 # Control characters a plain text never holds (tab, line and page breaks are allowed).
 BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 SNIFF_BYTES = 8192
@@ -81,6 +81,8 @@ def iter_decoded(path: Path, name: str, block_bytes: int = 1 << 20):
                 raise BadInputError(f"{name}: invalid {encoding} near byte {offset + err.start}; "
                                     f"the file is damaged or mislabelled, convert it to UTF-8") from None
             if text:
+                if offset == skip:  # the head, where a page shows itself
+                    _refuse_html(text, name)
                 if BINARY_CONTROL.search(text):
                     raise BadInputError(f"{name}: binary data, not text (control characters near byte "
                                         f"{offset}); check that this is the right file")
@@ -179,14 +181,18 @@ def _is_common_char(ch: str) -> bool:
 
 
 def _check_is_text(text: str, name: str) -> None:
-    if text.lstrip().lower().startswith(HTML_STARTS):
-        raise BadInputError(f"{name}: an HTML page saved as text; save the document's text "
-                            f"(or the PDF) instead")
+    _refuse_html(text, name)
     control = BINARY_CONTROL.search(text)
     if control:
         raise BadInputError(f"{name}: binary data, not text (control character "
                             f"U+{ord(control.group()):04X} at character {control.start()}); "
                             f"check that this is the right file")
+
+
+def _refuse_html(text: str, name: str) -> None:
+    if looks_like_html(text):
+        raise BadInputError(f"{name}: an HTML page saved as text; save the document's text "
+                            f"(or the PDF) instead")
 
 
 def read_pdf(path: str | Path) -> list[PdfPage]:

@@ -29,6 +29,7 @@ from extractors.facts.doc_numbers import extract_doc_numbers
 from extractors.issue import DOC_NUMBER, normalize_doc_number, parse_cn_date, parse_issue
 from extractors.lines import TextLine, text_lines
 from extractors.numerals import chinese_to_int
+from extractors.title_cap import capped_title
 from schemas.records import CleanText, DocumentSpan, IssueMeta, TocEntry
 
 BACK_MATTER = regex.compile(r"政府公报查询方式|《[^》]{2,30}公报》简介|政府公报网络版")
@@ -265,9 +266,9 @@ def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[in
     issuer, issued = _signature(lines, after_head)
     start, end = lines[0].start, lines[-1].end
     return DocumentSpan(
-        seq=seq, char_start=start, char_end=end, text=text[start:end], title=title,
+        seq=seq, char_start=start, char_end=end, text=text[start:end], title=capped_title(title),
         doc_number=normalize_doc_number(lines[number_at].text) if number_at is not None else None,
-        notice_title=own_title if notice else None,
+        notice_title=capped_title(own_title) if notice else None,
         issuer=issuer or _title_issuer(own_title),
         doc_type=doc_type(title), is_draft=is_draft, issued_date=issued, toc_entry=toc)
 

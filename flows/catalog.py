@@ -24,7 +24,7 @@ from typing import Iterator
 
 from schemas.ddl import latest_version, migrations
 from flows import query_guard
-from schemas.errors import CatalogBusyError, CatalogVersionError
+from schemas.errors import CatalogBusyError, CatalogVersionError, seconds_text
 from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
 # duckdb is imported by the functions that open a database, not here: parsing workers import
@@ -218,7 +218,7 @@ def writer_lock(db_path: Path, timeout: float) -> Iterator[None]:
                     fh.seek(0)
                     holder = fh.read().strip() or "another process"
                     raise CatalogBusyError(
-                        f"catalog busy: {db_path} is being written by {holder}; waited {timeout:.0f} s. "
+                        f"catalog busy: {db_path} is being written by {holder}; waited {seconds_text(timeout)}. "
                         "Run again when it has finished, or raise --lock-timeout.") from None
                 time.sleep(0.2)
         fh.seek(0)

@@ -54,3 +54,8 @@ class CatalogDamagedError(GazetteError):
 
 class ExportError(GazetteError):
     """`gazette export` cannot write where it was asked to; the message says what to change."""
+
+
+def seconds_text(seconds: float) -> str:
+    """A duration for a message, as precise as it was given: 0.5 → "0.5 s", 300 → "300 s"."""
+    return f"{seconds:.3f}".rstrip("0").rstrip(".") + " s"

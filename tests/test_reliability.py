@@ -141,7 +141,7 @@ def test_a_file_over_the_time_limit_is_quarantined(tmp_path):
     shutil.copy(SAMPLES / "beijing-gazette-2025-27.pdf", raw)
     report = ingest([raw], db_path=tmp_path / "c.duckdb", timeout=0.5)
     assert report.quarantined == {
-        "beijing-gazette-2025-27.pdf": "beijing-gazette-2025-27.pdf: gave up after 0 s (per-file timeout)"}
+        "beijing-gazette-2025-27.pdf": "beijing-gazette-2025-27.pdf: gave up after 0.5 s (per-file timeout)"}
 
 
 @pytest.mark.parametrize("preload", [None, "tests.jobs"], ids=["spawned", "forked"])
@@ -661,7 +661,7 @@ def test_sources_waiting_in_a_worker_that_died_are_parsed_again_and_the_rest_go_
     with parsing_workers(3, 1, timeout=0.5) as pool:
         staged = parse_in_worker.fn(pool, batch, staging, "three")
     assert [s.source.path for s in staged] == [str(path) for path, _ in batch]
-    assert staged[1].error == "beijing-gazette-2025-27.pdf: gave up after 0 s (per-file timeout)"
+    assert staged[1].error == "beijing-gazette-2025-27.pdf: gave up after 0.5 s (per-file timeout)"
     assert staged[0].error is None and staged[2].error is None
     # the next worker wrote the guide's batch; the text that waited in the dead one, a batch of its own
     assert [s.staged.name for s in (staged[0], staged[2])] == [f"batch-{s.source.source_id}" for s in (staged[0], staged[2])]

@@ -46,8 +46,15 @@ def add_ingest_arguments(ingest: argparse.ArgumentParser) -> None:
 
 
 def run_ingest(args) -> int:
+    from flows.catalog import lock_path, writer_lock
     from flows.ingest.plan import RAW_DIR, discover, plan_files
 
+    # A catalog another run is writing is said now, in one line, not after all the parsing
+    # (the lock is taken again to load; waiting here first is waiting for that writer). No
+    # lock file, no writer: none is made here, where the paths to ingest may be listed.
+    if lock_path(args.db).exists():
+        with writer_lock(args.db, args.lock_timeout):
+            pass
     paths, plan = args.paths or [RAW_DIR], None
     if not args.force:
         # Planning needs no Prefect: with nothing new there is nothing to orchestrate, and the

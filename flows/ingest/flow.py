@@ -18,7 +18,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.futures import as_completed  # noqa: E402
+from prefect.futures import as_completed, wait  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
@@ -258,15 +258,22 @@ def _parse_all(plan: Plan, staging: Optional[Path], options: IngestOptions,
     # must not share the machine's memory with idle parsers.
     pool = started or parsing_workers(len(plan.parse), options.workers, options.timeout, options.memory_bytes)
     last: list[StagedSource] = []
-    with pool, progress_bar(len(plan.parse), enabled=options.progress) as advance:
-        futures = [(parse_in_worker.submit(pool, quote(batch), staging, batch_name(batch)), batch)
-                   for batch in batches]
-        for finished, items in enumerate(_collect(futures, staging, advance), 1):
-            done += items
-            if finished == len(futures):
-                last = items
-            elif on_batch is not None:
-                on_batch(items)
+    futures: list[tuple] = []
+    try:
+        with pool, progress_bar(len(plan.parse), enabled=options.progress) as advance:
+            futures = [(parse_in_worker.submit(pool, quote(batch), staging, batch_name(batch)), batch)
+                       for batch in batches]
+            for finished, items in enumerate(_collect(futures, staging, advance), 1):
+                done += items
+                if finished == len(futures):
+                    last = items
+                elif on_batch is not None:
+                    on_batch(items)
+    except BaseException:
+        # The run stops (SIGTERM, Ctrl-C, an error): its tasks end at once now that the pool is
+        # closed; wait for them before the staging folder they write in is removed.
+        wait([future for future, _ in futures])
+        raise
     if on_batch is not None and last:
         on_batch(last)
     return sorted(done, key=lambda s: s.source.path)

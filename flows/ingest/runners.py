@@ -12,6 +12,9 @@ Tasks that run in a Dask worker report to the flow's Prefect API, which the work
 the settings the flow serialises with each task. Without a configured server every process
 would start a temporary one of its own (7–17 s each); `orchestration` therefore starts the
 flow's temporary server first and hands its URL to the flow and the workers.
+
+That temporary server is started here for the thread runner too (`local_api`), in place of the
+one Prefect would start by itself, which outlives a killed run (flows/nightly/server.py).
 """
 from __future__ import annotations
 
@@ -59,39 +62,51 @@ def task_runner(choice: RunnerChoice):
 
 
 @contextlib.contextmanager
-def orchestration(choice: RunnerChoice) -> Iterator[None]:
-    """Point the flow and its Dask workers at one Prefect API, and let Dask's log follow
-    Prefect's level; a no-op for the thread runner. With `PREFECT_API_URL` set (a running
-    server, or the test harness) that API is used."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_LEVEL, temporary_settings
+def local_api() -> Iterator[None]:
+    """Runs in the block use the configured Prefect API (PREFECT_API_URL: a server, or the test
+    harness), else this process's temporary one, which dies with the process (flows/nightly/server.py)."""
+    from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+                                  get_current_settings, temporary_settings)
 
-    if choice.kind != "dask":
+    from flows.nightly.server import temporary_api
+
+    if PREFECT_API_URL.value():
         yield
         return
-    import distributed  # noqa: F401  (importing it sets its loggers' levels: set ours after)
+    api_url = temporary_api(get_current_settings().to_environment_variables(exclude_unset=True),
+                            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        yield
 
-    dask_log = logging.getLogger("distributed")
-    level = dask_log.level
-    dask_log.setLevel(max(logging.getLevelName(PREFECT_LOGGING_LEVEL.value()), logging.INFO))
-    try:
-        if PREFECT_API_URL.value():
+
+@contextlib.contextmanager
+def orchestration(choice: RunnerChoice) -> Iterator[None]:
+    """Point the flow and its Dask workers at one Prefect API (`local_api`), and let Dask's log
+    follow Prefect's level."""
+    from prefect.settings import PREFECT_LOGGING_LEVEL
+
+    with local_api():
+        if choice.kind != "dask":
             yield
             return
-        from prefect.server.api.server import SubprocessASGIServer
+        import distributed  # noqa: F401  (importing it sets its loggers' levels: set ours after)
 
-        server = SubprocessASGIServer()
-        server.start()
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        dask_log = logging.getLogger("distributed")
+        level = dask_log.level
+        dask_log.setLevel(max(logging.getLevelName(PREFECT_LOGGING_LEVEL.value()), logging.INFO))
+        try:
             yield
-    finally:
-        dask_log.setLevel(level)
+        finally:
+            dask_log.setLevel(level)
 
 
-def foreground_run():
+@contextlib.contextmanager
+def foreground_run() -> Iterator[None]:
     """Settings for a flow run in the foreground of a command (`gazette ingest`, `gazette
-    nightly`): no flow-run heartbeats. Prefect's heartbeat thread sleeps in whole seconds and
-    each flow run waits for it as it ends (0–1 s a run, two runs a nightly). Runs of the served
-    nightly deployment keep them, for crash detection."""
+    nightly`): the API of `local_api`, and no flow-run heartbeats. Prefect's heartbeat thread
+    sleeps in whole seconds and each flow run waits for it as it ends (0–1 s a run, two runs a
+    nightly). Runs of the served nightly deployment keep them, for crash detection."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    with local_api(), temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

@@ -9,7 +9,6 @@ timeout stays per job while many small sources cost one hand-over, not one each.
 """
 from __future__ import annotations
 
-import functools
 import multiprocessing as mp
 import os
 import queue
@@ -21,10 +20,19 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from flows.lifetime import adopt_orphans, exit_when_parent_gone
+from schemas.errors import seconds_text
+
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_BYTES = 4 << 30
 # Receiving a job imports the modules its function lives in; that is start-up, not the job.
 STARTUP_TIMEOUT_S = 120.0
+# How a worker ends when the process that started it is gone (not 0: it did not finish).
+PARENT_GONE_EXIT = 75
+
+
+# Put in the idle queue by `WorkerPool.close`, for callers still waiting for a worker.
+_CLOSED = object()
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,9 @@ class JobFailure:
 
 
 def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None) -> None:
+    exit_when_parent_gone(conn, PARENT_GONE_EXIT)
+    # A Ctrl-C in the terminal reaches every process of its group: the parent stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     if warm_up is not None:
@@ -41,11 +52,17 @@ def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None
             warm_up()
         except Exception:  # noqa: BLE001 — a job that needs what failed here reports it itself
             pass
+    try:
+        _answer(conn, memory_bytes)
+    except (EOFError, BrokenPipeError, ConnectionResetError):
+        # The parent is gone (its end of the pipe closed): no one is left to tell.
+        sys.exit(PARENT_GONE_EXIT)
+
+
+def _answer(conn, memory_bytes: Optional[int]) -> None:
+    """Run the jobs the parent sends, reporting each as it starts and ends, until it sends None."""
     while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
+        job = conn.recv()
         if job is None:
             return
         fn, jobs = job
@@ -79,7 +96,10 @@ class _Worker:
     def run_each(self, fn: Callable, jobs: list[tuple], timeout: float) -> list[Any]:
         """Results of fn(*args) for the jobs, in order, up to and including the first one that
         kills this worker (a timeout, a crash): the caller goes on with the rest elsewhere."""
-        self.conn.send((fn, jobs))
+        try:
+            self.conn.send((fn, jobs))
+        except (BrokenPipeError, ConnectionResetError):
+            return [self._died()]
         results = []
         for _ in jobs:
             result = self._next_result(timeout)
@@ -92,17 +112,20 @@ class _Worker:
         try:
             if not self.conn.poll(STARTUP_TIMEOUT_S):
                 self.kill()
-                return JobFailure(f"the parser process did not start within {STARTUP_TIMEOUT_S:.0f} s")
+                return JobFailure(f"the parser process did not start within {seconds_text(STARTUP_TIMEOUT_S)}")
             self.conn.recv()
             if not self.conn.poll(timeout):
                 self.kill()
-                return JobFailure(f"gave up after {timeout:.0f} s (per-file timeout)")
+                return JobFailure(f"gave up after {seconds_text(timeout)} (per-file timeout)")
             status, value = self.conn.recv()
-        except EOFError:
-            code = self.wait(5)
-            self.kill()
-            return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")
+        except (EOFError, ConnectionResetError):  # reset: it died with a message unread
+            return self._died()
         return value if status == "ok" else JobFailure(value)
+
+    def _died(self) -> JobFailure:
+        code = self.wait(5)
+        self.kill()
+        return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")
 
     def exitcode(self) -> Optional[int]:
         """How the worker ended (a negative signal number when killed), None while it runs."""
@@ -183,9 +206,10 @@ class WorkerPool:
         else:
             self._ctx = mp.get_context("spawn")
         self._timeout, self._memory, self._warm_up = timeout, memory_bytes, warm_up
-        self._idle: queue.Queue[_Worker | BaseException] = queue.Queue()
+        self._idle: queue.Queue[_Worker | BaseException | object] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._closing = False
         # Forking a worker and stopping the server never overlap.
         self._fork_lock = threading.Lock()
         self._starter = threading.Thread(target=self._start, args=(max(1, size),), daemon=True)
@@ -216,10 +240,14 @@ class WorkerPool:
             with self._fork_lock:
                 _stop_fork_server()
 
-    def _next_idle(self) -> _Worker:
-        worker = self._idle.get()
-        if isinstance(worker, BaseException):
+    def _next_idle(self) -> Optional[_Worker]:
+        """An idle worker, waited for; None once the pool is closed."""
+        worker = None if self._closing else self._idle.get()
+        if worker is _CLOSED:
             self._idle.put(worker)  # every waiting caller sees it
+            return None
+        if isinstance(worker, BaseException):
+            self._idle.put(worker)
             raise RuntimeError(f"could not start a parsing worker: {worker}") from worker
         return worker
 
@@ -234,6 +262,8 @@ class WorkerPool:
         results: list[Any] = []
         while len(results) < len(jobs):
             worker = self._next_idle()
+            if worker is None:  # the run stops (an interrupt, an error) with jobs still waiting
+                return results + [JobFailure("not parsed: the run stopped")] * (len(jobs) - len(results))
             try:
                 results += worker.run_each(fn, jobs[len(results):], self._timeout)
             finally:
@@ -242,8 +272,9 @@ class WorkerPool:
                 else:
                     with self._lock:
                         self._all.remove(worker)
-                    self._add()
-                    self._stop_server_when_adopted()
+                    if not self._closing:
+                        self._add()
+                        self._stop_server_when_adopted()
         return results
 
     @property
@@ -252,6 +283,8 @@ class WorkerPool:
             return len(self._all)
 
     def close(self) -> None:
+        self._closing = True
+        self._idle.put(_CLOSED)
         self._starter.join()
         with self._lock:
             workers = list(self._all)
@@ -265,29 +298,6 @@ class WorkerPool:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-# prctl's option for the child subreaper (linux/prctl.h).
-PR_SET_CHILD_SUBREAPER = 36
-
-
-@functools.lru_cache(maxsize=1)
-def adopt_orphans() -> bool:
-    """Make this process the parent of its descendants' orphans (Linux's child subreaper), so
-    that workers forked by the fork server become its children when the server stops, and their
-    exit codes can be read with waitpid. False where the kernel offers no such thing.
-
-    Any other orphan below this process is adopted too: Tesseract, left running by a worker
-    killed for its timeout, ends as a zombie of this process instead of init's, until this
-    process exits. They are few (one per killed worker at most) and hold no memory."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
 
 
 def _ensure_fork_server() -> None:

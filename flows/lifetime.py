@@ -1,0 +1,89 @@
+"""No process a run starts outlives it, however the run ends (an exit, an exception, SIGTERM,
+SIGINT, SIGKILL): each child is bound to this process by a mechanism the kernel or the child
+keeps, since a killed process runs no clean-up of its own.
+
+- Children this process starts with `subprocess` (Prefect's API server) get a parent-death
+  signal (Linux prctl(2): PR_SET_PDEATHSIG, SIGKILL), set between fork and exec.
+- Parsing workers cannot take one: the fork server that forks them is stopped while they run
+  (flows/ingest/workers.py), which would fire it. Each watches its pipe to this process instead, and
+  ends when the pipe hangs up (`exit_when_parent_gone`).
+- The fork server and multiprocessing's resource tracker end by themselves when their pipes
+  from this process close.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import select
+import signal
+import sys
+import threading
+from typing import Callable, Optional
+
+# prctl's options (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+
+
+@functools.lru_cache(maxsize=1)
+def _prctl() -> Optional[Callable[..., int]]:
+    """libc's prctl, None off Linux; looked up once, in the parent, so that a child between
+    fork and exec only calls it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def dies_with_this_process() -> Optional[Callable[[], None]]:
+    """A `preexec_fn` for `subprocess.Popen` that has the child killed when this process ends,
+    even by SIGKILL; None where the kernel offers no parent-death signal.
+
+    The kernel sends it when the *thread* that started the child ends, not only the process:
+    start a child meant to live as long as the process from a thread that does (the main one)."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def bind() -> None:
+        prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was set
+            os._exit(1)
+
+    return bind
+
+
+@functools.lru_cache(maxsize=1)
+def adopt_orphans() -> bool:
+    """Make this process the parent of its descendants' orphans (Linux's child subreaper), so
+    that workers forked by the fork server become its children when the server stops, and their
+    exit codes can be read with waitpid. False where the kernel offers no such thing.
+
+    Any other orphan below this process is adopted too: Tesseract, left running by a worker
+    killed for its timeout, ends as a zombie of this process instead of init's, until this
+    process exits. They are few (one per killed worker at most) and hold no memory."""
+    prctl = _prctl()
+    return prctl is not None and prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def exit_when_parent_gone(conn, code: int) -> None:
+    """End this process at once, quietly and with `code`, when the other end of `conn` (a
+    multiprocessing pipe to the parent) is closed: the parent died, or let this process go. A
+    thread waits for the pipe's hang-up without reading it, so a job running in this process's
+    main thread is cut short instead of running on for no one."""
+    if not hasattr(select, "poll"):  # Windows: its spawned workers end with their job
+        return
+    hang_up = getattr(select, "POLLRDHUP", 0) | select.POLLHUP
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(conn.fileno(), hang_up)
+        poller.poll()  # returns only on a hang-up or an error: data on the pipe is not asked for
+        os._exit(code)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
