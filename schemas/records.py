@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Literal, Optional
 
 MediaType = Literal["pdf", "text"]
+PDF_SUFFIXES = {".pdf"}
+
+
+def media_type_of(path: PurePath) -> MediaType:
+    """What a file is read as, by its name: a PDF, else a text."""
+    return "pdf" if path.suffix.lower() in PDF_SUFFIXES else "text"
 SourceStatus = Literal["ok", "quarantined"]
 # Why a source is quarantined: a cause that passes (timeout, worker lost, memory ceiling, a tool
 # missing) or one in its bytes (schemas/errors.py, `transient`).

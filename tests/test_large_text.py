@@ -77,15 +77,15 @@ def test_a_source_larger_than_a_staging_part_is_staged_in_parts_and_loads_whole(
     """DuckDB's memory for writing a part grows with it, so a big source is staged in parts of
     STAGE_PART_CHARS; the catalog gets the same rows as from a single part."""
     from flows import catalog
-    from flows.ingest import loader
+    from flows.ingest import loader, stager
 
     path = big_issue(tmp_path, copies=3)
     source = SourceFile("d" * 64, path.name, "text", path.stat().st_size)
     parsed, _ = parse.parse_source(path)
-    monkeypatch.setattr(loader, "STAGE_PART_CHARS", 10_000_000)
-    single = loader.stage_source(source, parsed, tmp_path / "one")
-    monkeypatch.setattr(loader, "STAGE_PART_CHARS", 20_000)
-    parted = loader.stage_source(source, parsed, tmp_path / "many")
+    monkeypatch.setattr(stager, "STAGE_PART_CHARS", 10_000_000)
+    single = stager.stage_source(source, parsed, tmp_path / "one")
+    monkeypatch.setattr(stager, "STAGE_PART_CHARS", 20_000)
+    parted = stager.stage_source(source, parsed, tmp_path / "many")
     assert len(list(single.glob("rows-*.parquet"))) == 1
     assert len(list(parted.glob("rows-*.parquet"))) >= 5
     tables = {}
@@ -124,7 +124,7 @@ def test_sources_load_in_transactions_of_whole_sources_by_staged_size(tmp_path, 
 def test_document_batches_keep_order_and_put_an_oversized_document_alone():
     from types import SimpleNamespace
 
-    from flows.ingest.loader import document_batches
+    from flows.ingest.stager import document_batches
 
     docs = tuple(SimpleNamespace(span=SimpleNamespace(text="字" * n)) for n in (30, 50, 200, 10, 10))
     assert [[len(d.span.text) for d in b] for b in document_batches(docs, 100)] == [[30, 50], [200], [10, 10]]

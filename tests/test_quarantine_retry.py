@@ -19,6 +19,7 @@ from flows.cli.main import main
 from flows.ingest.flow import parse_in_worker
 from flows.ingest.parse import failure_of, parse_and_stage, parse_source
 from flows.ingest.plan import plan_files
+from flows.ingest.stager import stage_source
 from flows.ingest.workers import JobFailure
 from schemas.errors import StagingError, TransientSourceError
 from schemas.records import MAX_TRANSIENT_ATTEMPTS, ParsedSource
@@ -107,7 +108,8 @@ def quarantined_catalog(db: Path, rows: list[tuple[Path, str, int]]) -> None:
     with catalog.writing(db) as con:
         for path, failure, attempts in rows:
             source = catalog.SourceFile(catalog.sha256_file(path), path.name, "pdf", path.stat().st_size)
-            loader.write_source(con, source, ParsedSource("pdf", None, error=f"{path.name}: x", failure=failure))
+            parsed = ParsedSource("pdf", None, error=f"{path.name}: x", failure=failure)
+            loader.load_staged(con, stage_source(source, parsed, db.parent / "hand-staged"))
             con.execute("update sources set attempts = ? where source_id = ?", [attempts, source.source_id])
 
 
@@ -196,7 +198,7 @@ def test_rows_that_do_not_fit_the_catalog_are_permanent_and_a_dead_worker_transi
             raise StagingError("a facts row does not fit the catalog: char_start (int32)")
         return real(source, parsed, staging_root)
 
-    real = loader.stage_source
+    real = stage_source
     monkeypatch.setattr("flows.ingest.parse.stage_source", misfit)
     staged = parse_and_stage(path, source, tmp_path)
     assert (staged.failure, staged.error) == (

@@ -24,6 +24,7 @@ from flows.ingest.flow import ingest
 from flows.ingest.workers import JobFailure, WorkerPool
 from schemas.errors import CatalogBusyError, CatalogVersionError, StagingError
 from tests.conftest import ROOT, SAMPLES
+from tests.staging import stage_rows
 from tests.jobs import act, allocate, die, sleep_forever
 from tests.test_read import encrypted_pdf
 
@@ -94,23 +95,30 @@ def test_each_bad_file_is_quarantined_with_its_reason_and_the_batch_goes_on(tmp_
 def _header_rows(issue_no: int):
     from datetime import datetime
 
-    from flows.ingest import loader
+    from flows.ingest.rows import IssueRow, RelationRow, SourceRow
+    from flows.ingest.source_rows import SourceRows
 
-    rows = loader.SourceRows("s1")
-    rows.add("sources", ["s1", "a.txt", "text", "ok", None, None, 10, ["w"], datetime(2026, 11, 30, 9, 30), None, 0])
-    rows.add("issues", ["i1", "北京市人民政府公报/2025/27", "s1", "北京市人民政府公报", 2025, issue_no, 903, None])
-    rows.add("relations", ["s1-01", "cites", "京政发〔2025〕1号", None, None, "第三条", None, None, "依据", 3, 9])
+    rows = SourceRows("s1")
+    rows.add(SourceRow(source_id="s1", path="a.txt", media_type="text", status="ok", error=None, pages=None,
+                       bytes=10, warnings=["w"], ingested_at=datetime(2026, 11, 30, 9, 30), failure=None,
+                       attempts=0))
+    rows.add(IssueRow(issue_id="i1", issue_key="北京市人民政府公报/2025/27", source_id="s1",
+                      publication="北京市人民政府公报", year=2025, issue_no=issue_no, total_no=903, issue_date=None))
+    rows.add(RelationRow(from_doc_id="s1-01", kind="cites", to_doc_number="京政发〔2025〕1号", to_title=None,
+                         to_doc_id=None, to_article_label="第三条", quoted_text=None, quote_matches=None,
+                         evidence="依据", char_start=3, char_end=9))
     return rows
 
 
 def test_a_sources_few_rows_travel_as_json_and_load_typed(tmp_path):
-    """sources, issues, relations… are staged in one JSON column (loader.HEADER_TABLES) and come
+    """sources, issues, relations… are staged in one JSON column (staged_parts.HEADER_TABLES) and come
     out of the loader with the schema's types, dates and lists included."""
     from datetime import datetime
 
+    from tests.staging import load_rows
+
     with catalog.writing(tmp_path / "catalog.duckdb") as con:
-        with catalog.transaction(con):
-            _header_rows(27).insert_into(con)
+        load_rows(con, _header_rows(27), tmp_path)
         assert con.execute("select pages, bytes, warnings, ingested_at from sources").fetchall() == [
             (None, 10, ["w"], datetime(2026, 11, 30, 9, 30))]
         assert con.execute("select year, issue_no, total_no from issues").fetchall() == [(2025, 27, 903)]
@@ -123,16 +131,17 @@ def test_a_staged_row_that_does_not_fit_the_schema_fails_its_source_as_it_is_sta
     columns are: an INTEGER out of range fails the source in its worker (quarantined there),
     not the load of every source in its transaction. The error names the column."""
     with pytest.raises(StagingError, match=r"issues row does not fit the catalog: issue_no \(int32\)"):
-        _header_rows(2 ** 40).export(tmp_path, 0)
-    assert not list(tmp_path.glob("*.parquet"))
+        stage_rows(_header_rows(2 ** 40), tmp_path / "s1")
+    assert not list(tmp_path.iterdir())
 
 
-def test_a_fact_row_of_the_wrong_width_fails_with_its_width_not_an_index_error():
+def test_a_fact_row_too_short_fails_as_it_is_built_naming_what_it_lacks():
     """Facts have a decimal column, rounded before the row is typed: a row too short to hold it
-    is named as a row of the wrong width."""
-    facts = loader.part_writer().typed["facts"]
-    with pytest.raises(StagingError, match=r"a facts row has 3 values for the catalog's \d+ columns"):
-        facts.structs([["f1", "d1", "money"]])
+    cannot be built, since a row is built by column name (flows/ingest/rows.py)."""
+    from flows.ingest.rows import FactRow
+
+    with pytest.raises(TypeError, match=r"FactRow.*missing 12 required .*'article_id'"):
+        FactRow(fact_id="f1", doc_id="d1", kind="money")
 
 
 def test_a_file_over_the_time_limit_is_quarantined(tmp_path):

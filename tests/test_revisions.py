@@ -159,7 +159,7 @@ def test_versions_read_for_diffs_are_the_trees_and_facts_extraction_gave(corpus_
     with a fresh extraction of the document's text."""
     from extractors.facts import extract_facts
     from extractors.segment import article_tree
-    from flows.revisions.versions import load_versions
+    from flows.revisions.documents import load_versions
 
     doc_ids = [r[0] for r in corpus_con.execute("select doc_id from documents order by doc_id").fetchall()]
     versions = load_versions(corpus_con, doc_ids)
@@ -169,6 +169,28 @@ def test_versions_read_for_diffs_are_the_trees_and_facts_extraction_gave(corpus_
         assert [n.text for n in version.nodes] == [stored[doc_id, n.seq] for n in version.nodes]
         assert version.nodes == article_tree(version.text).nodes
         assert len(version.facts) == len(extract_facts(version.text))
+
+
+def test_a_file_diffed_outside_the_catalog_has_the_dates_and_relations_ingest_stores(corpus_con, corpus_catalog):
+    """`gazette diff` on a file parses it with the chain ingest runs (extractors/pipeline.py): 京技管发
+    〔2025〕9号 has the effective and expiry dates, the citations and the repeal its catalog row
+    has, and the same keys."""
+    from flows.revisions.documents import load_versions, parse_file
+
+    _, raw, _ = corpus_catalog
+    [parsed] = parse_file(raw / "jjgf-2025-9.txt")
+    [doc_id] = [d for (d,) in corpus_con.execute(
+        "select doc_id from documents join sources using (source_id) where path = 'jjgf-2025-9.txt'").fetchall()]
+    stored = load_versions(corpus_con, [doc_id])[doc_id]
+    assert (parsed.effective_date, parsed.expiry_date) == (date(2025, 4, 30), date(2027, 12, 31))
+    assert (stored.effective_date, stored.expiry_date) == (parsed.effective_date, parsed.expiry_date)
+    assert (parsed.policy_key, parsed.doc_key) == (stored.policy_key, stored.doc_key) and parsed.doc_key
+    assert sorted(r.kind for r in parsed.relations) == ["cites", "cites", "cites", "repeals"]
+    assert sorted(parsed.relations, key=repr) == sorted(stored.relations, key=repr)
+    assert [(r.to_doc_number, r.to_title) for r in parsed.relations if r.kind == "repeals"] == \
+        corpus_con.execute("select to_doc_number, to_title from relations where kind = 'repeals' and from_doc_id = ?",
+                           [doc_id]).fetchall()
+    assert (parsed.text, parsed.nodes, parsed.facts) == (stored.text, stored.nodes, stored.facts)
 
 
 def test_corpus_revision_is_one_change_in_measure_10(corpus_con):

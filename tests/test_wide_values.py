@@ -11,8 +11,11 @@ import orjson
 import pytest
 
 from flows import catalog
-from flows.ingest import loader
 from flows.catalog import SourceFile
+from flows.ingest import loader
+from flows.ingest.rows import FactRow, PolicyTermRow
+from flows.ingest.source_rows import SourceRows
+from flows.ingest.stager import stage_source
 from flows.cli.main import main
 from flows.ingest.parse import parse_source
 from schemas.ddl import migrations
@@ -87,21 +90,22 @@ def test_ingest_keeps_the_source_stores_8062357yi_exactly_and_leaves_out_only_th
 
 
 def test_a_source_staged_alone_leaves_out_only_the_fact_that_does_not_fit(tmp_path):
-    """The same for a source staged in a folder of its own (loader.stage_source, a large source's
+    """The same for a source staged in a folder of its own (stager.stage_source, a large source's
     path) as for one in a worker's batch (the ingest above)."""
     path = _raw(tmp_path) / "big.txt"
     data = path.read_bytes()
     source = SourceFile(hashlib.sha256(data).hexdigest(), "big.txt", "text", len(data))
-    staged = loader.stage_source(source, parse_source(path)[0], tmp_path / "staging")
+    staged = stage_source(source, parse_source(path)[0], tmp_path / "staging")
     db = tmp_path / "catalog.duckdb"
     with catalog.writing(db) as con:
         loader.load_staged(con, staged)
     _assert_only_the_huge_fact_left_out(db)
 
 
-def _fact(value, char_start=0) -> list:
-    return ["d-01/f0", "d-01", None, "money", "x元", value, None, "cap", None, None, None, False, "x元",
-            char_start, 2]
+def _fact(value, char_start=0) -> FactRow:
+    return FactRow(fact_id="d-01/f0", doc_id="d-01", article_id=None, kind="money", text="x元", value_num=value,
+                   value_text=None, role="cap", scope=None, condition=None, basis=None, inferred=False,
+                   sentence="x元", char_start=char_start, char_end=2)
 
 
 @pytest.mark.parametrize("value, char_start, reason", [
@@ -114,9 +118,9 @@ def _fact(value, char_start=0) -> list:
 def test_any_fact_row_the_catalog_cannot_hold_is_left_out_with_its_reason(value, char_start, reason):
     """StagingError no longer fails a source for one fact: the fact alone is set aside, whatever
     its column (a value too large once rounded, not a number, an offset of the wrong type)."""
-    rows = loader.SourceRows("s1")
-    rows.add("facts", _fact(Decimal("99999999999999999999999999999999.999999"), 0))
-    rows.add("facts", _fact(value, char_start))
+    rows = SourceRows("s1")
+    rows.add(_fact(Decimal("99999999999999999999999999999999.999999"), 0))
+    rows.add(_fact(value, char_start))
     part = rows.typed().to_pylist()[0]
     assert [f["value_num"] for f in part["facts"]] == [Decimal("99999999999999999999999999999999.999999")]
     (warning,) = orjson.loads(part["header_rows"])["fact_warnings"]
@@ -126,9 +130,10 @@ def test_any_fact_row_the_catalog_cannot_hold_is_left_out_with_its_reason(value,
 
 
 def test_a_row_of_another_table_that_does_not_fit_still_fails_its_source():
-    rows = loader.SourceRows("s1")
-    rows.add("facts", _fact(Decimal("1E+40")))
-    rows.add("policy_terms", ["d-01", None, "CRO", "service_org", "CRO", 2 ** 40, 3])
+    rows = SourceRows("s1")
+    rows.add(_fact(Decimal("1E+40")))
+    rows.add(PolicyTermRow(doc_id="d-01", article_id=None, term="CRO", category="service_org", text="CRO",
+                           char_start=2 ** 40, char_end=3))
     with pytest.raises(StagingError, match=r"a policy_terms row does not fit the catalog: char_start \(int32\)"):
         rows.typed()
 

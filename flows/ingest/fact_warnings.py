@@ -7,8 +7,9 @@ keeps its surface text, its exact value as text and the reason, so nothing it st
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import NamedTuple, Optional
 
+from flows.ingest.rows import FactWarningRow
 from flows.ingest.staged_parts import SetAside
 
 # The tables whose rows may be left out alone; a row of any other table fails its source.
@@ -18,13 +19,13 @@ SET_ASIDE_TABLES = ("facts",)
 def fact_set_aside(source_id: str) -> SetAside:
     """For PartWriter.table: a fact row of `source_id` that does not fit becomes a
     `fact_warnings` row (None for another table's row, which then fails its source)."""
-    def set_aside(table: str, row: dict, reason: str) -> Optional[tuple[str, list]]:
+    def set_aside(table: str, row: NamedTuple, reason: str) -> Optional[FactWarningRow]:
         if table not in SET_ASIDE_TABLES:
             return None
-        value = row["value_num"] if row["value_num"] is not None else row["value_text"]
-        return "fact_warnings", [source_id, row["doc_id"], row["fact_id"], _text(row["kind"]),
-                                 _text(row["text"]), _text(value), reason,
-                                 _offset(row["char_start"]), _offset(row["char_end"])]
+        value = row.value_num if row.value_num is not None else row.value_text
+        return FactWarningRow(source_id=source_id, doc_id=row.doc_id, fact_id=row.fact_id, kind=_text(row.kind),
+                              text=_text(row.text), value=_text(value), reason=reason,
+                              char_start=_offset(row.char_start), char_end=_offset(row.char_end))
     return set_aside
 
 

@@ -1,45 +1,32 @@
-"""Stages 1–6 for one source, as run inside a worker process: read, clean, split, segment,
-extract, relate, then stage the rows to Parquet. No Prefect here (a worker must start fast and
-must not start a Prefect API of its own); each stage's wall time is returned for the flow's log
-and the benchmark.
+"""Stages 1–6 for one source, as run inside a worker process: the parse chain
+(extractors/pipeline.py), then its rows staged to Parquet (flows/ingest/stager.py). No Prefect
+here (a worker must start fast and must not start a Prefect API of its own); each stage's wall
+time is returned for the flow's log and the benchmark.
 """
 from __future__ import annotations
 
 import functools
 import gc
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
-from extractors import clean, read, segment, split
-from extractors.facts import extract_facts
+from extractors import read
 from extractors.parts import text_parts
-from extractors.facts.policy_terms import extract_policy_terms
-from extractors.relations import document_dates, extract_relations
+from extractors.pipeline import StageTimer, StreamedText, parse_file
+# Stage by stage, as benchmarks/ingest.py times them.
+from extractors.pipeline import clean_source, read_source  # noqa: F401
 from flows.catalog import SourceFile
-from flows.ingest.loader import STAGE_PART_CHARS, Columns, Stager, StagingBatch, stage_source, staging_columns
-from flows.ingest.plan import media_type_of
+from flows.ingest.rows import Columns, staging_columns
+from flows.ingest.stager import STAGE_PART_CHARS, Stager, StagingBatch, stage_source
 from flows.ingest.workers import DEFAULT_MEMORY_BYTES
 from schemas.errors import BadInputError, StagingError
-from schemas.records import CleanText, DocumentSpan, ParsedDocument, ParsedSource, SourceFailure
+from schemas.records import ParsedSource, SourceFailure, media_type_of
 
 # Text files above this size are streamed in parts of about PART_CHARS characters.
 LARGE_TEXT_BYTES = 8 << 20
 PART_CHARS = 2_000_000
-
-
-@dataclass
-class StageTimer:
-    """Seconds spent per stage, in pipeline order."""
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def run(self, stage: str, fn, *args):
-        started = time.perf_counter()
-        try:
-            return fn(*args)
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 @dataclass(frozen=True)
@@ -62,67 +49,23 @@ def failure_of(exc: BaseException) -> SourceFailure:
     return "transient" if getattr(exc, "transient", False) or isinstance(exc, MemoryError) else "permanent"
 
 
-def read_source(path: Path) -> tuple[str, object, Optional[int]]:
-    """Bytes → decoded text, or PDF → pages; returns (media_type, content, page count)."""
-    if media_type_of(path) == "pdf":
-        pages = read.read_pdf(path)
-        return "pdf", pages, len(pages)
-    return "text", read.decode_text(path.read_bytes(), path.name), None
-
-
-def clean_source(media_type: str, content) -> CleanText:
-    if media_type == "pdf":
-        return clean.clean_pdf_pages(content)
-    return clean.clean_text_source(content)
-
-
-def segment_documents(spans: list[DocumentSpan]):
-    return [segment.article_tree(span.text) for span in spans]
-
-
-def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
-    docs = []
-    for span, tree in zip(spans, trees):
-        facts = tuple(extract_facts(span.text, issued=span.issued_date))
-        effective, expiry = document_dates(span.text, facts, span.issued_date)
-        effective = span.effective_date or effective
-        docs.append(ParsedDocument(
-            span=span, tree=tree, facts=facts,
-            relations=tuple(extract_relations(span.text, span.doc_number, span.title, facts)),
-            terms=tuple(extract_policy_terms(span.text)),
-            page_start=cleaned.page_at(span.char_start),
-            page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
-            effective_date=effective, expiry_date=expiry,
-        ))
-    return docs
-
-
 def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[ParsedSource, int]:
-    """Stages 1–6 on one file: the parsed source (or its quarantine reason) and its text length."""
+    """The parse chain on one file: the parsed source, or its quarantine reason, and the length
+    of its cleaned text."""
     timer = timer or StageTimer()
-    media_type, pages, chars = media_type_of(path), None, 0
     try:
-        media_type, content, pages = timer.run("read", read_source, path)
-        cleaned = timer.run("clean", clean_source, media_type, content)
-        chars = len(cleaned.text)
-        issue, spans = timer.run("split", split.split_documents, cleaned)
-        trees = timer.run("segment", segment_documents, spans)
-        docs = timer.run("extract", extract_documents, cleaned, spans, trees)
+        return parse_file(path, timer), timer.text_chars
     except BadInputError as exc:
-        return ParsedSource(media_type=media_type, pages=pages, error=str(exc), failure=failure_of(exc)), chars
+        error, failure = str(exc), failure_of(exc)
     except Exception as exc:  # a parser bug must quarantine one source, not stop the batch
-        return ParsedSource(media_type=media_type, pages=pages, failure=failure_of(exc),
-                            error=f"{path.name}: unexpected {type(exc).__name__}: {exc}"), chars
-    warnings = tuple(issue.warnings if issue else ()) + tuple(
-        f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings)
-    return ParsedSource(media_type=media_type, pages=pages, issue=issue, documents=tuple(docs),
-                        warnings=warnings), chars
+        error, failure = f"{path.name}: unexpected {type(exc).__name__}: {exc}", failure_of(exc)
+    return ParsedSource(media_type=media_type_of(path), pages=timer.pages, error=error, failure=failure), timer.text_chars
 
 
 def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
     """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
     the gazetteer, pyarrow and the staged parts' layout: ~0.75 s after ~0.3 s of imports), as a
-    worker starts rather than inside its first source. With `columns` (loader.staging_columns,
+    worker starts rather than inside its first source. With `columns` (rows.staging_columns,
     from the flow), the layout needs no DuckDB in the worker; without, it is read from an
     in-memory catalog. `staging=False` (the fork server) stops before the layout.
 
@@ -132,7 +75,7 @@ def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
     from extractors.facts.bureaus import _nlp
     from extractors.jieba_words import dictionary
     from extractors.facts.policy_terms import _pipeline
-    from flows.ingest import loader
+    from flows.ingest import rows
     from flows.ingest import staged_parts
     from flows.ingest.jieba_cache import load_dictionary
 
@@ -142,9 +85,9 @@ def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
     _pipeline()
     dictionary()  # after _pipeline: its words count
     if columns is not None:
-        loader.use_staging_columns(columns)
+        rows.use_staging_columns(columns)
     if staging:
-        loader.part_writer()
+        staged_parts.part_writer()
     gc.collect()
     gc.freeze()
 
@@ -252,35 +195,18 @@ def batch_step(step: str, *args):
 
 def parse_large_text(path: Path, source: SourceFile, staging_root: Path, part_chars: int) -> StagedSource:
     """A text too large to hold, streamed: decoded block by block, cut into parts before
-    document titles, each part parsed and staged on its own, so memory follows the part size."""
-    timer, stager = StageTimer(), Stager(source, staging_root)
-    issue, seq, chars, warnings, style = None, 0, 0, [], None
+    document titles, each part parsed (StreamedText) and staged on its own, so memory follows
+    the part size."""
+    timer, stager, text = StageTimer(), Stager(source, staging_root), StreamedText(path.name)
     try:
-        for k, part in enumerate(text_parts(read.iter_decoded(path, path.name), part_chars)):
-            if style is None:
-                style = clean.uses_blank_line_paragraphs(part.splitlines())
-            cleaned = timer.run("clean", clean.clean_text_source, part, style)
-            chars += len(cleaned.text)
-            if k == 0:
-                issue, spans = timer.run("split", split.split_documents, cleaned)
-            elif issue is not None:
-                spans = timer.run("split", split.continue_issue, cleaned, issue, seq + 1)
-            else:
-                spans = [replace(s, seq=seq + 1, title=f"{s.title}（第{k + 1}部分）")
-                         for s in timer.run("split", split.split_documents, cleaned)[1]]
-                warnings.append(f"{path.name}: no document boundary found; part {k + 1} is its own document")
-            trees = timer.run("segment", segment_documents, spans)
-            docs = timer.run("extract", extract_documents, cleaned, spans, trees)
-            issue_id = stager.issue_id(ParsedSource("text", None, issue=issue))
-            timer.run("stage", stager.add, issue_id, tuple(docs))
-            warnings += [f"{d.span.title}: {w.article_label}: {w.message}" for d in docs for w in d.tree.warnings]
-            seq += len(spans)
+        for part in text_parts(read.iter_decoded(path, path.name), part_chars):
+            docs = text.parse_part(part, timer)
+            timer.run("stage", stager.add, stager.issue_id(text.source()), docs)
     except (BadInputError, StagingError) as exc:
         reason = str(exc) if isinstance(exc, BadInputError) else f"StagingError: {exc}"
         return stage_failure(source, reason.removeprefix(f"{path.name}: "), staging_root, failure_of(exc))
-    parsed = ParsedSource("text", None, issue=issue, warnings=tuple(issue.warnings if issue else ()) + tuple(warnings))
-    staged = timer.run("stage", stager.finish, parsed)
-    return StagedSource(source, staged, seq, None, timer.seconds, chars)
+    staged = timer.run("stage", stager.finish, text.source())
+    return StagedSource(source, staged, text.documents, None, timer.seconds, timer.text_chars)
 
 
 def stage_failure(source: SourceFile, reason: str, staging_root: Path,

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import catalog
-from schemas.records import MAX_TRANSIENT_ATTEMPTS
+from schemas.records import MAX_TRANSIENT_ATTEMPTS, media_type_of
 
 RAW_DIR = Path("data/raw")
-PDF_SUFFIXES = {".pdf"}
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,6 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.quarantined
-
-
-def media_type_of(path: Path) -> str:
-    return "pdf" if path.suffix.lower() in PDF_SUFFIXES else "text"
 
 
 def discover(paths: list[Path], raw_dir: Path = RAW_DIR) -> list[tuple[Path, str]]:

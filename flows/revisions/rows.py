@@ -1,43 +1,113 @@
 """A revision as catalog rows: one `revisions` row, and `revision_changes` rows for every
-aligned provision pair and every fact change."""
+aligned provision pair and every fact change; and the `policy_versions` row of each version.
+A NamedTuple per table, its fields the table's columns in DDL order (tests/test_rows.py).
+"""
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Optional
+from decimal import Decimal
+from typing import NamedTuple, Optional
 
 from extractors.diff.align import CHANGE_ORDER, describe_counts, describe_pair, pair_labels
 
 
-def revision_row(rev, old_no: Optional[int], new_no: Optional[int], now: datetime) -> list:
+class PolicyVersionRow(NamedTuple):
+    """A document as a version of its policy family."""
+    doc_id: str
+    family_id: str
+    doc_key: str
+    version_no: int
+    preferred: bool
+    linked_by: Optional[str]
+    linked_to: Optional[str]
+
+
+class RevisionRow(NamedTuple):
+    """Two versions of a policy and the counts of what changed."""
+    revision_id: str
+    family_id: Optional[str]
+    old_doc_id: str
+    new_doc_id: str
+    old_doc_key: Optional[str]
+    new_doc_key: Optional[str]
+    old_version_no: Optional[int]
+    new_version_no: Optional[int]
+    unchanged: int
+    modified: int
+    renumbered: int
+    moved: int
+    added: int
+    removed: int
+    split: int
+    merged: int
+    fact_changes: int
+    summary: str
+    created_at: datetime
+    not_in_newer: Optional[int]
+    ends_at: Optional[str]
+
+
+class RevisionChangeRow(NamedTuple):
+    """An aligned provision pair or a fact change of a revision."""
+    revision_id: str
+    seq: int
+    subject: str
+    kind: str
+    old_label: Optional[str]
+    new_label: Optional[str]
+    old_article_ids: Optional[list[str]]
+    new_article_ids: Optional[list[str]]
+    similarity: Optional[float]
+    old_text: Optional[str]
+    new_text: Optional[str]
+    text_ops: Optional[str]
+    fact_kind: Optional[str]
+    role: Optional[str]
+    old_fact_id: Optional[str]
+    new_fact_id: Optional[str]
+    old_value_num: Optional[Decimal]
+    new_value_num: Optional[Decimal]
+    old_value_text: Optional[str]
+    new_value_text: Optional[str]
+    summary: str
+
+
+def revision_row(rev, old_no: Optional[int], new_no: Optional[int], now: datetime) -> RevisionRow:
     diff = rev.diff
     counts = {kind: diff.count(kind) for kind in CHANGE_ORDER}
-    return [rev.revision_id, rev.family_id, rev.old.doc_id, rev.new.doc_id, rev.old.doc_key,
-            rev.new.doc_key, old_no, new_no, counts["unchanged"], counts["modified"],
-            counts["renumbered"], counts["moved"], counts["added"], counts["removed"], counts["split"],
-            counts["merged"], len(diff.fact_changes), describe_counts(diff), now, counts["not_in_newer"],
-            diff.ends_at]
+    return RevisionRow(
+        revision_id=rev.revision_id, family_id=rev.family_id, old_doc_id=rev.old.doc_id, new_doc_id=rev.new.doc_id,
+        old_doc_key=rev.old.doc_key, new_doc_key=rev.new.doc_key, old_version_no=old_no, new_version_no=new_no,
+        unchanged=counts["unchanged"], modified=counts["modified"], renumbered=counts["renumbered"],
+        moved=counts["moved"], added=counts["added"], removed=counts["removed"], split=counts["split"],
+        merged=counts["merged"], fact_changes=len(diff.fact_changes), summary=describe_counts(diff),
+        created_at=now, not_in_newer=counts["not_in_newer"], ends_at=diff.ends_at)
 
 
-def change_rows(rev) -> list[list]:
+def change_rows(rev) -> list[RevisionChangeRow]:
     rows = []
     for pair in rev.diff.pairs:
         ops = json.dumps([[o.tag, o.old_start, o.old_end, o.new_start, o.new_end] for o in pair.ops])
-        rows.append([
-            rev.revision_id, len(rows), "article", pair.kind, pair_labels(pair.old) or None,
-            pair_labels(pair.new) or None, _ids(rev.old, pair.old), _ids(rev.new, pair.new),
-            round(pair.similarity, 4), pair.old_text if pair.old else None,
-            pair.new_text if pair.new else None, ops if pair.ops else None,
-            None, None, None, None, None, None, None, None, describe_pair(pair)])
+        rows.append(RevisionChangeRow(
+            revision_id=rev.revision_id, seq=len(rows), subject="article", kind=pair.kind,
+            old_label=pair_labels(pair.old) or None, new_label=pair_labels(pair.new) or None,
+            old_article_ids=_ids(rev.old, pair.old), new_article_ids=_ids(rev.new, pair.new),
+            similarity=round(pair.similarity, 4), old_text=pair.old_text if pair.old else None,
+            new_text=pair.new_text if pair.new else None, text_ops=ops if pair.ops else None,
+            fact_kind=None, role=None, old_fact_id=None, new_fact_id=None, old_value_num=None,
+            new_value_num=None, old_value_text=None, new_value_text=None, summary=describe_pair(pair)))
     for change in rev.diff.fact_changes:
         old, new = change.old, change.new
-        rows.append([
-            rev.revision_id, len(rows), "fact", change.kind, change.label if old else None,
-            change.label if new else None, None, None, None, old.text if old else None,
-            new.text if new else None, None, change.fact_kind, change.role,
-            rev.old.fact_id(old), rev.new.fact_id(new), old.value_num if old else None,
-            new.value_num if new else None, old.value_text if old else None,
-            new.value_text if new else None, change.summary])
+        rows.append(RevisionChangeRow(
+            revision_id=rev.revision_id, seq=len(rows), subject="fact", kind=change.kind,
+            old_label=change.label if old else None, new_label=change.label if new else None,
+            old_article_ids=None, new_article_ids=None, similarity=None, old_text=old.text if old else None,
+            new_text=new.text if new else None, text_ops=None, fact_kind=change.fact_kind, role=change.role,
+            old_fact_id=rev.old.fact_id(old), new_fact_id=rev.new.fact_id(new),
+            old_value_num=old.value_num if old else None, new_value_num=new.value_num if new else None,
+            old_value_text=old.value_text if old else None, new_value_text=new.value_text if new else None,
+            summary=change.summary))
     return rows
 
 

@@ -1,28 +1,27 @@
-"""Revisions on the catalog side: load two versions of a policy (from the catalog, or a file
-parsed in memory), diff them, recognise the versions of every policy, and write
-`policy_versions`, `revisions` and `revision_changes`.
+"""Revisions on the catalog side: diff two versions of a policy (from the catalog, or a file
+parsed in memory: flows/revisions/documents.py), recognise the versions of every policy, and
+write `policy_versions`, `revisions` and `revision_changes`.
 
 No Prefect here: `gazette diff` calls `diff_documents` and starts fast; the ingest flow's loader
 and the flow in `flows/revisions/flow.py` call `update_revisions` on a catalog writer.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from extractors import clean, read, segment, split
 from extractors.diff.align import diff_versions
 from extractors.diff.family import policy_families, policy_title
-from extractors.facts import extract_facts
 from extractors.issue import normalize_doc_number
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
 from flows.ingest.loader import insert_rows
-from flows.revisions.rows import change_rows, revision_row
+from flows.revisions.documents import Version, load_versions, parse_file
+from flows.revisions.rows import PolicyVersionRow, change_rows, revision_row
 from schemas.errors import GazetteError
-from schemas.records import ArticleNode, DocumentVersion, Fact, PolicyVersion, RepealLink, RevisionDiff
+from schemas.records import DocumentVersion, PolicyVersion, RepealLink, RevisionDiff
 
 
 # Revision pairs whose documents are read from the catalog and diffed together: at most this
@@ -36,31 +35,6 @@ LOAD_CHARS = 1_000_000
 
 class DocumentRefError(GazetteError):
     """A document named on the command line is not found, or names several."""
-
-
-@dataclass(frozen=True)
-class Version:
-    """One document as a revision compares it: its text, article tree and facts, and the catalog
-    ids of its articles and facts (none for a file parsed outside the catalog)."""
-    doc_id: Optional[str]
-    source: str
-    title: str
-    doc_number: Optional[str]
-    policy_key: str
-    doc_key: Optional[str]
-    is_draft: bool
-    issued_date: Optional[date]
-    published: Optional[date]
-    text: str
-    nodes: tuple[ArticleNode, ...]
-    facts: tuple[Fact, ...]
-    fact_ids: dict = field(default_factory=dict, compare=False)
-
-    def article_id(self, seq: Optional[int]) -> Optional[str]:
-        return f"{self.doc_id}/{seq}" if self.doc_id and seq is not None else None
-
-    def fact_id(self, fact: Optional[Fact]) -> Optional[str]:
-        return None if fact is None else self.fact_ids.get((fact.char_start, fact.char_end, fact.kind))
 
 
 @dataclass(frozen=True)
@@ -128,57 +102,6 @@ def _choose(ref: str, options: list[Version], other: list[Version]) -> Version:
         return options[0]
     listed = "; ".join(f"{v.doc_id or v.source} {v.doc_number or ''} {v.title}" for v in options[:10])
     raise DocumentRefError(f"{ref!r} names {len(options)} documents ({listed}): give a doc id")
-
-
-def parse_file(path: Path) -> list[Version]:
-    """A file outside the catalog, read, split, segmented and extracted in memory."""
-    if path.suffix.lower() == ".pdf":
-        cleaned = clean.clean_pdf_pages(read.read_pdf(path))
-    else:
-        cleaned = clean.clean_text_source(read.decode_text(path.read_bytes(), path.name))
-    _, spans = split.split_documents(cleaned)
-    return [Version(None, str(path), s.title, s.doc_number, s.doc_number or normalize_for_compare(s.title),
-                    None, s.is_draft, s.issued_date, None, s.text, segment.article_tree(s.text).nodes,
-                    tuple(extract_facts(s.text, issued=s.issued_date))) for s in spans]
-
-
-DOCUMENT_SQL = f"""
-select d.doc_id, coalesce(p.path, s.path), d.title, d.doc_number, d.policy_key, d.doc_key, d.is_draft,
-       d.issued_date, i.issue_date, d.text
-from documents d join sources s using (source_id) left join issues i using (issue_id)
-left join (select source_id, min(path) as path from source_paths group by all) p using (source_id)
-where {catalog.in_ids('d.doc_id')}
-"""
-# The place of d.text in DOCUMENT_SQL's rows.
-DOCUMENT_TEXT = 9
-
-
-def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
-    """Catalog documents with their article trees and facts, by doc id: three queries whatever
-    the number of documents (a query per document and table cost ~10 ms each)."""
-    wanted = sorted(set(doc_ids))
-    documents = {row[0]: row for row in con.execute(DOCUMENT_SQL, [catalog.ids_param(wanted)]).fetchall()}
-    texts = {doc_id: row[DOCUMENT_TEXT] for doc_id, row in documents.items()}
-    nodes: dict[str, list[ArticleNode]] = {d: [] for d in wanted}
-    # An article's text is its document's text between its offsets (segment.article_tree): it
-    # is cut here rather than read a second time from the catalog.
-    for doc_id, seq, parent, level, kind, label, number, heading, start, end in con.execute(
-            "select doc_id, seq, parent_id, level, kind, label, number, heading, char_start, char_end "
-            f"from articles where {catalog.in_ids('doc_id')} order by doc_id, seq",
-            [catalog.ids_param(wanted)]).fetchall():
-        nodes[doc_id].append(ArticleNode(seq, int(parent.rsplit("/", 1)[1]) if parent else None, level, kind,
-                                         label, number, heading, start, end, texts[doc_id][start:end]))
-    facts: dict[str, list[Fact]] = {d: [] for d in wanted}
-    ids: dict[str, dict] = {d: {} for d in wanted}
-    for doc_id, fact_id, *values in con.execute(
-            "select doc_id, fact_id, kind, text, char_start, char_end, value_num, value_text, role, scope, "
-            f"condition, basis, inferred from facts where {catalog.in_ids('doc_id')} "
-            "order by doc_id, char_start, fact_id", [catalog.ids_param(wanted)]).fetchall():
-        fact = Fact(*values)
-        facts[doc_id].append(fact)
-        ids[doc_id][(fact.char_start, fact.char_end, fact.kind)] = fact_id
-    return {doc_id: Version(*row[:10], nodes=tuple(nodes[doc_id]), facts=tuple(facts[doc_id]), fact_ids=ids[doc_id])
-            for doc_id, row in documents.items()}
 
 
 def _family_of(con, old: Version, new: Version) -> Optional[str]:
@@ -303,7 +226,8 @@ def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
     with catalog.transaction(con):
         con.execute("delete from policy_versions")
         insert_rows(con, "policy_versions", [
-            [v.doc_id, v.family_id, v.doc_key, v.version_no, v.preferred, v.linked_by, v.linked_to]
+            PolicyVersionRow(doc_id=v.doc_id, family_id=v.family_id, doc_key=v.doc_key, version_no=v.version_no,
+                             preferred=v.preferred, linked_by=v.linked_by, linked_to=v.linked_to)
             for v in plan.versions])
         _delete_revisions(con, [f"{old_id}..{new_id}" for old_id, new_id in plan.stale])
         # A revision kept from an earlier run (its two documents unchanged) takes the family and
