@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,8 +146,7 @@ def child(args) -> None:
 
     from flows import catalog
     from flows.ingest import flow as ingest_module
-    from flows.ingest import loader
-    from flows.ingest import relate
+    from flows.ingest import loader, relate
     from flows.revisions import versions as revisions
 
     # The load: the writer's copy and publish of the catalog, its loads of staged sources, the
@@ -945,7 +944,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="gazette-bench-"))
     env = {**os.environ, **BASE_ENV, "PREFECT_HOME": str(workdir / "prefect-home")}
     env.pop("PREFECT_API_URL", None)
-    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+    results = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
                "argv": _measured_argv(sys.argv[1:]) or ["defaults"], "reference_before": reference_seconds()}
     ratio = utf8_per_char()
     configs = {"text": [(1, "thread"), (2, "thread"), (2, "dask")], "text-backfill": [(1, "thread"), (2, "thread")],

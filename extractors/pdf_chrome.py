@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence, Union
 
 import regex
 
@@ -61,7 +61,7 @@ class EdgeItem:
     """A line or a one-row table at the top or bottom edge of a page."""
     page: int
     zone: str               # "top" or "bottom"
-    item: Union[PdfLine, PdfTable]
+    item: PdfLine | PdfTable
     text: str
     position: float         # distance from its page edge, in points
     size: float

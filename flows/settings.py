@@ -10,7 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from flows.feed_guard import host_entry, url_origin
 from schemas.errors import GazetteError
@@ -73,15 +73,15 @@ class SmtpChannel:
     recipients: tuple[str, ...]
     timeout_seconds: float = 10.0
     starttls: bool = False
-    username: Optional[str] = None
-    password_env: Optional[str] = None   # name of the variable holding the password, never the password
+    username: str | None = None
+    password_env: str | None = None   # name of the variable holding the password, never the password
 
 
 @dataclass(frozen=True)
 class Channels:
-    jsonl: Optional[JsonlChannel] = None
-    webhook: Optional[WebhookChannel] = None
-    smtp: Optional[SmtpChannel] = None
+    jsonl: JsonlChannel | None = None
+    webhook: WebhookChannel | None = None
+    smtp: SmtpChannel | None = None
 
     def configured(self) -> list[tuple[str, object]]:
         """(name, channel) of each configured channel, in delivery order."""
@@ -98,7 +98,7 @@ class Settings:
     channels: Channels = field(default_factory=lambda: Channels(jsonl=JsonlChannel(DEFAULT_JSONL)))
 
 
-def settings_path(explicit: Optional[Path] = None) -> Optional[Path]:
+def settings_path(explicit: Path | None = None) -> Path | None:
     """The settings file in force: the one given, else $GAZETTE_SETTINGS, else config/settings.toml."""
     if explicit is not None:
         return Path(explicit)
@@ -107,7 +107,7 @@ def settings_path(explicit: Optional[Path] = None) -> Optional[Path]:
     return DEFAULT_SETTINGS if DEFAULT_SETTINGS.exists() else None
 
 
-def load_settings(path: Optional[Path] = None) -> Settings:
+def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file in force (see `settings_path`); defaults when there is none."""
     chosen = settings_path(path)
     if chosen is None:

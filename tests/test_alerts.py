@@ -15,12 +15,19 @@ from pathlib import Path
 import pytest
 
 from flows import catalog
-from flows.alerts.text import format_yuan
-from flows.alerts.derive import derive_alerts, list_alerts
-from flows.cli.main import main
 from flows.alerts.delivery import deliver_pending, journal_path
-from flows.settings import (Channels, JsonlChannel, SettingsError, SmtpChannel, WebhookChannel,
-                            load_settings, parse_settings)
+from flows.alerts.derive import derive_alerts, list_alerts
+from flows.alerts.text import format_yuan
+from flows.cli.main import main
+from flows.settings import (
+    Channels,
+    JsonlChannel,
+    SettingsError,
+    SmtpChannel,
+    WebhookChannel,
+    load_settings,
+    parse_settings,
+)
 from tests.test_feeds import LoopbackSite
 from tests.test_reliability import held_reader, run_script
 

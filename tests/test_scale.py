@@ -3,11 +3,11 @@ nothing (and from the CLI ends before Prefect is imported), and the benchmark's 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -195,9 +195,10 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
 def test_a_foreground_ingest_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
     """Prefect's heartbeat thread sleeps in whole seconds and every flow waited for it at its end
     (0–1 s a run): `ingest()` turns heartbeats off for its flow, and only for it."""
+    from prefect.settings import get_current_settings
+
     import flows.ingest.flow as ingest_module
     from flows.ingest.plan import IngestReport
-    from prefect.settings import get_current_settings
 
     seen = []
 

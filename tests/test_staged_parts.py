@@ -12,8 +12,8 @@ import duckdb
 import pytest
 
 from flows import catalog
-from flows.ingest import loader
 from flows.catalog import SourceFile
+from flows.ingest import loader
 from flows.ingest.parse import parse_source
 from flows.ingest.staged_parts import arrow_type
 from schemas.errors import StagingError

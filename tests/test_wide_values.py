@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from flows import catalog
-from flows.ingest import loader
 from flows.catalog import SourceFile
 from flows.cli.main import main
+from flows.ingest import loader
 from flows.ingest.parse import parse_source
 from schemas.ddl import migrations
 from schemas.errors import StagingError

@@ -19,12 +19,13 @@ from functools import lru_cache
 
 import regex
 
+from extractors.cues import across_cjk_spaces
 from extractors.facts.bureau_clauses import responsibility_bodies
+
 # gazetteer_rows is read from here by the loader (flows/ingest/loader.py) and the tests.
 from extractors.facts.bureau_gazetteer import DATA_DIR, form_pattern, gazetteer, gazetteer_rows, userdict_lines  # noqa: F401
 from extractors.facts.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
 from extractors.facts.bureau_sections import role_column_cells, section_bodies
-from extractors.cues import across_cjk_spaces
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.nlp_imports import import_jieba, import_spacy
 from extractors.textnorm import fold_width

@@ -13,8 +13,9 @@ import io
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from flows import catalog
 from flows.cli.rows import write_rows

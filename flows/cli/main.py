@@ -10,8 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from flows.cli.nightly import add_commands as add_nightly_commands
 from flows.cli.diff import add_command as add_diff_command
+from flows.cli.nightly import add_commands as add_nightly_commands
 from flows.cli.rows import write_rows
 from schemas.errors import GazetteError
 from schemas.records import MAX_TRANSIENT_ATTEMPTS

@@ -72,8 +72,8 @@ def run_nightly(args) -> int:
         return 0
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.nightly.flow import nightly_flow
     from flows.ingest.runners import foreground_run
+    from flows.nightly.flow import nightly_flow
 
     with foreground_run():
         report = nightly_flow(str(args.settings) if args.settings else None, str(args.db))
@@ -93,8 +93,8 @@ def nightly_work(db: Path, settings) -> list[str]:
     """What a nightly run without feeds would do, found on a read-only connection: new files,
     alerts to derive, alerts some configured channel has not had, deliveries to record."""
     from flows import catalog
-    from flows.alerts.derive import list_alerts, new_alerts
     from flows.alerts.delivery import delivered_pairs, journal_path, owed
+    from flows.alerts.derive import list_alerts, new_alerts
     from flows.ingest.plan import discover, plan_files
 
     work = []

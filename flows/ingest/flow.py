@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -23,17 +23,24 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import catalog  # noqa: E402
-from flows.ingest import loader
-from flows.ingest import relate
-from flows.revisions import versions as revisions
+from flows.ingest import loader, relate
 from flows.ingest.jieba_cache import load_dictionary  # noqa: E402
+from flows.ingest.parse import (  # noqa: E402
+    FlushedBatch,
+    StagedSource,
+    batch_step,
+    discard_batch,
+    flush_batch,
+    parse_into_batch,
+    parsing_workers,
+    stage_failure,
+)
 from flows.ingest.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
-from flows.ingest.parse import (FlushedBatch, StagedSource, batch_step, discard_batch, flush_batch,  # noqa: E402
-                         parse_into_batch, parsing_workers, stage_failure)
 from flows.ingest.progress import progress_bar  # noqa: E402
 from flows.ingest.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
 from flows.ingest.staging import run_staging  # noqa: E402
 from flows.ingest.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
+from flows.revisions import versions as revisions
 
 # Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
 # the flow and its API server, as much as parsing a small text; batches keep that per batch.
@@ -128,11 +135,11 @@ class IngestOptions:
     retry_quarantined: bool = False
     workers: int = 2
     timeout: float = DEFAULT_TIMEOUT_S
-    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES
     lock_timeout: float = 600.0
     progress: bool = False
     runner: str = "thread"
-    dask_address: Optional[str] = None
+    dask_address: str | None = None
 
     @property
     def runner_choice(self) -> RunnerChoice:
@@ -231,11 +238,11 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
 
 
 # Worker processes `ingest()` started before the flow run (see `_started_workers`).
-STARTED_POOL: contextvars.ContextVar[Optional[WorkerPool]] = contextvars.ContextVar("started_pool", default=None)
+STARTED_POOL: contextvars.ContextVar[WorkerPool | None] = contextvars.ContextVar("started_pool", default=None)
 
 
-def _parse_all(plan: Plan, staging: Optional[Path], options: IngestOptions,
-               on_batch: Optional[Callable[[list[StagedSource]], None]] = None) -> list[StagedSource]:
+def _parse_all(plan: Plan, staging: Path | None, options: IngestOptions,
+               on_batch: Callable[[list[StagedSource]], None] | None = None) -> list[StagedSource]:
     """Every source to parse, parsed and staged, in path order. With in-process workers,
     `on_batch` gets each batch's results in this thread as the batch finishes (the writer's
     loads, see loads_while_parsing), but the last batch's once the workers are stopped: a lone
@@ -273,8 +280,8 @@ def _parse_all(plan: Plan, staging: Optional[Path], options: IngestOptions,
 
 
 @contextlib.contextmanager
-def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Optional[Plan],
-                     pool: Optional[WorkerPool] = None):
+def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Plan | None,
+                     pool: WorkerPool | None = None):
     """Start the parsing workers before the flow run is created, when the plan (made without
     Prefect, or handed over by the caller) has files to parse: their start-up (a spawn or a
     fork server, spaCy, jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A
@@ -310,8 +317,8 @@ def _collect(futures: list[tuple], staging: Path, advance) -> Iterator[list[Stag
         yield items
 
 
-def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional[Plan] = None,
-           pool: Optional[WorkerPool] = None, **options) -> IngestReport:
+def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Plan | None = None,
+           pool: WorkerPool | None = None, **options) -> IngestReport:
     """Run the ingest flow with `workers` parsing processes, under the task runner `runner`
     (`thread` or `dask`, see flows/ingest/runners.py); the CLI and tests call this. `plan`, when the
     caller has made one, sizes the worker pool without hashing the files again (the flow still

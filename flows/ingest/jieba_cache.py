@@ -16,14 +16,13 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 from extractors.nlp_imports import import_jieba
 
 FORMAT = "gazette-jieba-dictionary-1"
 
 
-def load_dictionary(tokenizer=None, cache_dir: Optional[Path] = None) -> None:
+def load_dictionary(tokenizer=None, cache_dir: Path | None = None) -> None:
     """Initialize `tokenizer` (jieba's default one) from the cache, building the cache from
     jieba's own load when it is missing or unreadable. An initialized tokenizer is left alone."""
     jieba = import_jieba()
@@ -49,7 +48,7 @@ def load_dictionary(tokenizer=None, cache_dir: Optional[Path] = None) -> None:
     tokenizer.initialized = True
 
 
-def cache_path(cache_dir: Optional[Path] = None) -> Path:
+def cache_path(cache_dir: Path | None = None) -> Path:
     jieba = import_jieba()
 
     stat = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat()
@@ -70,7 +69,7 @@ def write_dictionary(path: Path, freq: dict[str, int], total: int) -> None:
     os.replace(partial, path)
 
 
-def read_dictionary(path: Path) -> Optional[tuple[dict[str, int], int]]:
+def read_dictionary(path: Path) -> tuple[dict[str, int], int] | None:
     """(words → frequency, total), or None when the file is missing or not whole."""
     try:
         data = path.read_bytes()

@@ -8,8 +8,8 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 import orjson
 
@@ -53,7 +53,7 @@ TYPED_TABLES = ("documents", "articles", "facts", "policy_terms")
 HEADER_TABLES = tuple(t for t in SOURCE_TABLES if t not in TYPED_TABLES)
 
 
-def source_status(con, source_id: str) -> Optional[str]:
+def source_status(con, source_id: str) -> str | None:
     row = con.execute("select status from sources where source_id = ?", [source_id]).fetchone()
     return row[0] if row else None
 
@@ -176,7 +176,7 @@ def use_staging_columns(columns: Columns) -> None:
     _GIVEN_COLUMNS.update(columns)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _columns(table: str) -> tuple[tuple[str, str], ...]:
     if table in _GIVEN_COLUMNS:
         return tuple(tuple(column) for column in _GIVEN_COLUMNS[table])
@@ -215,7 +215,7 @@ def _typed_parts(parts: str) -> str:
             f"from read_parquet([{parts}]))")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _column_names(table: str) -> tuple[str, ...]:
     return tuple(name for name, _ in _columns(table))
 
@@ -229,7 +229,7 @@ def write_source(con, source: SourceFile, parsed: ParsedSource, force: bool = Fa
         rows.insert_into(con)
 
 
-def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
+def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> str | None:
     """The source row, its path and its issue; returns the issue id (None for standalone)."""
     status = "ok" if parsed.error is None else "quarantined"
     # One failed try here; the loader adds the tries of the row this one replaces (load_staged).
@@ -246,7 +246,7 @@ def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> 
     return issue_id
 
 
-def build_documents(rows: SourceRows, source: SourceFile, issue_id: Optional[str],
+def build_documents(rows: SourceRows, source: SourceFile, issue_id: str | None,
                     docs: tuple[ParsedDocument, ...]) -> dict[int, str]:
     """Documents with their articles, facts and relations; returns TOC entry seq → doc id."""
     found = {}
@@ -257,7 +257,7 @@ def build_documents(rows: SourceRows, source: SourceFile, issue_id: Optional[str
     return found
 
 
-def build_toc(rows: SourceRows, issue_id: Optional[str], parsed: ParsedSource, found: dict[int, str]) -> None:
+def build_toc(rows: SourceRows, issue_id: str | None, parsed: ParsedSource, found: dict[int, str]) -> None:
     if issue_id is None or parsed.issue is None:
         return
     for entry in parsed.issue.toc:
@@ -265,7 +265,7 @@ def build_toc(rows: SourceRows, issue_id: Optional[str], parsed: ParsedSource, f
                                entry.doc_number, entry.printed_page, found.get(entry.seq)])
 
 
-def issue_key(parsed: ParsedSource) -> Optional[str]:
+def issue_key(parsed: ParsedSource) -> str | None:
     meta = parsed.issue
     return None if meta is None else f"{meta.publication}/{meta.year}/{meta.issue_no}"
 
@@ -281,7 +281,7 @@ def policy_key(doc: ParsedDocument) -> str:
     return normalize_for_compare(doc.span.title)
 
 
-def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str], doc: ParsedDocument) -> str:
+def _document_rows(rows: SourceRows, source: SourceFile, issue_id: str | None, doc: ParsedDocument) -> str:
     span = doc.span
     doc_id = f"{source.source_id[:12]}-{span.seq:02d}"
     toc = span.toc_entry
@@ -347,16 +347,16 @@ class Stager:
         self.parts = 0
         self.found: dict[int, str] = {}
 
-    def issue_id(self, parsed: ParsedSource) -> Optional[str]:
+    def issue_id(self, parsed: ParsedSource) -> str | None:
         return source_issue_id(self.source, parsed)
 
-    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> None:
+    def add(self, issue_id: str | None, docs: tuple[ParsedDocument, ...]) -> None:
         """Stage documents, a part per STAGE_PART_CHARS of their text."""
         for batch in document_batches(docs, STAGE_PART_CHARS):
             if batch:
                 self._export(self._document_rows(issue_id, batch))
 
-    def finish(self, parsed: ParsedSource, issue_id: Optional[str] = None,
+    def finish(self, parsed: ParsedSource, issue_id: str | None = None,
                docs: tuple[ParsedDocument, ...] = ()) -> Path:
         """Stage the source row, its issue and TOC, with `docs` in the same part; publish the
         staged folder."""
@@ -367,7 +367,7 @@ class Stager:
         os.replace(self.partial, self.final)
         return self.final
 
-    def _document_rows(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> SourceRows:
+    def _document_rows(self, issue_id: str | None, docs: tuple[ParsedDocument, ...]) -> SourceRows:
         rows = SourceRows(self.source.source_id)
         self.found.update(build_documents(rows, self.source, issue_id, docs))
         return rows
@@ -377,7 +377,7 @@ class Stager:
         self.parts += 1
 
 
-def source_issue_id(source: SourceFile, parsed: ParsedSource) -> Optional[str]:
+def source_issue_id(source: SourceFile, parsed: ParsedSource) -> str | None:
     """The id of the issue a parsed source is (None for a standalone file or a failed one)."""
     key = issue_key(parsed)
     return None if key is None or parsed.error else f"{key}@{source.source_id[:12]}"
@@ -416,7 +416,7 @@ class StagingBatch:
         """Drop the sources waiting here unwritten (left by a task that failed in this process)."""
         self.rows, self.source_ids = [], []
 
-    def flush(self, staging_root: Path) -> Optional[tuple[Path, tuple[str, ...]]]:
+    def flush(self, staging_root: Path) -> tuple[Path, tuple[str, ...]] | None:
         """Write the sources added since the last flush as one staged part; returns its folder
         and their source ids (None when there were none). The batch is empty afterwards, written
         or not."""

@@ -10,12 +10,11 @@ import gc
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
 
 from extractors import clean, read, segment, split
 from extractors.facts import extract_facts
-from extractors.parts import text_parts
 from extractors.facts.policy_terms import extract_policy_terms
+from extractors.parts import text_parts
 from extractors.relations import document_dates, extract_relations
 from flows.catalog import SourceFile
 from flows.ingest.loader import STAGE_PART_CHARS, Columns, Stager, StagingBatch, stage_source, staging_columns
@@ -48,12 +47,12 @@ class StagedSource:
     whether the cause of its `error` passes). `staged` is None for a source waiting in its
     worker's batch (`parse_into_batch`) until the batch is written (`flush_batch`)."""
     source: SourceFile
-    staged: Optional[Path]
+    staged: Path | None
     documents: int
-    error: Optional[str]
+    error: str | None
     seconds: dict[str, float]
     text_chars: int = 0
-    failure: Optional[SourceFailure] = None
+    failure: SourceFailure | None = None
 
 
 def failure_of(exc: BaseException) -> SourceFailure:
@@ -62,7 +61,7 @@ def failure_of(exc: BaseException) -> SourceFailure:
     return "transient" if getattr(exc, "transient", False) or isinstance(exc, MemoryError) else "permanent"
 
 
-def read_source(path: Path) -> tuple[str, object, Optional[int]]:
+def read_source(path: Path) -> tuple[str, object, int | None]:
     """Bytes → decoded text, or PDF → pages; returns (media_type, content, page count)."""
     if media_type_of(path) == "pdf":
         pages = read.read_pdf(path)
@@ -97,7 +96,7 @@ def extract_documents(cleaned: CleanText, spans, trees) -> list[ParsedDocument]:
     return docs
 
 
-def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[ParsedSource, int]:
+def parse_source(path: Path, timer: StageTimer | None = None) -> tuple[ParsedSource, int]:
     """Stages 1–6 on one file: the parsed source (or its quarantine reason) and its text length."""
     timer = timer or StageTimer()
     media_type, pages, chars = media_type_of(path), None, 0
@@ -119,7 +118,7 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
                         warnings=warnings), chars
 
 
-def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
+def warm_up(staging: bool = True, columns: Columns | None = None) -> None:
     """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
     the gazetteer, pyarrow and the staged parts' layout: ~0.75 s after ~0.3 s of imports), as a
     worker starts rather than inside its first source. With `columns` (loader.staging_columns,
@@ -130,10 +129,9 @@ def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
     sight (gc.freeze): its collections then walk only the objects of the source at hand (4% of
     a worker's time before, ~1% after)."""
     from extractors.facts.bureaus import _nlp
-    from extractors.jieba_words import dictionary
     from extractors.facts.policy_terms import _pipeline
-    from flows.ingest import loader
-    from flows.ingest import staged_parts
+    from extractors.jieba_words import dictionary
+    from flows.ingest import loader, staged_parts
     from flows.ingest.jieba_cache import load_dictionary
 
     staged_parts.preload()
@@ -150,7 +148,7 @@ def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
 
 
 def parsing_workers(sources: int, workers: int, timeout: float,
-                    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES):
+                    memory_bytes: int | None = DEFAULT_MEMORY_BYTES):
     """Worker processes for `sources` files (no more workers than files), each warming up as it
     starts (`warm_up`, with the staged tables' columns from this process); a context manager
     that stops them."""
@@ -227,7 +225,7 @@ def _parse_and_stage(path: Path, source: SourceFile, staging_root: Path, batched
                         parsed.failure)
 
 
-def flush_batch(staging_root: Path) -> Optional[FlushedBatch]:
+def flush_batch(staging_root: Path) -> FlushedBatch | None:
     """Write the sources this process has parsed into its batch since the last flush as one
     staged part (None when there were none); the batch is empty afterwards, written or not."""
     started = time.perf_counter()

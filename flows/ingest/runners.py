@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional
 
 RUNNERS = ("thread", "dask")
 
@@ -28,7 +28,7 @@ class RunnerChoice:
     """A task runner by name, with how many workers it parses with and where its cluster is."""
     kind: str = "thread"
     workers: int = 2
-    dask_address: Optional[str] = None
+    dask_address: str | None = None
 
     def __post_init__(self):
         if self.kind not in RUNNERS:

@@ -18,10 +18,10 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
-from typing import Callable, Optional
 
 import orjson
 
@@ -49,10 +49,10 @@ _CONVERSION_ERRORS = (OverflowError, TypeError, ValueError)
 Misfit = Callable[[dict, str], bool]
 # Given a typed table, a row of it that does not fit and why: the (header table, row) recording
 # it in its place, or None when the row must fail its part.
-SetAside = Callable[[str, dict, str], Optional[tuple[str, list]]]
+SetAside = Callable[[str, dict, str], tuple[str, list] | None]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def arrow_type(duckdb_type: str):
     """The Arrow type a staged value of this DuckDB column type is written as."""
     import pyarrow as pa
@@ -83,7 +83,7 @@ class TableLayout:
         self.scales: dict[int, int] = {i: kind.scale for i, kind in enumerate(self.types)
                                        if pa.types.is_decimal(kind)}
 
-    def structs(self, rows: list[list], misfit: Optional[Misfit] = None):
+    def structs(self, rows: list[list], misfit: Misfit | None = None):
         """The rows as a struct array; StagingError names the column a value does not fit.
         Converted row by row as tuples, in one call: a call per column took twice as long.
         With `misfit`, a row that does not fit is handed to it and, when it recorded the row,
@@ -126,7 +126,7 @@ class TableLayout:
                 raise StagingError(f"a {self.table} row does not fit the catalog: {reason}")
         return kept
 
-    def _misfit_reason(self, row: tuple) -> Optional[str]:
+    def _misfit_reason(self, row: tuple) -> str | None:
         """Why one row does not fit, naming the column; None when it fits."""
         import pyarrow as pa
 
@@ -156,7 +156,7 @@ class TableLayout:
                 raise StagingError(f"a {self.table} row does not fit the catalog: "
                                    f"{name} ({kind}): {exc}") from None
 
-    def rows_list(self, rows: list[list], misfit: Optional[Misfit] = None):
+    def rows_list(self, rows: list[list], misfit: Misfit | None = None):
         """The rows as one list value (a one-row list array); null when there are none."""
         import pyarrow as pa
 
@@ -175,7 +175,7 @@ def _rounded(value, scale: int):
     return value
 
 
-def _decimal_misfit(value: Decimal, kind) -> Optional[str]:
+def _decimal_misfit(value: Decimal, kind) -> str | None:
     """Why a decimal does not fit a decimal type, in its own words; None when it fits."""
     if not value.is_finite():
         return f"{value} is not a number {kind} can hold"
@@ -198,7 +198,7 @@ class PartWriter:
         self.schema = pa.schema([(t, pa.list_(layout.struct)) for t, layout in self.typed.items()]
                                 + [("header_rows", pa.string())])
 
-    def table(self, tables: dict[str, list[list]], set_aside: Optional[SetAside] = None):
+    def table(self, tables: dict[str, list[list]], set_aside: SetAside | None = None):
         """A source's rows as one Arrow row, every value converted to its column's type: a row
         that does not fit raises StagingError here, before the source joins a part, unless
         `set_aside` gives a header table's row that records it in its place."""

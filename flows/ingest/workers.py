@@ -18,8 +18,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_BYTES = 4 << 30
@@ -33,7 +34,7 @@ class JobFailure:
     reason: str
 
 
-def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None) -> None:
+def _serve(conn, memory_bytes: int | None, warm_up: Callable | None = None) -> None:
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     if warm_up is not None:
@@ -66,7 +67,7 @@ class _Worker:
     reads a forked worker's exit code from the server and calls it dead (255) once the server is
     gone."""
 
-    def __init__(self, ctx, memory_bytes: Optional[int], warm_up: Optional[Callable] = None,
+    def __init__(self, ctx, memory_bytes: int | None, warm_up: Callable | None = None,
                  forked: bool = False):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, memory_bytes, warm_up), daemon=True)
@@ -74,7 +75,7 @@ class _Worker:
         child.close()
         self.pid = self.process.pid
         self._forked = forked
-        self._exitcode: Optional[int] = None
+        self._exitcode: int | None = None
 
     def run_each(self, fn: Callable, jobs: list[tuple], timeout: float) -> list[Any]:
         """Results of fn(*args) for the jobs, in order, up to and including the first one that
@@ -104,7 +105,7 @@ class _Worker:
             return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")
         return value if status == "ok" else JobFailure(value)
 
-    def exitcode(self) -> Optional[int]:
+    def exitcode(self) -> int | None:
         """How the worker ended (a negative signal number when killed), None while it runs."""
         if self._exitcode is None:
             if not self._forked:
@@ -113,7 +114,7 @@ class _Worker:
                 self._exitcode = self._forked_exitcode()
         return self._exitcode
 
-    def _forked_exitcode(self) -> Optional[int]:
+    def _forked_exitcode(self) -> int | None:
         try:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
@@ -122,7 +123,7 @@ class _Worker:
             return self.process.exitcode
         return os.waitstatus_to_exitcode(status) if pid else None
 
-    def wait(self, timeout: float) -> Optional[int]:
+    def wait(self, timeout: float) -> int | None:
         """The exit code once the worker has ended, waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while self.exitcode() is None and time.monotonic() < deadline:
@@ -171,8 +172,8 @@ class WorkerPool:
     """
 
     def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
-                 memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES, warm_up: Optional[Callable] = None,
-                 preload: Optional[str] = None):
+                 memory_bytes: int | None = DEFAULT_MEMORY_BYTES, warm_up: Callable | None = None,
+                 preload: str | None = None):
         # Windows has no fork server: its workers are spawned, each warming up on its own.
         self._forked = bool(preload) and "forkserver" in mp.get_all_start_methods()
         self._release_server = False
@@ -260,7 +261,7 @@ class WorkerPool:
         if self._forked:
             _stop_fork_server()
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:

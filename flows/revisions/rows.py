@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Optional
 
 from extractors.diff.align import CHANGE_ORDER, describe_counts, describe_pair, pair_labels
 
 
-def revision_row(rev, old_no: Optional[int], new_no: Optional[int], now: datetime) -> list:
+def revision_row(rev, old_no: int | None, new_no: int | None, now: datetime) -> list:
     diff = rev.diff
     counts = {kind: diff.count(kind) for kind in CHANGE_ORDER}
     return [rev.revision_id, rev.family_id, rev.old.doc_id, rev.new.doc_id, rev.old.doc_key,

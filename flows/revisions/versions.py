@@ -7,10 +7,11 @@ and the flow in `flows/revisions/flow.py` call `update_revisions` on a catalog w
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any
 
 from extractors import clean, read, segment, split
 from extractors.diff.align import diff_versions
@@ -23,7 +24,6 @@ from flows.ingest.loader import insert_rows
 from flows.revisions.rows import change_rows, revision_row
 from schemas.errors import GazetteError
 from schemas.records import ArticleNode, DocumentVersion, Fact, PolicyVersion, RepealLink, RevisionDiff
-
 
 # Revision pairs whose documents are read from the catalog and diffed together: at most this
 # many, and at most LOAD_CHARS characters of their texts (a larger pair alone). A version in
@@ -42,24 +42,24 @@ class DocumentRefError(GazetteError):
 class Version:
     """One document as a revision compares it: its text, article tree and facts, and the catalog
     ids of its articles and facts (none for a file parsed outside the catalog)."""
-    doc_id: Optional[str]
+    doc_id: str | None
     source: str
     title: str
-    doc_number: Optional[str]
+    doc_number: str | None
     policy_key: str
-    doc_key: Optional[str]
+    doc_key: str | None
     is_draft: bool
-    issued_date: Optional[date]
-    published: Optional[date]
+    issued_date: date | None
+    published: date | None
     text: str
     nodes: tuple[ArticleNode, ...]
     facts: tuple[Fact, ...]
     fact_ids: dict = field(default_factory=dict, compare=False)
 
-    def article_id(self, seq: Optional[int]) -> Optional[str]:
+    def article_id(self, seq: int | None) -> str | None:
         return f"{self.doc_id}/{seq}" if self.doc_id and seq is not None else None
 
-    def fact_id(self, fact: Optional[Fact]) -> Optional[str]:
+    def fact_id(self, fact: Fact | None) -> str | None:
         return None if fact is None else self.fact_ids.get((fact.char_start, fact.char_end, fact.kind))
 
 
@@ -69,14 +69,14 @@ class Revision:
     old: Version
     new: Version
     diff: RevisionDiff
-    family_id: Optional[str] = None
+    family_id: str | None = None
 
     @property
     def revision_id(self) -> str:
         return f"{self.old.doc_id or self.old.source}..{self.new.doc_id or self.new.source}"
 
 
-def diff_documents(db_path: Optional[Path], old_ref: str, new_ref: str) -> Revision:
+def diff_documents(db_path: Path | None, old_ref: str, new_ref: str) -> Revision:
     """Diff two documents named by doc id, 文号 or file path (a file outside the catalog is
     parsed in memory). A file or 文号 naming several documents is narrowed by the other side."""
     con = catalog.connect(db_path, read_only=True) if db_path and Path(db_path).exists() else None
@@ -181,7 +181,7 @@ def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
             for doc_id, row in documents.items()}
 
 
-def _family_of(con, old: Version, new: Version) -> Optional[str]:
+def _family_of(con, old: Version, new: Version) -> str | None:
     if not (old.doc_id and new.doc_id):
         return None
     rows = con.execute("select distinct family_id from policy_versions where doc_id in (?, ?)",
@@ -293,7 +293,7 @@ def _batches(items: Iterable, chars: Callable[[Any], int]) -> Iterator[list]:
 
 
 def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
-                    now: Optional[datetime] = None) -> list[str]:
+                    now: datetime | None = None) -> list[str]:
     """Replace `policy_versions` with the plan's and write the revisions a batch at a time (as
     compute_revisions reads them); returns their ids. Each batch commits on its own: the
     connection is a writer's private copy of the catalog, published whole (`catalog.writing`),
