@@ -88,7 +88,7 @@ def edge_items(page: PdfPage) -> list[EdgeItem]:
                       for t in page.tables if len(t.rows) == 1],
                    key=lambda item: item[0])
     edges = []
-    for top, bottom, item, text, size in items[:EDGE_LINES]:
+    for top, _bottom, item, text, size in items[:EDGE_LINES]:
         if top < HEADER_BAND * page.height and text.strip():
             edges.append(EdgeItem(page.number, "top", item, text, top, size))
     for top, bottom, item, text, size in items[-EDGE_LINES:]:

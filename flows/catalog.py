@@ -21,14 +21,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows import query_guard
 from schemas.ddl import latest_version, migrations
 from schemas.errors import CatalogBusyError, CatalogVersionError
 from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
-# duckdb is imported by the functions that open a database, not here: parsing workers import
-# this module (SourceFile, now_utc) and never open one, and the import cost each ~37 MB and ~70 ms.
+# duckdb is imported by the functions that open a database, not here: parsing workers import this
+# module (SourceFile, now_utc) and never open one, so they should not pay for loading DuckDB.
+if TYPE_CHECKING:
+    import duckdb
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 LOCK_MESSAGE = "Could not set lock"
