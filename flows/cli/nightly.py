@@ -79,7 +79,7 @@ def run_nightly(args) -> int:
         report = nightly_flow(str(args.settings) if args.settings else None, str(args.db))
     for feed in report.feeds:
         print(f"feed {feed.feed}: {len(feed.saved)} new file(s), {feed.unchanged} unchanged")
-        for url, error in feed.errors.items():
+        for error in feed.errors.values():
             print(f"feed {feed.feed}: {error}", file=sys.stderr)
     print(f"ingested {len(report.ingest.added)} source(s), {report.ingest.documents} document(s); "
           f"{len(report.alerts)} new alert(s); "
