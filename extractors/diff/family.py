@@ -176,7 +176,7 @@ def _similar(versions, groups, new_keys: set[str],
              stored_texts: StoredTexts | None = None) -> list[tuple[str, str, VersionLink]]:
     """Versions of different families whose texts are nearly the same, for new versions only.
 
-    A text pair is only compared (rapidfuzz, ~1 ms a pair) when their characters allow it:
+    A text pair is only compared (rapidfuzz, costly per pair) when their characters allow it:
     ratio = 200·LCS/(la+lb), and LCS ≤ Σ min(count in a, count in b) over characters, so that
     bound, from character counts, drops every pair that cannot reach SIMILAR_TEXT_MIN (on a
     backfill, nearly all of them). The texts of known versions (empty in `versions` when the
@@ -258,7 +258,7 @@ class _CharCounts:
     """Character counts of texts as vectors, for an upper bound of their rapidfuzz ratio. The
     characters most common in `basis` (the new documents) get a count each; the rest share one
     (CHAR_BUCKETS in all): a merged count only loosens the bound, and keeps vectors small.
-    Counted over code points with numpy (collections.Counter took ~0.5 ms a document)."""
+    Counted over code points with numpy, much faster than collections.Counter."""
 
     def __init__(self, basis: list[str]):
         total = np.bincount(np.concatenate([_code_points(text) for text in basis]), minlength=_CODE_POINTS)

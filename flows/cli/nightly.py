@@ -67,7 +67,7 @@ def run_nightly(args) -> int:
     settings = load_settings(args.settings)
     if not settings.feeds and not nightly_work(args.db, settings):
         # No feed to fetch and nothing to ingest, alert or deliver: the run would orchestrate
-        # nothing, so it ends before Prefect is imported (1.5–2 s) or a server is started.
+        # nothing, so it ends before Prefect is imported or a server is started, both slow.
         print("nothing new: no feeds, no new files, no alerts to derive or deliver")
         return 0
     if not args.verbose:

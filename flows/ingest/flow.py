@@ -42,14 +42,14 @@ from flows.ingest.staging import run_staging  # noqa: E402
 from flows.ingest.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
 from flows.revisions import versions as revisions
 
-# Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
-# the flow and its API server, as much as parsing a small text; batches keep that per batch.
+# Sources handed to a worker per Prefect task: a task's bookkeeping in the flow and its API
+# server costs as much as parsing a small text, so batches pay it once per batch.
 # About TASKS_PER_WORKER batches per worker keep the workers evenly loaded to the end.
 TASKS_PER_WORKER = 4
 MAX_BATCH_BYTES = 4 << 20
 MAX_BATCH_SOURCES = 64
 # Lists of sources are handed to tasks quoted (prefect's `quote`): Prefect otherwise walks every
-# element of a task's parameters, twice, looking for futures (~0.35 s of the flow's CPU for 500).
+# element of a task's parameters, twice, looking for futures, which costs the flow's CPU per source.
 # Not under Dask: prefect-dask hands a quoted parameter to the task still wrapped.
 
 
@@ -153,7 +153,7 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
     link versions and diff each new one against its predecessor, and publish it once; returns
     the ids of the documents loaded."""
     with _writer(Path(db_path), new_paths, options) as con:
-        # Whole sources, ~64 MB of staged Parquet a transaction (loader.LOAD_CHUNK_BYTES): the
+        # Whole sources, up to loader.LOAD_CHUNK_BYTES of staged Parquet a transaction: the
         # copy is private until published, so transactions only bound the memory a commit holds.
         _load(con, staged, options)
         return _finish_load(con, staged)
@@ -199,10 +199,9 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
 
 def loads_while_parsing(options: IngestOptions) -> bool:
     """Whether the writer loads each batch of staged sources as it arrives, while the parsing
-    goes on. With one worker a core is otherwise idle during the parsing (500 texts: the load's
-    ~1.8 s then hides behind ~8 s of parsing). Two workers keep both cores busy: loading beside
-    them was slower (500 texts, three A/B rounds: 8.84–8.89 → 8.95–9.30 s). Under Dask the
-    loader waits for the cluster, as before."""
+    goes on: with one worker a core is otherwise idle during the parsing, and the load hides
+    behind it. Two workers keep both cores busy, so loading beside them only slows them down.
+    Under Dask the loader waits for the cluster."""
     return options.workers == 1 and options.runner_choice.in_process_pool
 
 
@@ -284,7 +283,7 @@ def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, p
                      pool: WorkerPool | None = None):
     """Start the parsing workers before the flow run is created, when the plan (made without
     Prefect, or handed over by the caller) has files to parse: their start-up (a spawn or a
-    fork server, spaCy, jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A
+    fork server, spaCy, jieba) then overlaps Prefect's (creating the flow run). A
     caller that started them earlier still (the CLI, before importing Prefect) hands them over
     as `pool`."""
     with contextlib.ExitStack() as stack:

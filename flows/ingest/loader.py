@@ -31,12 +31,11 @@ STAGE_PART_CHARS = 100_000
 INSERT_CHUNK_BYTES = 2 << 20
 # Staged Parquet loaded per transaction, whole sources only; its small parts are read into memory
 # at once (a temporary table, spilled beyond the writer's buffer pool). Reading each part once,
-# not once per table, halves the load of many small sources. Every commit but a run's only one
-# leaves WAL for the publish's checkpoint: 500 texts (38 MB staged) in 16 MB transactions took
-# 2.5 s + 0.4 s to publish, in one 2.0 s + 0.1 s, at the same peak RSS (455 MB).
+# not once per table, halves the load of many small sources. Transactions are large because
+# every commit but a run's only one leaves WAL for the publish's checkpoint to replay.
 LOAD_CHUNK_BYTES = 64 << 20
-# Parts at least this large (a long text's, ~400 kB each) are not worth materialising: each
-# table's insert reads them straight (a 50 MB text: 3.4–4.4 s so, 5.4 s through the table).
+# Parts at least this large (a long text's) are not worth materialising: each table's insert
+# reads them straight, which is faster than copying them through a temporary table.
 STREAMED_PART_BYTES = 256 << 10
 # DuckDB's JSON reader allocates twice its object size limit up front, under the writer's memory
 # limit: the limit is sized to the longest object of each file, and at least its default.
@@ -46,9 +45,8 @@ SOURCE_TABLES = ("sources", "source_paths", "issues", "documents", "document_war
                  "facts", "fact_warnings", "relations", "policy_terms", "issue_toc")
 # Staged as typed columns: the tables that hold nearly all of a source's rows. The others (a few
 # rows a source, but 42 of the 97 leaf columns) travel as one JSON column, `header_rows`, checked
-# against the DDL's types as they are staged and typed by the loader. A Parquet file costs DuckDB
-# per leaf column, whatever its rows: on the benchmark's texts a staged file now takes ~0.7 ms
-# less to write (6.3 → 5.6) and ~0.75 ms less to load.
+# against the DDL's types as they are staged and typed by the loader, because a Parquet file
+# costs DuckDB per leaf column whatever its rows.
 TYPED_TABLES = ("documents", "articles", "facts", "policy_terms")
 HEADER_TABLES = tuple(t for t in SOURCE_TABLES if t not in TYPED_TABLES)
 
@@ -86,8 +84,8 @@ def sync_bureaus(con) -> None:
 
 def insert_rows(con, table: str, rows: list[list]) -> None:
     """Insert many rows into `table`, typed as the DDL says, a statement per INSERT_CHUNK_BYTES
-    of JSON lines. DuckDB's `executemany` costs ~1.4 ms a row (it probes for pandas and numpy
-    types value by value); a bulk read of JSON lines costs about as much per statement."""
+    of JSON lines: DuckDB's `executemany` probes for pandas and numpy types value by value, so
+    it costs per row about what a bulk read of JSON lines costs per statement."""
     with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
         lines = Path(tmp) / f"{table}.jsonl"
         fh, written, longest = None, 0, 0
@@ -107,7 +105,7 @@ def insert_rows(con, table: str, rows: list[list]) -> None:
 
 def _json_line(table: str, values: list) -> bytes:
     """A row as a JSON object keyed by column name (DuckDB reads those straight into typed
-    columns; arrays read as one JSON value and cast element by element need ~70× the memory)."""
+    columns; arrays read as one JSON value and cast element by element need far more memory)."""
     return orjson.dumps(_row_object(table, values), default=json_value) + b"\n"
 
 
@@ -130,8 +128,8 @@ def delete_source(con, source_id: str) -> None:
 
 
 class SourceRows:
-    """A source's catalog rows, collected per table and written out in bulk (row-by-row inserts
-    cost ~1.4 ms a row in DuckDB's Python API; a bulk read of JSON lines is ~25× faster)."""
+    """A source's catalog rows, collected per table and written out in bulk (DuckDB's Python
+    API inserts row by row far more slowly than it reads JSON lines in bulk)."""
 
     def __init__(self, source_id: str):
         self.source_id = source_id
@@ -395,10 +393,10 @@ class StagingBatch:
     """Small sources staged together: one part under staging_root/batch-<first source id>/, a
     row per source (the loader reads rows, not files, so it loads them as it loads parts).
 
-    A staged file costs ~1.7 ms for pyarrow to write and ~2 ms for DuckDB to read whatever its
-    rows, as much as parsing a third of a small text: on 500 texts, 500 files took 1.2 s to
-    write and 1.0–1.7 s to read, 8 files 0.26 and 0.3 s. Each source's rows are still converted
-    to the catalog's types as it is added, so a row that does not fit fails that source alone;
+    A staged file costs pyarrow and DuckDB about the same to write and read whatever its rows,
+    a sizeable share of parsing a small text, so small sources share one. Each source's rows
+    are still converted to the catalog's types as it is added, so a row that does not fit fails
+    that source alone;
     the part appears, whole, only at `flush`."""
 
     def __init__(self):
@@ -464,10 +462,10 @@ def load_staged(con, staged: Path | list[Path], replacing: Sequence[str] = ()) -
     """Load staged sources (a folder, or a batch of them: a folder holds one source, or several
     staged together, see StagingBatch) into the catalog, in transactions of whole folders
     holding about LOAD_CHUNK_BYTES of staged Parquet each (a larger folder alone). A transaction
-    costs a few statements per table whatever its number of sources: ~2 ms a statement was most
-    of a small source's load. A transaction's inserts are bounded so that what the writer holds
-    until a commit stays within its buffer pool (a 200 MB text, one source, loads in 16 s at
-    407 MB of RSS). `replacing`: the sources whose catalog rows the staged ones replace (with
+    costs a few statements per table whatever its number of sources, and those statements are
+    most of a small source's load. A transaction's inserts are bounded so that what the writer
+    holds until a commit stays within its buffer pool, however long one source's text is.
+    `replacing`: the sources whose catalog rows the staged ones replace (with
     --force, or loaded meanwhile by a run that parsed them at the same time), deleted in the
     first transaction; the writer's copy of the catalog is published whole, so no reader sees
     them missing. A replaced source keeps its count of failed tries (`sources.attempts`), the
@@ -525,7 +523,7 @@ def _transactions(staged: list[tuple[Path, list[StagedPart]]]) -> list[list[tupl
 def _insert_staged(con, parts: list[StagedPart]) -> None:
     """Insert every table's rows from staged parts (a part holds each typed table's rows as a
     list of structs, the others' in `header_rows`: see SourceRows.export), table by table in load
-    order. Reading a file costs ~2 ms whatever its rows, so small parts (most sources are one)
+    order. Reading a file costs the same whatever its rows, so small parts (most sources are one)
     are read once into a temporary table and each table's rows taken from it; large parts (a long
     text's) are read by each table's insert straight from the files, which spares materialising
     them."""

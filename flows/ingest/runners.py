@@ -10,7 +10,7 @@
 
 Tasks that run in a Dask worker report to the flow's Prefect API, which the worker learns from
 the settings the flow serialises with each task. Without a configured server every process
-would start a temporary one of its own (7–17 s each); `orchestration` therefore starts the
+would start a slow temporary one of its own; `orchestration` therefore starts the
 flow's temporary server first and hands its URL to the flow and the workers.
 """
 from __future__ import annotations
@@ -90,7 +90,7 @@ def orchestration(choice: RunnerChoice) -> Iterator[None]:
 def foreground_run():
     """Settings for a flow run in the foreground of a command (`gazette ingest`, `gazette
     nightly`): no flow-run heartbeats. Prefect's heartbeat thread sleeps in whole seconds and
-    each flow run waits for it as it ends (0–1 s a run, two runs a nightly). Runs of the served
+    each flow run would wait up to a second for it as it ends. Runs of the served
     nightly deployment keep them, for crash detection."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

@@ -4,9 +4,9 @@ The file holds a row per source (or per part of a large source): a column per ty
 rows as a list of structs typed as the DDL says) and `header_rows`, the other tables' rows as
 one JSON text (see loader.SourceRows). A worker's small sources share one file
 (loader.StagingBatch).
-Written through DuckDB (rows → JSON → a typed read → COPY … TO parquet) a part cost ~8 ms,
-nearly all of it per file and per leaf column rather than per row: as much as extracting a
-25 kB text. pyarrow builds the columns straight from the rows and writes them in ~2.5 ms.
+pyarrow builds the columns straight from the rows: writing through DuckDB instead (rows → JSON →
+a typed read → COPY … TO parquet) costs per file and per leaf column, as much as extracting a
+small text.
 
 Every value is converted to its column's type as a source joins its part (`PartWriter.table`),
 the header tables' too, so a row that does not fit fails its own source in its worker, not the
@@ -28,15 +28,14 @@ import orjson
 from schemas.errors import StagingError
 
 # The loader neither filters nor prunes staged parts, so column statistics are not worth their
-# time; the Arrow schema is not stored since DuckDB reads Parquet's own types. Without
-# dictionaries a part is ~0.2 ms faster to write and DuckDB reads 300 of them ~0.15–0.3 s faster
-# (1.03–1.18 s against 1.32–1.36 s for the load).
+# time; the Arrow schema is not stored since DuckDB reads Parquet's own types; dictionaries are
+# off because parts are small and read once, so they slow both the write and the load.
 WRITE_OPTIONS = {"compression": "snappy", "write_statistics": False, "store_schema": False,
                  "use_dictionary": False}
 
-# Arrow's own allocator (mimalloc) keeps ~17 MB more per worker than malloc for these small
-# tables, at no measurable speed: 2 workers of a 1,000-page backfill, 500 → 465 MB of summed PSS.
-# Read when Arrow first allocates, so set before pyarrow is used; a user's setting wins.
+# Arrow allocates with the system's malloc: its own (mimalloc) keeps more memory per worker for
+# these small tables and is no faster. Read when Arrow first allocates, so set before pyarrow is used; a
+# user's setting wins.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
@@ -85,14 +84,14 @@ class TableLayout:
 
     def structs(self, rows: list[list], misfit: Misfit | None = None):
         """The rows as a struct array; StagingError names the column a value does not fit.
-        Converted row by row as tuples, in one call: a call per column took twice as long.
+        Converted row by row as tuples, in one call, which is cheaper than a call per column.
         With `misfit`, a row that does not fit is handed to it and, when it recorded the row,
         left out; only then is each row converted alone."""
         import pyarrow as pa
 
         if self.scales:
             # Only the decimal columns are rounded, in place in a copy of each row: a pass over
-            # every value of every row was half of a source's typing (facts: ~130 rows a source).
+            # every value of every row would dominate a source's typing.
             fixed, width = [], len(self.names)
             for row in rows:
                 if len(row) != width:
@@ -250,5 +249,5 @@ def json_value(value):
 
 
 def preload() -> None:
-    """Import pyarrow's Parquet writer (~0.15 s) as a worker warms up, not in its first source."""
+    """Import pyarrow's Parquet writer as a worker warms up, not in its first source."""
     import pyarrow.parquet  # noqa: F401
