@@ -41,7 +41,7 @@ def test_query_doctor_alerts_and_diff_never_import_prefect(corpus_catalog):
 def test_a_run_with_nothing_new_parses_and_stages_nothing(corpus_catalog):
     db, raw, _ = corpus_catalog
     report = ingest([raw], db_path=db)
-    assert (report.added, report.seconds, report.doc_ids) == ([], {}, [])
+    assert (report.added, report.seconds, report.stage_seconds, report.doc_ids) == ([], {}, {}, [])
     assert not staging_root(db).exists() or not any(staging_root(db).iterdir())
 
 
@@ -130,6 +130,10 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
         assert close < loads[0], events
     # start-up ran in warm_up, not inside the first source's extraction
     assert report.seconds["extract"] < 1.0, report.seconds
+    # every stage is timed, the workers' and the writer's (the benchmark reads these)
+    assert list(report.stage_seconds) == ["read", "clean", "split", "segment", "extract", "stage",
+                                          "load", "relate", "revisions", "publish"], report.stage_seconds
+    assert all(seconds > 0 for seconds in report.stage_seconds.values()), report.stage_seconds
 
 
 def _sources(sizes):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,13 +164,18 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
 def _writer(db_path: Path, new_paths: list[catalog.SourceFile], options: IngestOptions):
     """The run's single writer: a private copy of the catalog (an empty one to rebuild) with the
     run's new paths recorded, published when the block ends without an error."""
+    started = time.perf_counter()
     with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
             loader.record_path(con, source.source_id, source.path)
+        _timed("load", started)
         yield con
+        started = time.perf_counter()
+    _timed("publish", started)
 
 
 def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
+    started = time.perf_counter()
     ids = [item.source.source_id for item in staged]
     if options.force and not options.rebuild:
         replacing = ids
@@ -179,11 +185,13 @@ def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
         # replace theirs (the same bytes parsed alike) instead of failing the load on their keys.
         replacing = loader.known_source_ids(con, ids)
     loader.load_staged(con, [item.staged for item in staged], replacing=replacing)
+    _timed("load", started)
 
 
 def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     """After every staged source is loaded: relations, bureaus, versions and their diffs;
     returns the ids of the documents loaded."""
+    started = time.perf_counter()
     if staged:
         relate.resolve_relations(con)
     loader.sync_bureaus(con)
@@ -191,10 +199,36 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     doc_ids = [r[0] for r in con.execute(
         f"select doc_id from documents where {catalog.in_ids('source_id')} order by doc_id",
         [catalog.ids_param(ids)]).fetchall()]
+    _timed("relate", started)
     if doc_ids:
         # In the same copy of the catalog: one copy and one publish a run, not two.
+        started = time.perf_counter()
         revisions.update_revisions(con)
+        _timed("revisions", started)
     return doc_ids
+
+
+# The running ingest's IngestReport.stage_seconds, which the writer's stages add their time to.
+STAGE_SECONDS: contextvars.ContextVar[dict[str, float] | None] = contextvars.ContextVar("stage_seconds", default=None)
+
+
+def _start_stage_clock(report: IngestReport) -> contextvars.Token:
+    """Have the writer's stages add their seconds to the report's. A function of its own: Dask
+    pickles the flow's function by value, and a ContextVar it named would not pickle."""
+    return STAGE_SECONDS.set(report.stage_seconds)
+
+
+def _stop_stage_clock(report: IngestReport, token: contextvars.Token) -> None:
+    """Stop timing into the report; the workers' parse stages go first, in stage order."""
+    STAGE_SECONDS.reset(token)
+    report.stage_seconds = {**report.seconds, **report.stage_seconds}
+
+
+def _timed(stage: str, started: float) -> None:
+    """Add the seconds since `started` (time.perf_counter) to `stage` of the running ingest."""
+    seconds = STAGE_SECONDS.get()
+    if seconds is not None:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 def loads_while_parsing(options: IngestOptions) -> bool:
@@ -211,6 +245,7 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
                 options: IngestOptions = IngestOptions()) -> IngestReport:
     """Ingest files and folders into the catalog; a bad file is quarantined, the rest goes on."""
     report = IngestReport()
+    timing = _start_stage_clock(report)
     files = discover([Path(p) for p in paths])
     plan = plan_sources(Path(db_path), quote(files), options.force or options.rebuild, options.retry_quarantined)
     report.skipped, report.retried, report.gone = plan.skipped, plan.retried, plan.gone
@@ -233,6 +268,7 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
             report.failures[item.source.path] = item.failure
         for stage, seconds in item.seconds.items():
             report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
+    _stop_stage_clock(report, timing)
     return report
 
 
