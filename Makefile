@@ -23,7 +23,10 @@ demo: $(STAMP)
 	$(BIN)/gazette ingest data/raw
 	$(BIN)/gazette summary
 
+# Lint and the import contracts (pyproject.toml) fail fast, before the slower tests.
 test: $(STAMP) browser tesseract fonts
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # Headless Chromium (and a CJK font for its screenshots) for the redline page test, installed

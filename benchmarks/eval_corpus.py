@@ -130,7 +130,7 @@ def f1(tp: int, n_gold: int, n_pred: int) -> float:
 
 
 def render(results: dict) -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [f"# Gold scores, {now}", "",
            f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}."
            " Made by `make eval` (benchmarks/eval_corpus.py).", ""]

@@ -68,8 +68,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extractors.facts.dates import extract_dates  # noqa: E402
 from extractors.facts import extract_facts  # noqa: E402
+from extractors.facts.dates import extract_dates  # noqa: E402
 from extractors.facts.money import extract_money  # noqa: E402
 from tests.gold_docs import CORPUS_GOLD, CORPUS_TEXTS, gold_documents, score_module  # noqa: E402
 

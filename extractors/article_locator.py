@@ -10,12 +10,12 @@ span too.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from schemas.records import ArticleNode
 
 
-def deepest_article(nodes: Sequence[ArticleNode], start: int, end: int) -> Optional[int]:
+def deepest_article(nodes: Sequence[ArticleNode], start: int, end: int) -> int | None:
     """The seq of the innermost article whose span holds [start, end), or None in a preamble:
     every node tested (the definition `ArticleLocator` answers faster)."""
     best = None
@@ -42,7 +42,7 @@ class ArticleLocator:
         self.order = order
         self.nested = _nested(self.nodes, self.by_seq, self.position)
 
-    def seq_at(self, start: int, end: int) -> Optional[int]:
+    def seq_at(self, start: int, end: int) -> int | None:
         if not self.nested or end <= start:  # an empty span may sit on a boundary: test all
             return deepest_article(self.nodes, start, end)
         k = bisect_right(self.starts, start)
@@ -59,7 +59,7 @@ class ArticleLocator:
 def _nested(nodes: Sequence[ArticleNode], by_seq: dict[int, ArticleNode], position: dict[int, int]) -> bool:
     """Every node non-empty and inside its parent, a parent before its children, siblings
     apart: then of two nodes that start together the later one lies inside the earlier."""
-    last_end: dict[Optional[int], int] = {}
+    last_end: dict[int | None, int] = {}
     for i, node in enumerate(nodes):
         parent = by_seq.get(node.parent_seq) if node.parent_seq is not None else None
         if node.parent_seq is not None and (parent is None or position[parent.seq] > i or not (

@@ -10,14 +10,14 @@ The clean format (the splitter and the segmenter rely on it):
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, Union
 
 import regex
 
+from extractors.issue import DOC_NUMBER
 from extractors.pdf_chrome import without_page_chrome
 from extractors.pdf_layout import Layout, cuts_doc_number, page_layouts
-from extractors.issue import DOC_NUMBER
 from extractors.web_chrome import without_web_chrome
 from schemas.records import CleanText, PdfLine, PdfPage
 
@@ -188,7 +188,7 @@ class TableRow:
                          for cell in self.cells)
 
 
-PageItem = Union[PdfLine, TableRow]
+PageItem = PdfLine | TableRow
 
 
 def clean_pdf_pages(pages: Sequence[PdfPage]) -> CleanText:

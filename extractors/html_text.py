@@ -12,8 +12,7 @@ import codecs
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Optional
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag, urljoin
 
 # Containers of the article body in common government CMSs, most specific first.
 BODY_CONTAINERS = (
@@ -40,7 +39,7 @@ TITLE_SITE_SUFFIX = re.compile(r"\s*[_|｜—-]\s*[^_|｜—-]*(网|政府|门�
 @dataclass(frozen=True)
 class HtmlArticle:
     """A policy page's title and body paragraphs; `text` is the title then one paragraph a line."""
-    title: Optional[str]
+    title: str | None
     paragraphs: tuple[str, ...]
 
     @property
@@ -111,7 +110,7 @@ class _TreeBuilder(HTMLParser):
             self.stack[-1].children.append(data)
 
 
-def decode_html(body: bytes, declared: Optional[str] = None) -> str:
+def decode_html(body: bytes, declared: str | None = None) -> str:
     """HTML bytes → text, by the charset the server declared, else the page's <meta>, else UTF-8."""
     for candidate in (declared, _meta_charset(body), "utf-8"):
         if not candidate:
@@ -125,7 +124,7 @@ def decode_html(body: bytes, declared: Optional[str] = None) -> str:
     return body.decode("gb18030", errors="replace")
 
 
-def _meta_charset(body: bytes) -> Optional[str]:
+def _meta_charset(body: bytes) -> str | None:
     m = META_CHARSET.search(body[:4096])
     return m.group(1).decode("ascii") if m else None
 
@@ -140,7 +139,7 @@ def html_article(html: str) -> HtmlArticle:
     return HtmlArticle(title=_title(builder), paragraphs=paragraphs)
 
 
-def _title(builder: _TreeBuilder) -> Optional[str]:
+def _title(builder: _TreeBuilder) -> str | None:
     for key in TITLE_METAS:
         if builder.metas.get(key, "").strip():
             return _clean(builder.metas[key])
@@ -151,7 +150,7 @@ def _title(builder: _TreeBuilder) -> Optional[str]:
     return TITLE_SITE_SUFFIX.sub("", title) or None
 
 
-def _known_container(root: _Node) -> Optional[_Node]:
+def _known_container(root: _Node) -> _Node | None:
     for attr, value in BODY_CONTAINERS:
         if attr == "tag":
             match = lambda n, v=value: n.tag == v  # noqa: E731
@@ -165,7 +164,7 @@ def _known_container(root: _Node) -> Optional[_Node]:
     return None
 
 
-def _densest(root: _Node) -> Optional[_Node]:
+def _densest(root: _Node) -> _Node | None:
     """The element with the most text in its own strings and its direct <p> children."""
     best, best_len = None, 0
     for node in _find(root, lambda n: True):

@@ -8,7 +8,6 @@ Problems found on the way (an English entry matched to no Chinese one, …) are 
 from __future__ import annotations
 
 from datetime import date
-from typing import Optional
 
 import regex
 
@@ -42,7 +41,7 @@ def normalize_doc_number(text: str) -> str:
     return f"{m['org']}〔{m['year']}〕{m['no']}号"
 
 
-def parse_cn_date(text: str) -> Optional[date]:
+def parse_cn_date(text: str) -> date | None:
     """2025 年 6 月 19 日 → date(2025, 6, 19); None if there is no valid date in `text`."""
     m = CN_DATE.search(text)
     if not m:
@@ -53,7 +52,7 @@ def parse_cn_date(text: str) -> Optional[date]:
         return None
 
 
-def parse_issue(clean: CleanText) -> Optional[IssueMeta]:
+def parse_issue(clean: CleanText) -> IssueMeta | None:
     """The masthead and TOC of a gazette issue, or None for a standalone document."""
     front = front_matter(clean.text)
     head = "\n".join(front)
@@ -79,7 +78,7 @@ def front_matter(text: str) -> list[str]:
     return lines
 
 
-def _issue_year(front: list[str], issue_date: Optional[date]) -> int:
+def _issue_year(front: list[str], issue_date: date | None) -> int:
     if issue_date:
         return issue_date.year
     for line in front:
@@ -154,7 +153,7 @@ def _en_entries(region: str) -> list[tuple[str, tuple[int, int], str]]:
     return out
 
 
-def _english_twin(entry: TocEntry, index: int, english, used: set[int]) -> Optional[int]:
+def _english_twin(entry: TocEntry, index: int, english, used: set[int]) -> int | None:
     """The English entry with the same year and number, preferring the one at the same position."""
     m = DOC_NUMBER.fullmatch(entry.doc_number or "")
     if not m:

@@ -7,8 +7,8 @@ Where no word of the dictionary crosses a candidate's start or end, every path p
 and between them a word with freq > top² / total (top: the dictionary's most frequent word)
 beats any split of it into two or more words. jieba's HMM only re-cuts runs of single
 characters, which a word of two or more characters is not part of. So such a candidate is a
-token in any window of its sentence, and cutting the window can be skipped (~90% of the corpus's
-policy-term candidates): `whole_token` is that test, and callers cut only where it fails.
+token in any window of its sentence, and cutting the window can be skipped (for most policy-term
+candidates): `whole_token` is that test, and callers cut only where it fails.
 
 The dictionary is jieba's live one: callers build their pipelines (which add their words)
 before asking.

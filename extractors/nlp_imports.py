@@ -1,9 +1,9 @@
 """jieba and spaCy imported without the parts of their start-up that extraction never uses.
 
-Every parsing worker imports both as it starts, and start-up is a third of a 100-file run:
-- jieba imports setuptools' `pkg_resources` (~80 ms, deprecated: it warns) only to open its own
+Every parsing worker imports both as it starts, and start-up is a large share of a small run:
+- jieba imports setuptools' `pkg_resources` (slow, deprecated: it warns) only to open its own
   data files. Without it jieba opens them by path, as it does wherever setuptools is missing.
-- spaCy's package imports its command-line interface (typer, weasel, requests, httpx: ~0.3 s)
+- spaCy's package imports its command-line interface (typer, weasel, requests, httpx)
   for `spacy.info` alone. A pipeline from `spacy.blank` never touches it: the CLI is left
   unimported and `spacy.info` imports it when called.
 Each falls back to the plain import if the package no longer imports without those parts.

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Optional
 
 import pypdfium2 as pdfium
 import regex
@@ -58,7 +57,7 @@ BRACKET_PAIRS = {"(": ")", "（": "）"}
 MISREAD_OPEN = str.maketrans({"〈": "（", "〉": "）"})
 
 
-def tesseract_missing() -> Optional[str]:
+def tesseract_missing() -> str | None:
     """Why OCR cannot run here (no tesseract, or no chi_sim model), or None when it can."""
     binary = shutil.which("tesseract")
     if binary is None:

@@ -19,7 +19,6 @@ import statistics
 from collections import Counter
 from dataclasses import replace
 from difflib import SequenceMatcher
-from typing import Optional
 
 import regex
 
@@ -147,14 +146,14 @@ def _repair_page_numbers(pages: list[PdfPage]) -> list[PdfPage]:
     return fixed
 
 
-def _numbered_like_neighbours(number: int, read: dict[int, int]) -> Optional[int]:
+def _numbered_like_neighbours(number: int, read: dict[int, int]) -> int | None:
     before = [n for n in read if n < number]
     after = [n for n in read if n > number]
     offsets = {read[n] - n for n in (max(before, default=None), min(after, default=None)) if n is not None}
     return number + offsets.pop() if len(offsets) == 1 else None
 
 
-def _footer(page: PdfPage) -> Optional[PdfLine]:
+def _footer(page: PdfPage) -> PdfLine | None:
     if not page.lines:
         return None
     line = page.lines[-1]

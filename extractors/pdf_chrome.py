@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence, Union
 
 import regex
 
@@ -61,7 +61,7 @@ class EdgeItem:
     """A line or a one-row table at the top or bottom edge of a page."""
     page: int
     zone: str               # "top" or "bottom"
-    item: Union[PdfLine, PdfTable]
+    item: PdfLine | PdfTable
     text: str
     position: float         # distance from its page edge, in points
     size: float
@@ -88,7 +88,7 @@ def edge_items(page: PdfPage) -> list[EdgeItem]:
                       for t in page.tables if len(t.rows) == 1],
                    key=lambda item: item[0])
     edges = []
-    for top, bottom, item, text, size in items[:EDGE_LINES]:
+    for top, _bottom, item, text, size in items[:EDGE_LINES]:
         if top < HEADER_BAND * page.height and text.strip():
             edges.append(EdgeItem(page.number, "top", item, text, top, size))
     for top, bottom, item, text, size in items[-EDGE_LINES:]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Optional
 
 from extractors import clean, read, segment, split
 from extractors.facts import extract_facts
@@ -27,7 +27,7 @@ class StageTimer:
     """Seconds spent per stage, in pipeline order, and what the stages met on the way: a PDF's
     pages and the characters of cleaned text, known even when a later stage raises."""
     seconds: dict[str, float] = field(default_factory=dict)
-    pages: Optional[int] = None
+    pages: int | None = None
     text_chars: int = 0
 
     def run(self, stage: str, fn: Callable, *args):
@@ -38,7 +38,7 @@ class StageTimer:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
-def read_source(path: Path) -> tuple[str, object, Optional[int]]:
+def read_source(path: Path) -> tuple[str, object, int | None]:
     """Bytes → decoded text, or PDF → pages; returns (media_type, content, page count)."""
     path = Path(path)
     if media_type_of(path) == "pdf":
@@ -53,7 +53,7 @@ def clean_source(media_type: str, content) -> CleanText:
     return clean.clean_text_source(content)
 
 
-def parse_file(path: Path, timer: Optional[StageTimer] = None) -> ParsedSource:
+def parse_file(path: Path, timer: StageTimer | None = None) -> ParsedSource:
     """Stages 1–6 on one file (PDF or text). `timer`, when given, gets each stage's seconds."""
     timer = timer or StageTimer()
     media_type, content, pages = timer.run("read", read_source, Path(path))
@@ -61,13 +61,13 @@ def parse_file(path: Path, timer: Optional[StageTimer] = None) -> ParsedSource:
     return _parse_cleaned(timer.run("clean", clean_source, media_type, content), media_type, pages, timer)
 
 
-def parse_text(text: str, timer: Optional[StageTimer] = None) -> ParsedSource:
+def parse_text(text: str, timer: StageTimer | None = None) -> ParsedSource:
     """Stages 2–6 on a decoded text, as `parse_file` on a text file holding it."""
     timer = timer or StageTimer()
     return _parse_cleaned(timer.run("clean", clean.clean_text_source, text), "text", None, timer)
 
 
-def _parse_cleaned(cleaned: CleanText, media_type: str, pages: Optional[int], timer: StageTimer) -> ParsedSource:
+def _parse_cleaned(cleaned: CleanText, media_type: str, pages: int | None, timer: StageTimer) -> ParsedSource:
     timer.text_chars = len(cleaned.text)
     issue, spans = timer.run("split", split.split_documents, cleaned)
     docs = parse_documents(cleaned, spans, timer)
@@ -107,11 +107,11 @@ class StreamedText:
     follows the part size: the first part is split as a whole text, the next ones continue its
     issue; a text with no issue makes each part documents of its own."""
     name: str
-    issue: Optional[IssueMeta] = None
+    issue: IssueMeta | None = None
     documents: int = 0
     parts: int = 0
     warnings: list[str] = field(default_factory=list)
-    _style: Optional[bool] = None
+    _style: bool | None = None
 
     def parse_part(self, part: str, timer: StageTimer) -> tuple[ParsedDocument, ...]:
         """Stages 2–6 on the next part; returns its documents (numbered after the earlier parts')."""

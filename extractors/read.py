@@ -47,9 +47,9 @@ PDFIUM_LINE_END_HYPHEN = "\x02"
 # pdfium reports a run of spaces as one: a space followed by a gap this share of its own width
 # stood for one more space (changping: "第一条  为贯彻"). It also drops a printed space where
 # Chinese meets Latin ("给予 1000") and marks its own in its place, as it does for the 0.20–0.25
-# em that LibreOffice sets between Chinese and Latin by itself: a gap from 0.255 em was a space
-# (measured against pdfplumber on the corpus: ~40 of ~1,000 such gaps read wrong, against ~250
-# real spaces lost if all were dropped). A gap wider than the font size is a tab stop (the
+# em that LibreOffice sets between Chinese and Latin by itself: a gap from 0.255 em is a space,
+# the threshold at which the corpus's gaps read as pdfplumber reads them, where dropping them all
+# would lose real spaces. A gap wider than the font size is a tab stop (the
 # gazette's TOC page numbers) and is read as "\t".
 EXTRA_SPACE_SHARE = 0.7
 SPACE_GAP_SIZES = 0.255
@@ -344,7 +344,7 @@ def _font_name(textpage: pdfium.PdfTextPage, index: int) -> str:
 
 def _add_tables(path: Path, pages: list[PdfPage], numbers: list[int]) -> list[PdfPage]:
     """Read the ruled tables of the given pages and drop the lines that lie inside them."""
-    import pdfplumber  # here: only ruled pages need it, and the flow's process never does (13 MB)
+    import pdfplumber  # here: only ruled pages need it, and the flow's process should not load it
 
     pages = list(pages)
     with pdfplumber.open(path) as pdf:

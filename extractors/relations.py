@@ -4,8 +4,8 @@ effective and expiry dates from its validity clause.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable, Optional
 
 import regex
 
@@ -27,8 +27,8 @@ VALID_FOR_YEARS = regex.compile(r"有效期\s*([\d一二三四五六七八九十
 _ONE_DAY = timedelta(days=1)
 
 
-def extract_relations(text: str, own_doc_number: Optional[str] = None,
-                      own_title: Optional[str] = None, facts: Optional[Iterable[Fact]] = None) -> list[Relation]:
+def extract_relations(text: str, own_doc_number: str | None = None,
+                      own_title: str | None = None, facts: Iterable[Fact] | None = None) -> list[Relation]:
     """Citations of other documents by 《title》 and/or 文号; `repeals` in a 废止 sentence,
     `quotes` where a cited document's 第X条 is quoted. The document's own 文号 and title (the
     policy an 印发 notice issues) are not citations. `facts`, the text's facts when already
@@ -58,7 +58,7 @@ def extract_relations(text: str, own_doc_number: Optional[str] = None,
     return sorted(relations, key=lambda r: (r.char_start, r.kind))
 
 
-def _number_right_after(numbers: list[Fact], folded: str, pos: int) -> Optional[Fact]:
+def _number_right_after(numbers: list[Fact], folded: str, pos: int) -> Fact | None:
     """The 文号 printed in brackets right after a title, as in 《…》(京政办发〔2024〕14号)."""
     for number in numbers:
         gap = folded[pos:number.char_start]
@@ -75,8 +75,8 @@ def _close_bracket(folded: str, pos: int) -> int:
     return pos
 
 
-def _relation(text: str, folded: str, sentences: Sentences, start: int, end: int, title: Optional[str],
-              number: Optional[str]) -> Relation:
+def _relation(text: str, folded: str, sentences: Sentences, start: int, end: int, title: str | None,
+              number: str | None) -> Relation:
     sentence_start, sentence_end = sentences.bounds(start, end)
     quote = _quoted_article(text, folded, end)
     if quote is not None:
@@ -87,7 +87,7 @@ def _relation(text: str, folded: str, sentences: Sentences, start: int, end: int
     return Relation(kind, text[start:end], start, end, to_doc_number=number, to_title=title)
 
 
-def _quoted_article(text: str, folded: str, pos: int) -> Optional[tuple[str, str, int]]:
+def _quoted_article(text: str, folded: str, pos: int) -> tuple[str, str, int] | None:
     m = QUOTED_ARTICLE.match(folded, pos)
     if not m:
         return None
@@ -100,7 +100,7 @@ def _quoted_article(text: str, folded: str, pos: int) -> Optional[tuple[str, str
     return m.group(1), text[m.end():i - 1], i
 
 
-def document_dates(text: str, facts: Iterable[Fact], issued: Optional[date]) -> tuple[Optional[date], Optional[date]]:
+def document_dates(text: str, facts: Iterable[Fact], issued: date | None) -> tuple[date | None, date | None]:
     """(effective, expiry) from the validity clause: 自发布之日起施行 → the issued date;
     至/有效期至 YYYY年M月D日 → expiry; 有效期N年 → expiry computed from the effective date.
     """
@@ -127,7 +127,7 @@ def _to_int(token: str) -> int:
     return int(token) if token.isdigit() else chinese_to_int(token)
 
 
-def _safe_date(year: int, month: int, day: int) -> Optional[date]:
+def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:

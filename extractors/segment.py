@@ -20,12 +20,11 @@ before the body is no node.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
 
 import regex
 
-from extractors.numerals import chinese_to_int
 from extractors.lines import TextLine, text_lines
+from extractors.numerals import chinese_to_int
 from schemas.records import ArticleKind, ArticleNode, ArticleTree, NumberingWarning
 
 _CN = "零〇一二两三四五六七八九十百"
@@ -86,12 +85,12 @@ class _Numbered:
 class _Node:
     kind: ArticleKind
     label: str
-    number: Optional[int]
-    heading: Optional[str]
+    number: int | None
+    heading: str | None
     start: int
     end: int
-    parent: Optional[int]
-    container: Optional[int]
+    parent: int | None
+    container: int | None
     rest: str = ""
 
 
@@ -133,7 +132,7 @@ class _TreeBuilder:
         self.nodes: list[_Node] = []
         self.warnings: list[NumberingWarning] = []
         self.stack: list[int] = []
-        self.container: Optional[int] = None
+        self.container: int | None = None
         self.tables = 0
 
     def run(self) -> None:
@@ -184,7 +183,7 @@ class _TreeBuilder:
             self.nodes[k].end = max(self.nodes[k].end, end)
         del self.stack[depth:]
 
-    def _resolve_subitem(self, found: _Numbered) -> Optional[_Numbered]:
+    def _resolve_subitem(self, found: _Numbered) -> _Numbered | None:
         """A 1. line, unless it is a decimal (1.5亿元) or a misprinted section number."""
         open_last = {self.nodes[k].kind: self.nodes[k].number for k in self.stack}
         expected = open_last.get("subitem", 0) + 1
@@ -256,7 +255,7 @@ class _TreeBuilder:
         return j
 
 
-def _numbered(body: str) -> Optional[_Numbered]:
+def _numbered(body: str) -> _Numbered | None:
     """The numbering at the start of a line, if any."""
     for kind, pattern in NUMBERED_LINE_PATTERNS:
         m = pattern.fullmatch(body)
@@ -272,7 +271,7 @@ def _numbered(body: str) -> Optional[_Numbered]:
     return None
 
 
-def _heading(kind: ArticleKind, rest: str) -> Optional[str]:
+def _heading(kind: ArticleKind, rest: str) -> str | None:
     """The short title printed with the number: the whole rest of a heading line, or the
     first sentence up to 。 when more text follows and it is short and plain."""
     rest = rest.strip()
@@ -308,8 +307,8 @@ def _lead_in_headings(nodes: list[_Node]) -> None:
 
 def _numbering_warnings(nodes: list[_Node]) -> list[NumberingWarning]:
     warnings: list[NumberingWarning] = []
-    last_run_end: dict[tuple[Optional[int], str], int] = {}
-    previous: dict[tuple[Optional[int], Optional[int], str], _Node] = {}
+    last_run_end: dict[tuple[int | None, str], int] = {}
+    previous: dict[tuple[int | None, int | None, str], _Node] = {}
     for node in nodes:
         if node.number is None or node.kind == "table":
             continue
@@ -328,7 +327,7 @@ def _numbering_warnings(nodes: list[_Node]) -> list[NumberingWarning]:
     return warnings
 
 
-def _start_message(node: _Node, carried: Optional[int]) -> str:
+def _start_message(node: _Node, carried: int | None) -> str:
     also = f" nor continues from {carried}" if carried is not None else ""
     return f"{node.kind} run starts at {node.label}: neither 1{also}"
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Optional
 
 import regex
 
@@ -83,7 +82,7 @@ BRACKETED_DATE = regex.compile(rf"[（(]\s*{_DATE}\s*[）)]")
 LAW_HEAD_MAX_LINES = 16
 
 
-def split_documents(clean: CleanText) -> tuple[Optional[IssueMeta], list[DocumentSpan]]:
+def split_documents(clean: CleanText) -> tuple[IssueMeta | None, list[DocumentSpan]]:
     """(issue, documents) of a clean text; issue is None for a standalone document.
 
     Every span satisfies `span.text == clean.text[span.char_start:span.char_end]`.
@@ -235,7 +234,7 @@ def _with_law_head(span: DocumentSpan, lines: list[TextLine], first: int, end: i
                    effective_date=parse_cn_date(in_force["date"]) if in_force else None)
 
 
-def _passing_body(passed: Optional[regex.Match]) -> Optional[str]:
+def _passing_body(passed: regex.Match | None) -> str | None:
     """第六届全国人民代表大会常务委员会第三次会议通过 → 全国人民代表大会常务委员会;
     国家发展计划委员会发布 → 国家发展计划委员会."""
     if passed is None:
@@ -249,8 +248,8 @@ def _numbered(text: str) -> bool:
     return bool(regex.match(r"(?:第[一二三四五六七八九十百]+[编章节条]|第\s*\d[\d\s]*条|[一二三四五六七八九十]+、)", text))
 
 
-def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[int],
-              toc: Optional[TocEntry], title_lines: Optional[tuple[int, int]] = None) -> DocumentSpan:
+def _describe(text: str, seq: int, lines: list[TextLine], number_at: int | None,
+              toc: TocEntry | None, title_lines: tuple[int, int] | None = None) -> DocumentSpan:
     """A DocumentSpan from a document's lines; the title is lines[:number_at] by default."""
     head_from, head_to = title_lines or (0, number_at)
     title_lines = lines[head_from:head_to]
@@ -273,7 +272,7 @@ def _describe(text: str, seq: int, lines: list[TextLine], number_at: Optional[in
         doc_type=doc_type(title), is_draft=is_draft, issued_date=issued, toc_entry=toc)
 
 
-def _issuing_notice(title: str, body: list[TextLine]) -> Optional[regex.Match]:
+def _issuing_notice(title: str, body: list[TextLine]) -> regex.Match | None:
     """The notice a title names when it issues a policy: 印发《X》, or 印发X without 《》 when the
     body names X as a title, on a line of its own or in 《》 (广州市临时救助实施细则); a notice
     that issues 两个规定 keeps its own title."""
@@ -286,7 +285,7 @@ def _issuing_notice(title: str, body: list[TextLine]) -> Optional[regex.Match]:
     return notice
 
 
-def _signature(lines: list[TextLine], body_from: int) -> tuple[Optional[str], Optional[date]]:
+def _signature(lines: list[TextLine], body_from: int) -> tuple[str | None, date | None]:
     """(signing body, date) from the first date line of the body and the line above it."""
     for i in range(body_from, len(lines)):
         if DATE_LINE.fullmatch(lines[i].text) or CN_DATE_LINE.fullmatch(lines[i].text):
@@ -296,7 +295,7 @@ def _signature(lines: list[TextLine], body_from: int) -> tuple[Optional[str], Op
     return None, None
 
 
-def _cn_numeral_date(text: str) -> Optional[date]:
+def _cn_numeral_date(text: str) -> date | None:
     """一九九六年六月二十九日 → date(1996, 6, 29)."""
     m = CN_DATE_LINE.fullmatch(text)
     try:
@@ -305,7 +304,7 @@ def _cn_numeral_date(text: str) -> Optional[date]:
         return None
 
 
-def _title_issuer(title: str) -> Optional[str]:
+def _title_issuer(title: str) -> str | None:
     """北京市商务局关于… → 北京市商务局; …管理委员会印发《…》 → …管理委员会."""
     notice = ISSUING_NOTICE.fullmatch(title)
     if notice and notice["issuer"]:
@@ -314,7 +313,7 @@ def _title_issuer(title: str) -> Optional[str]:
     return m["issuer"] if m else None
 
 
-def doc_type(title: str) -> Optional[str]:
+def doc_type(title: str) -> str | None:
     """The document type named by a title's last word: …若干措施 → 措施, …支持办法（修订稿） → 办法."""
     bare = title
     while QUALIFIER.search(bare):
@@ -322,7 +321,7 @@ def doc_type(title: str) -> Optional[str]:
     return next((t for t in DOC_TYPES if bare.endswith(t)), None)
 
 
-def _toc_entry(toc: tuple[TocEntry, ...], number_line: str) -> Optional[TocEntry]:
+def _toc_entry(toc: tuple[TocEntry, ...], number_line: str) -> TocEntry | None:
     number = normalize_doc_number(number_line)
     return next((e for e in toc if e.doc_number == number), None)
 

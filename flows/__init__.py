@@ -2,7 +2,8 @@
 
 - `catalog` is the only module that opens DuckDB; `settings` reads the nightly settings file;
   `channels` the alert channels (each one's settings and send); `query_guard` decides what an
-  analyst's SQL may do, `feed_guard` which URLs a feed may fetch.
+  analyst's SQL may do, `feed_guard` which URLs a feed may fetch; `server` the local Prefect API
+  a run uses and stops.
 - `ingest/` files → parsed in workers → staged → loaded; `revisions/` versions and their diffs;
   `alerts/` what is new and its delivery; `nightly/` feeds and the schedule; `cli/` the commands.
 

@@ -9,26 +9,29 @@ published catalog untouched and only a stale copy, removed by the next writer.
 from __future__ import annotations
 
 import contextlib
-import functools
 import fcntl
+import functools
 import gc
 import hashlib
 import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
-from schemas.ddl import latest_version, migrations
 from flows import query_guard
+from schemas.ddl import latest_version, migrations
 from schemas.errors import CatalogBusyError, CatalogVersionError, seconds_text
 from schemas.records import MAX_TRANSIENT_ATTEMPTS
 
 # duckdb is imported by the functions that open a database, not here: parsing workers import
-# this module (SourceFile, now_utc) and never open one, and the import cost each ~37 MB and ~70 ms.
+# this module (SourceFile, now_utc) and never open one, and importing it costs each of them memory.
+if TYPE_CHECKING:
+    import duckdb
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 LOCK_MESSAGE = "Could not set lock"
@@ -169,7 +172,7 @@ def ids_param(ids) -> str:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def sha256_file(path: Path) -> str:
@@ -234,7 +237,7 @@ def writer_lock(db_path: Path, timeout: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def writing(db_path: Path, lock_timeout: float = 600.0, fresh: bool = False) -> Iterator["duckdb.DuckDBPyConnection"]:
+def writing(db_path: Path, lock_timeout: float = 600.0, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to a copy of the catalog (an empty catalog when `fresh`), published
     atomically when the block ends without an exception; on an exception (or a crash) the
     published catalog is unchanged.
@@ -329,7 +332,7 @@ def _memory_catalog():
 
 
 @contextlib.contextmanager
-def reading(db_path: Path) -> Iterator["duckdb.DuckDBPyConnection"]:
+def reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the catalog for the block, closed after it; DuckDB's errors in
     the block become the user's (a refused statement, a damaged file, a failed query)."""
     import duckdb

@@ -13,10 +13,10 @@ import hashlib
 import json
 import os
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Optional
 
 import httpx
 
@@ -98,8 +98,8 @@ class SmtpConfig:
     recipients: tuple[str, ...]
     timeout_seconds: float = 10.0
     starttls: bool = False
-    username: Optional[str] = None
-    password_env: Optional[str] = None   # name of the variable holding the password, never the password
+    username: str | None = None
+    password_env: str | None = None   # name of the variable holding the password, never the password
 
 
 def parse_smtp(table: dict) -> SmtpConfig:

@@ -13,7 +13,6 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from typing import Optional, Union
 from urllib.parse import urlsplit
 
 from schemas.errors import FeedError, RefusedURLError
@@ -23,7 +22,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 # Forms the C resolver reads as an IPv4 address (2130706433, 0x7f000001, 127.1, 0177.0.0.1): in
 # settings they must be written as the dotted address they mean.
 NUMERIC_HOST = re.compile(r"(?i)(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}")
-IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Checked in this order, so that a message names the narrowest kind (127.0.0.1 is also private).
 ADDRESS_KINDS = (("unspecified", lambda a: a.is_unspecified), ("loopback", lambda a: a.is_loopback),
                  ("link-local", lambda a: a.is_link_local), ("multicast", lambda a: a.is_multicast),
@@ -41,7 +40,7 @@ def canonical_host(host: str) -> str:
         return host.encode("idna").decode("ascii")
 
 
-def host_entry(entry: str) -> tuple[str, Optional[int]]:
+def host_entry(entry: str) -> tuple[str, int | None]:
     """(canonical host, port or None) of an `allowed_hosts` entry `host` or `host:port`
     (`[::1]:8080` for IPv6). Raises ValueError saying what is wrong with it."""
     parts = urlsplit("//" + entry)
@@ -50,7 +49,7 @@ def host_entry(entry: str) -> tuple[str, Optional[int]]:
     return _checked_host(parts.hostname), parts.port
 
 
-def url_origin(url: str) -> tuple[str, Optional[int]]:
+def url_origin(url: str) -> tuple[str, int | None]:
     """(canonical host, port or None when it is the scheme's default) of an http(s) URL;
     ValueError when it is not one."""
     parts = urlsplit(url)
@@ -67,13 +66,13 @@ def _checked_host(host: str) -> str:
     return canonical
 
 
-def scheme_refusal(url: str) -> Optional[str]:
+def scheme_refusal(url: str) -> str | None:
     """Why `url` is never fetched (a scheme other than http and https), or None."""
     scheme = urlsplit(url).scheme
     return None if scheme in SCHEMES else f"scheme {scheme or '(none)'!r} is not fetched (only http and https)"
 
 
-def address_kind(address: str) -> Optional[str]:
+def address_kind(address: str) -> str | None:
     """The kind of a special address (`loopback`, `private`, ...), None for a public one. An
     IPv4-mapped or 6to4 IPv6 address is judged by the IPv4 address inside it."""
     addr = ipaddress.ip_address(address)
@@ -98,7 +97,7 @@ class HostPolicy:
     named_addresses: frozenset[IPAddress]
     names_localhost: bool
 
-    def host_refusal(self, url: str) -> Optional[str]:
+    def host_refusal(self, url: str) -> str | None:
         """Why the host of http(s) `url` is not fetched, or None when it is allowed."""
         parts = urlsplit(url)
         netloc = parts.netloc.rpartition("@")[2]  # a password in the URL stays out of messages

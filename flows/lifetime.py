@@ -18,7 +18,7 @@ import select
 import signal
 import sys
 import threading
-from typing import Callable, Optional
+from collections.abc import Callable
 
 # prctl's options (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
@@ -26,7 +26,7 @@ PR_SET_CHILD_SUBREAPER = 36
 
 
 @functools.lru_cache(maxsize=1)
-def _prctl() -> Optional[Callable[..., int]]:
+def _prctl() -> Callable[..., int] | None:
     """libc's prctl, None off Linux; looked up once, in the parent, so that a child between
     fork and exec only calls it."""
     if not sys.platform.startswith("linux"):
@@ -39,7 +39,7 @@ def _prctl() -> Optional[Callable[..., int]]:
         return None
 
 
-def dies_with_this_process() -> Optional[Callable[[], None]]:
+def dies_with_this_process() -> Callable[[], None] | None:
     """A `preexec_fn` for `subprocess.Popen` that has the child killed when this process ends,
     even by SIGKILL; None where the kernel offers no parent-death signal.
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Mapping, Optional
+from typing import Literal
 
 from flows.channels import CHANNELS, JsonlConfig
 from flows.feed_guard import host_entry, url_origin
@@ -66,7 +67,7 @@ class Settings:
     channels: Mapping[str, object] = field(default_factory=lambda: {"jsonl": JsonlConfig(DEFAULT_JSONL)})
 
 
-def settings_path(explicit: Optional[Path] = None) -> Optional[Path]:
+def settings_path(explicit: Path | None = None) -> Path | None:
     """The settings file in force: the one given, else $GAZETTE_SETTINGS, else config/settings.toml."""
     if explicit is not None:
         return Path(explicit)
@@ -75,7 +76,7 @@ def settings_path(explicit: Optional[Path] = None) -> Optional[Path]:
     return DEFAULT_SETTINGS if DEFAULT_SETTINGS.exists() else None
 
 
-def load_settings(path: Optional[Path] = None) -> Settings:
+def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file in force (see `settings_path`); defaults when there is none."""
     chosen = settings_path(path)
     if chosen is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Literal, Optional
+from typing import Literal
 
 MediaType = Literal["pdf", "text"]
 PDF_SUFFIXES = {".pdf"}
@@ -91,7 +91,7 @@ class CleanText:
     text: str
     page_starts: tuple[int, ...] = ()
 
-    def page_at(self, offset: int) -> Optional[int]:
+    def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for sources without pages."""
         if not self.page_starts:
             return None
@@ -109,10 +109,10 @@ class TocEntry:
     """One entry of an issue's table of contents (Chinese, with its English twin when printed)."""
     seq: int
     title_zh: str
-    doc_number: Optional[str]
-    printed_page: Optional[int]
-    title_en: Optional[str] = None
-    section: Optional[str] = None
+    doc_number: str | None
+    printed_page: int | None
+    title_en: str | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ class IssueMeta:
     publication: str
     year: int
     issue_no: int
-    total_no: Optional[int]
-    issue_date: Optional[date]
+    total_no: int | None
+    issue_date: date | None
     toc: tuple[TocEntry, ...] = ()
     # TOC problems: entries with no document in the issue, documents with no entry, unmatched
     # English entries (filled by extractors.issue and extractors.split).
@@ -137,14 +137,14 @@ class DocumentSpan:
     char_end: int
     text: str
     title: str
-    doc_number: Optional[str] = None
-    notice_title: Optional[str] = None
-    issuer: Optional[str] = None
-    doc_type: Optional[str] = None
+    doc_number: str | None = None
+    notice_title: str | None = None
+    issuer: str | None = None
+    doc_type: str | None = None
     is_draft: bool = False
-    issued_date: Optional[date] = None
-    toc_entry: Optional[TocEntry] = None
-    effective_date: Optional[date] = None  # a law's header line (2021年10月1日 施行), else from its text
+    issued_date: date | None = None
+    toc_entry: TocEntry | None = None
+    effective_date: date | None = None  # a law's header line (2021年10月1日 施行), else from its text
 
 
 @dataclass(frozen=True)
@@ -154,12 +154,12 @@ class ArticleNode:
     `parent_seq` is the `seq` of the parent node (None at top level); `seq` is document order.
     """
     seq: int
-    parent_seq: Optional[int]
+    parent_seq: int | None
     level: int
     kind: ArticleKind
     label: str
-    number: Optional[int]
-    heading: Optional[str]
+    number: int | None
+    heading: str | None
     char_start: int
     char_end: int
     text: str
@@ -189,12 +189,12 @@ class Fact:
     text: str
     char_start: int
     char_end: int
-    value_num: Optional[Decimal] = None
-    value_text: Optional[str] = None
-    role: Optional[str] = None
-    scope: Optional[str] = None
-    condition: Optional[str] = None
-    basis: Optional[str] = None
+    value_num: Decimal | None = None
+    value_text: str | None = None
+    role: str | None = None
+    scope: str | None = None
+    condition: str | None = None
+    basis: str | None = None
     inferred: bool = False
 
 
@@ -205,10 +205,10 @@ class Relation:
     evidence: str
     char_start: int
     char_end: int
-    to_doc_number: Optional[str] = None
-    to_title: Optional[str] = None
-    to_article_label: Optional[str] = None
-    quoted_text: Optional[str] = None
+    to_doc_number: str | None = None
+    to_title: str | None = None
+    to_article_label: str | None = None
+    quoted_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,13 +226,13 @@ class ParsedDocument:
     """Everything the pipeline derives from one document, ready for the catalog writer."""
     span: DocumentSpan
     tree: ArticleTree
-    page_start: Optional[int] = None
-    page_end: Optional[int] = None
+    page_start: int | None = None
+    page_end: int | None = None
     facts: tuple[Fact, ...] = ()
     relations: tuple[Relation, ...] = ()
-    effective_date: Optional[date] = None
-    expiry_date: Optional[date] = None
-    terms: tuple["PolicyTerm", ...] = ()
+    effective_date: date | None = None
+    expiry_date: date | None = None
+    terms: tuple[PolicyTerm, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,12 +240,12 @@ class ParsedSource:
     """The outcome of parsing one source: its documents, or the reason it was quarantined and
     whether that reason passes (`failure`, None when parsed)."""
     media_type: MediaType
-    pages: Optional[int]
-    issue: Optional[IssueMeta] = None
+    pages: int | None
+    issue: IssueMeta | None = None
     documents: tuple[ParsedDocument, ...] = ()
-    error: Optional[str] = None
+    error: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    failure: Optional[SourceFailure] = None
+    failure: SourceFailure | None = None
 
 
 # Revisions: how two versions of a policy differ (extractors/diff/align.py).
@@ -267,7 +267,7 @@ class Provision:
     key: str
     label: str
     kind: ProvisionKind
-    seq: Optional[int]
+    seq: int | None
     char_start: int
     char_end: int
     text: str
@@ -320,9 +320,9 @@ class FactChange:
     fact_kind: FactKind
     label: str
     summary: str
-    old: Optional[Fact] = None
-    new: Optional[Fact] = None
-    role: Optional[str] = None
+    old: Fact | None = None
+    new: Fact | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -331,7 +331,7 @@ class RevisionDiff:
     provisions (unchanged ones included) in the new version's order, and the fact changes."""
     pairs: tuple[ArticlePair, ...]
     fact_changes: tuple[FactChange, ...]
-    ends_at: Optional[str] = None  # the label a newer text cut short ends at (its pairs past it: not_in_newer)
+    ends_at: str | None = None  # the label a newer text cut short ends at (its pairs past it: not_in_newer)
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for p in self.pairs if p.kind == kind)
@@ -350,24 +350,24 @@ class DocumentVersion:
     doc_key: str
     policy_key: str
     title: str
-    doc_number: Optional[str]
+    doc_number: str | None
     is_draft: bool
-    issued_date: Optional[date]
-    published: Optional[date]
-    ingested: Optional[date]
+    issued_date: date | None
+    published: date | None
+    ingested: date | None
     preferred: bool
     text: str = ""
-    effective_date: Optional[date] = None
-    revised_date: Optional[date] = None
+    effective_date: date | None = None
+    revised_date: date | None = None
 
 
 @dataclass(frozen=True)
 class RepealLink:
     """A repeal clause of `from_doc_id`, with the document it names as the catalog resolved it."""
     from_doc_id: str
-    to_doc_id: Optional[str]
-    to_doc_number: Optional[str]
-    to_title: Optional[str]
+    to_doc_id: str | None
+    to_doc_number: str | None
+    to_title: str | None
 
 
 @dataclass(frozen=True)
@@ -381,5 +381,5 @@ class PolicyVersion:
     doc_key: str
     version_no: int
     preferred: bool
-    linked_by: Optional[VersionLink]
-    linked_to: Optional[str]
+    linked_by: VersionLink | None
+    linked_to: str | None

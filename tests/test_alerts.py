@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from flows import catalog
-from flows.alerts.text import format_yuan
-from flows.alerts.derive import derive_alerts, list_alerts
-from flows.cli.main import main
 from flows.alerts.delivery import deliver_pending, journal_path
+from flows.alerts.derive import derive_alerts, list_alerts
+from flows.alerts.text import format_yuan
 from flows.channels import JsonlConfig, SmtpConfig, WebhookConfig
+from flows.cli.main import main
 from flows.settings import SettingsError, load_settings, parse_settings
 from tests.test_feeds import LoopbackSite
 from tests.test_reliability import held_reader, run_script

@@ -3,7 +3,8 @@ extractors/facts/bureau_lists.py) on names printed in data/corpus texts."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.facts.bureau_clauses import PREDICATE
 from extractors.facts.bureau_lists import leading_bodies, split_bodies

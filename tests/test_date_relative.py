@@ -5,7 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.facts.date_relative import relative_deadlines
 from extractors.numerals import int_to_chinese

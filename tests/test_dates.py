@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import regex
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.facts.dates import extract_dates
 

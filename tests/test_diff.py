@@ -4,7 +4,7 @@ one place only; the character diff ignores what is not substantive."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十]+条", re.M)
 BLOCK_START = re.compile(r"^第[一二三四五六七八九十]+[条章]", re.M)
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(text: str, doc_number: str | None = None):
     """(text, article nodes, facts) of the document in `text` (the one with `doc_number`)."""
     _, spans = split.split_documents(clean.clean_text_source(text))

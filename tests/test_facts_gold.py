@@ -8,7 +8,8 @@ from __future__ import annotations
 import collections
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractors.facts import extract_facts
 from tests.gold_docs import SAMPLES, document_text, gold_available, gold_documents, minimal_clean, score_module

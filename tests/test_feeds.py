@@ -9,7 +9,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -60,7 +59,7 @@ class LoopbackSite:
                 if self.path not in site.pages:
                     return self._reply(404, b"not found")
                 body, ctype = site.pages[self.path]
-                etag = '"%s"' % hashlib.sha256(body).hexdigest()[:12]
+                etag = f'"{hashlib.sha256(body).hexdigest()[:12]}"'
                 if self.headers.get("If-None-Match") == etag:
                     return self._reply(304, b"", {"ETag": etag})
                 self._reply(200, body, {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": ctype})
@@ -107,7 +106,7 @@ def html_page(title: str, text: str) -> bytes:
             f"<script>var nav = '<p>不是正文</p>';</script></head><body>"
             f"<div class='nav'><a href='/'>首页</a> &gt; <a href='/zhengce/'>政策文件</a></div>"
             f"<h1>{title}</h1><div class='TRS_Editor'>{paragraphs}</div>"
-            f"<div class='footer'>主办：北京市人民政府办公厅</div></body></html>").encode("utf-8")
+            f"<div class='footer'>主办：北京市人民政府办公厅</div></body></html>").encode()
 
 
 @pytest.fixture()
@@ -124,7 +123,7 @@ def dirs(tmp_path):
 
 def listing(*names: str) -> bytes:
     links = "".join(f"<li><a href='files/{n}'>{n}</a></li>" for n in names)
-    return f"<html><body><a href='/about.html'>关于</a><ul>{links}</ul></body></html>".encode("utf-8")
+    return f"<html><body><a href='/about.html'>关于</a><ul>{links}</ul></body></html>".encode()
 
 
 def serve_listing(site: LoopbackSite, files: dict[str, str]) -> None:
@@ -278,7 +277,7 @@ def test_feed_state_of_a_catalog_from_older_code_is_read_after_migrating_it(site
         con.execute(mg.sql)
         con.execute("insert into schema_migrations values (?, ?, now())", [mg.version, mg.name])
     con.execute("insert into feed_state (url, feed, etag, checked_at) values (?, 'f', ?, now())",
-                [f"{site.url}/a.txt", '"%s"' % hashlib.sha256(body).hexdigest()[:12]])
+                [f"{site.url}/a.txt", f'"{hashlib.sha256(body).hexdigest()[:12]}"'])
     con.close()
     report = fetch_feed(Feed(name="f", url=f"{site.url}/a.txt", kind="page"), FAST, raw, db)
     assert (report.saved, report.unchanged, report.errors) == ([], 1, {})  # its ETag sent back: 304

@@ -22,7 +22,6 @@ from flows.settings import Feed, HttpSettings, SettingsError, parse_settings
 from tests.test_feeds import FAST, LoopbackSite, _QuietServer
 
 
-
 class ScriptedSite:
     """A loopback server whose paths answer as scripted: `routes[path](handler)` writes the whole
     answer. Every GET path is recorded in `gets`."""

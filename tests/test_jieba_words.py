@@ -3,11 +3,11 @@ says yes, jieba's own cut agrees, on the corpus and on generated text."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from extractors.facts import bureaus
-from extractors.facts import policy_terms
 from extractors.cues import sentence_end, sentence_start
+from extractors.facts import bureaus, policy_terms
 from extractors.jieba_words import whole_token, word_reach
 from extractors.textnorm import fold_width
 from tests.conftest import SAMPLES

@@ -4,11 +4,9 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
-import pytest
-
 from extractors.parts import text_parts
-from flows.ingest import parse
 from flows.catalog import SourceFile
+from flows.ingest import parse
 from tests.conftest import SAMPLES
 
 GAZETTE = SAMPLES / "beijing-gazette-2025-27.txt"

@@ -189,7 +189,7 @@ def test_a_child_bound_to_its_parent_dies_when_the_parent_is_killed():
 SERVING_PARENT = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from flows.nightly.server import prefect_api
+    from flows.server import prefect_api
     with prefect_api(port=int(sys.argv[1]), log_path=Path(sys.argv[2])):
         os.kill(os.getpid(), signal.SIGKILL)
 """)
@@ -215,7 +215,7 @@ def test_the_prefect_server_gazette_serve_started_dies_when_it_is_killed(tmp_pat
 
 
 def test_only_the_task_run_recorders_cancelled_flush_is_silenced():
-    from flows.nightly.server import TASK_RUN_RECORDER_LOG, _not_cut_short_by_shutdown
+    from flows.server import TASK_RUN_RECORDER_LOG, _not_cut_short_by_shutdown
 
     def record(exc):
         info = (type(exc), exc, None) if exc else None

@@ -171,11 +171,12 @@ def test_nightly_work_lists_alerts_a_catalog_has_not_derived(corpus_catalog, tmp
 def test_a_foreground_nightly_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
     """`gazette nightly` runs its flow in the foreground: no heartbeats (Prefect's heartbeat
     thread made each of its flow runs wait 0–1 s as it ended), and the settings are back after."""
+    from prefect.settings import get_current_settings
+
     import flows.nightly.flow as nightly_module
     from flows.cli.main import main
-    from flows.nightly.flow import NightlyReport
     from flows.ingest.plan import IngestReport
-    from prefect.settings import get_current_settings
+    from flows.nightly.flow import NightlyReport
 
     seen = []
     monkeypatch.setattr(nightly_module, "nightly_flow",

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.numerals import chinese_decimal, chinese_to_int, int_to_chinese
 

@@ -17,16 +17,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import regex
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from extractors.facts.bureaus import extract_bureaus
 from extractors.clean import clean_text_source
+from extractors.facts import extract_facts
+from extractors.facts.bureaus import extract_bureaus
 from extractors.facts.dates import extract_dates
 from extractors.facts.doc_numbers import extract_doc_numbers
-from extractors.facts import extract_facts
 from extractors.facts.money import extract_money
-from extractors.numerals import int_to_chinese
 from extractors.facts.percent import extract_percent
+from extractors.numerals import int_to_chinese
 from extractors.relations import extract_relations
 from extractors.segment import article_tree
 from extractors.sentences import SENTENCE_END, Sentences

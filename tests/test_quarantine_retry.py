@@ -14,8 +14,8 @@ import pytest
 from extractors import ocr
 from flows import catalog
 from flows.cli import doctor
-from flows.ingest import loader
 from flows.cli.main import main
+from flows.ingest import loader
 from flows.ingest.flow import parse_in_worker
 from flows.ingest.parse import failure_of, parse_and_stage, parse_source
 from flows.ingest.plan import plan_files

@@ -46,7 +46,7 @@ def test_the_corpus_texts_decode():
     (b"\xef\xbb\xbf\r\n  \n", "empty file"),
     (bytes(range(256)) * 8, "binary data"),
     (b"\x89PNG\r\n\x1a\n" + bytes(200), "binary data"),
-    ("第一条\x01\x02总则".encode("utf-8"), "binary data"),
+    ("第一条\x01\x02总则".encode(), "binary data"),
     (b"<!DOCTYPE html>\n<html><body>\xe5\x85\xac\xe6\x8a\xa5</body></html>", "HTML page"),
     (b"  <html lang='zh'>", "HTML page"),
     (b"caf\xe9 au lait \x80\x81", "encoding not detected"),

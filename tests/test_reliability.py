@@ -10,22 +10,22 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import duckdb
 import pytest
 
 from flows import catalog
 from flows.cli import doctor
-from flows.ingest import loader
 from flows.cli.main import main
+from flows.ingest import loader
 from flows.ingest.flow import ingest
 from flows.ingest.workers import JobFailure, WorkerPool
 from schemas.errors import CatalogBusyError, CatalogVersionError, StagingError
 from tests.conftest import ROOT, SAMPLES
-from tests.staging import stage_rows
 from tests.jobs import act, allocate, die, sleep_forever
+from tests.staging import stage_rows
 from tests.test_read import encrypted_pdf
 
 GUIDE = "yizhuang-pharma-service-guide-2026.txt"

@@ -3,11 +3,11 @@ nothing (and from the CLI ends before Prefect is imported), and the benchmark's 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +41,7 @@ def test_query_doctor_alerts_and_diff_never_import_prefect(corpus_catalog):
 def test_a_run_with_nothing_new_parses_and_stages_nothing(corpus_catalog):
     db, raw, _ = corpus_catalog
     report = ingest([raw], db_path=db)
-    assert (report.added, report.seconds, report.doc_ids) == ([], {}, [])
+    assert (report.added, report.seconds, report.stage_seconds, report.doc_ids) == ([], {}, {}, [])
     assert not staging_root(db).exists() or not any(staging_root(db).iterdir())
 
 
@@ -130,6 +130,10 @@ def test_workers_start_before_the_flow_warm_and_stop_before_the_load(prefect_har
         assert close < loads[0], events
     # start-up ran in warm_up, not inside the first source's extraction
     assert report.seconds["extract"] < 1.0, report.seconds
+    # every stage is timed, the workers' and the writer's (the benchmark reads these)
+    assert list(report.stage_seconds) == ["read", "clean", "split", "segment", "extract", "stage",
+                                          "load", "relate", "revisions", "publish"], report.stage_seconds
+    assert all(seconds > 0 for seconds in report.stage_seconds.values()), report.stage_seconds
 
 
 def _sources(sizes):
@@ -195,9 +199,10 @@ def test_cli_ingest_starts_the_workers_before_importing_the_flow(tmp_path, monke
 def test_a_foreground_ingest_runs_its_flow_without_heartbeats(tmp_path, monkeypatch):
     """Prefect's heartbeat thread sleeps in whole seconds and every flow waited for it at its end
     (0–1 s a run): `ingest()` turns heartbeats off for its flow, and only for it."""
+    from prefect.settings import get_current_settings
+
     import flows.ingest.flow as ingest_module
     from flows.ingest.plan import IngestReport
-    from prefect.settings import get_current_settings
 
     seen = []
 

@@ -13,7 +13,8 @@ import pytest
 
 from flows import catalog
 from flows.catalog import SourceFile
-from flows.ingest import loader, rows as catalog_rows, stager
+from flows.ingest import loader, stager
+from flows.ingest import rows as catalog_rows
 from flows.ingest.parse import parse_source
 from flows.ingest.rows import ArticleRow, FactRow, SourceRow
 from flows.ingest.source_rows import SourceRows, source_rows

@@ -12,12 +12,12 @@ import pytest
 
 from flows import catalog
 from flows.catalog import SourceFile
+from flows.cli.main import main
 from flows.ingest import loader
+from flows.ingest.parse import parse_source
 from flows.ingest.rows import FactRow, PolicyTermRow
 from flows.ingest.source_rows import SourceRows
 from flows.ingest.stager import stage_source
-from flows.cli.main import main
-from flows.ingest.parse import parse_source
 from schemas.ddl import migrations
 from schemas.errors import StagingError
 

@@ -8,8 +8,8 @@ count as a change.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
 
@@ -37,7 +37,7 @@ def diff_versions(old_text: str, old_nodes: Sequence[ArticleNode], old_facts: Se
     return RevisionDiff(tuple(pairs), tuple(fact_changes(pairs, old_facts, new_facts)), ends_at)
 
 
-def ends_early(pairs: list[ArticlePair]) -> tuple[list[ArticlePair], Optional[str]]:
+def ends_early(pairs: list[ArticlePair]) -> tuple[list[ArticlePair], str | None]:
     """A newer text that stops short of the old one's end (a copy cut off, an excerpt) is not a
     revision that removed everything after its last provision: when the old version's last
     provisions, its closing one included, are all missing from the newer text and the newer
@@ -54,7 +54,7 @@ def ends_early(pairs: list[ArticlePair]) -> tuple[list[ArticlePair], Optional[st
 
 
 def align_articles(old_nodes: Sequence[ArticleNode], new_nodes: Sequence[ArticleNode],
-                   old_text: Optional[str] = None, new_text: Optional[str] = None) -> list[ArticlePair]:
+                   old_text: str | None = None, new_text: str | None = None) -> list[ArticlePair]:
     """Pairs of old and new provisions in the new version's order (removed ones where they
     stood), each classified; without the document texts the preamble is left out."""
     return align_provisions(provisions(old_nodes, old_text), provisions(new_nodes, new_text))
@@ -158,7 +158,7 @@ def _in_order(groups) -> set:
     over the old order. The others moved."""
     ordered = sorted(groups, key=lambda g: g[0][0])
     best: list[int] = [1] * len(ordered)
-    back: list[Optional[int]] = [None] * len(ordered)
+    back: list[int | None] = [None] * len(ordered)
     for k, (_, n) in enumerate(ordered):
         for prev in range(k):
             if ordered[prev][1][0] < n[0] and best[prev] + 1 > best[k]:

@@ -10,8 +10,8 @@ change, not one fact removed and another added.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Optional, Sequence
 
 from extractors.cues import clause_start
 from extractors.diff.text import align_chars
@@ -92,7 +92,7 @@ def _order(change: FactChange, old: list, new: list) -> int:
     return 0
 
 
-def _twin(fact: Fact, span: tuple[int, int], new: list, taken: set[int]) -> Optional[int]:
+def _twin(fact: Fact, span: tuple[int, int], new: list, taken: set[int]) -> int | None:
     """The new fact of the same kind standing where the old one's characters went."""
     lo, hi = span
     best = None
@@ -146,7 +146,7 @@ def fact_role(fact: Fact, text: str, pos: int) -> str:
     return spec.noun
 
 
-def describe(fact: Fact, like: Optional[Fact] = None) -> str:
+def describe(fact: Fact, like: Fact | None = None) -> str:
     """The fact's value as an analyst reads it: 1000万元 per product, 20% of 年度实际服务金额.
     Given `like` (the fact it replaces), what both share is not repeated."""
     value = _value(fact)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import lru_cache
-from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 import regex
@@ -53,7 +53,7 @@ def policy_title(title: str) -> str:
     return TITLE_YEARS.sub("", bare)
 
 
-def version_date(doc: DocumentVersion) -> Optional[date]:
+def version_date(doc: DocumentVersion) -> date | None:
     """When a version was made: the latest of its issue, effective and revision dates (a revised
     law reprints its first issue date), else 1 January of its 文号's or title's year."""
     dated = [d for d in (doc.issued_date, doc.effective_date, doc.revised_date) if d]
@@ -69,8 +69,8 @@ def version_date(doc: DocumentVersion) -> Optional[date]:
 
 def policy_families(docs: Sequence[DocumentVersion], repeals: Sequence[RepealLink] = (),
                     kept_links: Iterable[tuple[str, str]] = (),
-                    new_doc_ids: Optional[set[str]] = None,
-                    stored_texts: Optional[StoredTexts] = None) -> list[PolicyVersion]:
+                    new_doc_ids: set[str] | None = None,
+                    stored_texts: StoredTexts | None = None) -> list[PolicyVersion]:
     """Every document's family and version number. `kept_links` are pairs of doc ids found
     similar earlier (texts are compared only for `new_doc_ids`, all documents when None). A
     document given without its text has it read through `stored_texts` when needed."""
@@ -173,10 +173,10 @@ def _components(versions, edges) -> dict[str, list[str]]:
 
 
 def _similar(versions, groups, new_keys: set[str],
-             stored_texts: Optional[StoredTexts] = None) -> list[tuple[str, str, VersionLink]]:
+             stored_texts: StoredTexts | None = None) -> list[tuple[str, str, VersionLink]]:
     """Versions of different families whose texts are nearly the same, for new versions only.
 
-    A text pair is only compared (rapidfuzz, ~1 ms a pair) when their characters allow it:
+    A text pair is only compared (rapidfuzz, costly per pair) when their characters allow it:
     ratio = 200·LCS/(la+lb), and LCS ≤ Σ min(count in a, count in b) over characters, so that
     bound, from character counts, drops every pair that cannot reach SIMILAR_TEXT_MIN (on a
     backfill, nearly all of them). The texts of known versions (empty in `versions` when the
@@ -234,14 +234,14 @@ class _Texts:
     keeps are visited. A backfill compares every new text with every other one, so that pass
     grew with the square of the documents."""
 
-    def __init__(self, keys: list[str], texts: dict[str, str], vectors: dict[str, "np.ndarray"]):
+    def __init__(self, keys: list[str], texts: dict[str, str], vectors: dict[str, np.ndarray]):
         self.keys = keys
         self.lengths = np.array([len(texts[k]) for k in keys])
         self.matrix = np.stack([vectors[k] for k in keys])
         self.by_length = np.argsort(self.lengths, kind="stable")
         self.sorted_lengths = self.lengths[self.by_length]
 
-    def candidates(self, length: int, vector: "np.ndarray", counts: "_CharCounts") -> "np.ndarray":
+    def candidates(self, length: int, vector: np.ndarray, counts: _CharCounts) -> np.ndarray:
         """Rows, in order, of the texts whose length and character counts allow a ratio of
         SIMILAR_TEXT_MIN with a text of `length` and `vector`."""
         # A window a little wider than the ratio's, then the exact test as a pair loop made it.
@@ -258,7 +258,7 @@ class _CharCounts:
     """Character counts of texts as vectors, for an upper bound of their rapidfuzz ratio. The
     characters most common in `basis` (the new documents) get a count each; the rest share one
     (CHAR_BUCKETS in all): a merged count only loosens the bound, and keeps vectors small.
-    Counted over code points with numpy (collections.Counter took ~0.5 ms a document)."""
+    Counted over code points with numpy, much faster than collections.Counter."""
 
     def __init__(self, basis: list[str]):
         total = np.bincount(np.concatenate([_code_points(text) for text in basis]), minlength=_CODE_POINTS)
@@ -266,16 +266,16 @@ class _CharCounts:
         self.bucket = np.full(_CODE_POINTS, CHAR_BUCKETS - 1, dtype=np.int32)
         self.bucket[common] = np.arange(len(common), dtype=np.int32)
 
-    def vector(self, text: str) -> "np.ndarray":
+    def vector(self, text: str) -> np.ndarray:
         return np.bincount(self.bucket[_code_points(text)], minlength=CHAR_BUCKETS).astype(np.int32)
 
     @staticmethod
-    def bounds(vector: "np.ndarray", matrix: "np.ndarray") -> "np.ndarray":
+    def bounds(vector: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         """The bound of the text of `vector` against each text of `matrix`'s rows."""
         return 200.0 * np.minimum(vector, matrix).sum(axis=1) / np.maximum(vector.sum() + matrix.sum(axis=1), 1)
 
 
-def _code_points(text: str) -> "np.ndarray":
+def _code_points(text: str) -> np.ndarray:
     """The text's code points (a lone surrogate, which has no UTF-32 form, counts as U+FFFD)."""
     return np.frombuffer(text.encode("utf-32-le", errors="replace"), dtype=np.uint32)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Optional
 
 from extractors.textnorm import fold_width
 from schemas.records import DiffOp
@@ -49,7 +48,7 @@ class CharAlignment:
                        *_printed(self.new_index, self.new_len, j1, j2))
                 for tag, i1, i2, j1, j2 in self.opcodes if tag != "equal"]
 
-    def map_span(self, start: int, end: int) -> Optional[tuple[int, int]]:
+    def map_span(self, start: int, end: int) -> tuple[int, int] | None:
         """Where old[start:end] stands in the new text: an unchanged character maps to its
         twin, a changed one to the whole replacement. None for a span of whitespace only."""
         lo, hi = bisect_left(self.old_index, start), bisect_left(self.old_index, end)

@@ -8,7 +8,7 @@ an issuing notice) and the closing lines (signature, date).
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from schemas.records import ArticleNode, Provision
 
@@ -18,11 +18,11 @@ LIST_MARKER = "- "
 PREAMBLE, CLOSING = "preamble", "closing"
 
 
-def provisions(nodes: Sequence[ArticleNode], text: Optional[str] = None) -> list[Provision]:
+def provisions(nodes: Sequence[ArticleNode], text: str | None = None) -> list[Provision]:
     """A document's provisions in document order; with its text, the preamble and closing too."""
     nodes = sorted(nodes, key=lambda n: n.seq)
     by_seq = {n.seq: n for n in nodes}
-    children: dict[Optional[int], list[ArticleNode]] = {}
+    children: dict[int | None, list[ArticleNode]] = {}
     for node in nodes:
         children.setdefault(node.parent_seq, []).append(node)
     paths = _paths(nodes, by_seq)
@@ -71,7 +71,7 @@ def body_start(text: str, label: str) -> int:
     return pos
 
 
-def _inner(node: ArticleNode, children: dict[Optional[int], list[ArticleNode]]) -> tuple[tuple[int, int, str], ...]:
+def _inner(node: ArticleNode, children: dict[int | None, list[ArticleNode]]) -> tuple[tuple[int, int, str], ...]:
     """Spans of a provision's items, relative to its text, labelled 第十五条 + （一） → （一）."""
     out = []
     stack = [(child, child.label) for child in children.get(node.seq, [])]

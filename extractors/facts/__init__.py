@@ -8,9 +8,10 @@ name the same kinds (tests/test_registries.py); docs/extending.md adds one.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Literal, Mapping, Optional
+from typing import Literal
 
 from extractors.facts.bureaus import extract_bureaus
 from extractors.facts.dates import extract_dates
@@ -37,7 +38,7 @@ class FactKindSpec:
     role_words: Mapping[str, str] = field(default_factory=dict)  # roles not told by their own name
     # Roles told by a cue before the fact in its clause (a 不超过20% is a cap), for facts without one.
     cued_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    value_unit: Optional[ValueUnit] = None
+    value_unit: ValueUnit | None = None
 
 
 # Facts at the same offsets come in this order: the 文号 first, the percentage last.

@@ -12,8 +12,17 @@ from typing import NamedTuple
 import regex
 
 from extractors.facts.bureau_gazetteer import form_pattern
-from extractors.facts.bureau_names import (DEFINED_SHORT_NAME, DUTY_NAME, HAN, JOINT_JURISDICTION, JURISDICTION_BRACKET, NOT_IN_A_NAME,
-                                     is_place, is_specific, looks_like_body)
+from extractors.facts.bureau_names import (
+    DEFINED_SHORT_NAME,
+    DUTY_NAME,
+    HAN,
+    JOINT_JURISDICTION,
+    JURISDICTION_BRACKET,
+    NOT_IN_A_NAME,
+    is_place,
+    is_specific,
+    looks_like_body,
+)
 
 LIST_COMMA = "、"
 CONNECTORS = regex.compile(r"及其|以及|或者|及|和|与|或")

@@ -19,12 +19,13 @@ from functools import lru_cache
 
 import regex
 
+from extractors.cues import across_cjk_spaces
 from extractors.facts.bureau_clauses import responsibility_bodies
+
 # gazetteer_rows is read from here by the loader (flows/ingest/loader.py) and the tests.
 from extractors.facts.bureau_gazetteer import DATA_DIR, form_pattern, gazetteer, gazetteer_rows, userdict_lines  # noqa: F401
 from extractors.facts.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
 from extractors.facts.bureau_sections import role_column_cells, section_bodies
-from extractors.cues import across_cjk_spaces
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.nlp_imports import import_jieba, import_spacy
 from extractors.textnorm import fold_width
@@ -53,7 +54,7 @@ INTERPRETER_CLAUSES = (
     regex.compile(rf"解释工作由(?P<list>[^,，。;；:由]{{2,40}}?){SP}承担"),
     regex.compile(rf"(?:^|[。;；\n]){SP}(?P<list>[{HAN}、]{{2,30}}?){SP}对本(?:通知|办法|措施|意见|细则|规定|公告|指南)负责解释",
                   regex.MULTILINE),
-    regex.compile(rf"解释权归(?P<list>[^,，。;；:]{{2,40}}?)(?:所有)?(?=[。;；\n]|$)", regex.MULTILINE),
+    regex.compile(r"解释权归(?P<list>[^,，。;；:]{2,40}?)(?:所有)?(?=[。;；\n]|$)", regex.MULTILINE),
 )
 # 办理程序: "(二)初审:经开区营商环境建设局对申报主体提交的材料进行完整性审查".
 PROCEDURE_STEP = regex.compile(

@@ -70,7 +70,7 @@ def _year_for(folded: str, start: int, month: int, known: list, issued: dt.date 
 def _day_only_ends(folded: str, known: list) -> list[Span]:
     """至3日 after a date with a day: the same year and month, a day not before the start's."""
     out: list[Span] = []
-    for start, end, value in known:
+    for _start, end, value in known:
         if len(value) < len("2025-01-01"):
             continue
         m = DAY_ONLY_END.match(folded, end)

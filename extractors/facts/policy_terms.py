@@ -10,7 +10,7 @@ a Latin alias also needs no Latin letter beside it.
 
 Most candidates need no cut at all: where no word of jieba's dictionary crosses a candidate's
 start or end, jieba would cut the alias out as one token from any window of its sentence
-(extractors/jieba_words.py). Only the others (~10% of the corpus's candidates) go through spaCy.
+(extractors/jieba_words.py). Only the others, a small minority, go through spaCy.
 """
 from __future__ import annotations
 

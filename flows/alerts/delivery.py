@@ -19,10 +19,10 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping
 
 from flows import catalog
 from flows.alerts.derive import Alert, list_alerts

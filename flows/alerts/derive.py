@@ -12,9 +12,8 @@ in the way. No Prefect here: `gazette alerts` reads through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Optional
 
 from flows import catalog
 from flows.alerts.text import document_line, issue_subject, revision_lines, where_published
@@ -75,15 +74,15 @@ class Alert:
     alert_id: str
     created_at: datetime
     kind: str
-    doc_id: Optional[str]
-    issue_id: Optional[str]
+    doc_id: str | None
+    issue_id: str | None
     subject: str
     summary: str
-    delivered_at: Optional[datetime] = None
+    delivered_at: datetime | None = None
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def derive_alerts(db_path: Path, lock_timeout: float = 600.0) -> list[Alert]:
@@ -135,8 +134,8 @@ def has_revisions(con) -> bool:
                        "where table_name = 'revision_changes'").fetchone()[0] > 0
 
 
-def _version_alert(con, alert_id: str, is_revision: bool, doc_id: str, issue_id: Optional[str],
-                   prev_doc_id: Optional[str], revision_id: Optional[str]) -> Alert:
+def _version_alert(con, alert_id: str, is_revision: bool, doc_id: str, issue_id: str | None,
+                   prev_doc_id: str | None, revision_id: str | None) -> Alert:
     if is_revision:
         subject, lines = revision_lines(con, prev_doc_id, doc_id, revision_id)
         return Alert(alert_id, _now(), "revision", doc_id, issue_id, subject, "\n".join([subject] + lines))
@@ -146,7 +145,7 @@ def _version_alert(con, alert_id: str, is_revision: bool, doc_id: str, issue_id:
     return Alert(alert_id, _now(), "document", doc_id, None, subject, "\n".join(lines))
 
 
-def list_alerts(con, since: Optional[date] = None, undelivered: bool = False) -> list[Alert]:
+def list_alerts(con, since: date | None = None, undelivered: bool = False) -> list[Alert]:
     """Alerts oldest first; `since` keeps those created on or after a date, `undelivered` those
     some channel has not received yet."""
     sql = f"select {ALERT_COLUMNS} from alerts where true"

@@ -6,7 +6,6 @@ application windows and deadlines, what a document repeals, and until when it is
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 SCOPE_WORDS = {
     "per_enterprise_per_year": "单个企业每年", "per_product": "单品种", "per_project": "单个项目",
@@ -42,12 +41,12 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def cap_words(value: Decimal, scope: Optional[str], condition: Optional[str]) -> str:
+def cap_words(value: Decimal, scope: str | None, condition: str | None) -> str:
     qualifiers = [q for q in (SCOPE_WORDS.get(scope or ""), condition) if q]
     return format_yuan(value) + (f"（{'，'.join(qualifiers)}）" if qualifiers else "")
 
 
-def window_words(opens: Optional[str], closes: Optional[str]) -> str:
+def window_words(opens: str | None, closes: str | None) -> str:
     if opens and closes:
         return f"申报 {opens} 至 {closes}"
     return f"自 {opens} 起" if opens else f"截止 {closes}"
@@ -104,7 +103,7 @@ def issue_subject(con, issue_id: str, documents: int) -> str:
 
 
 def revision_lines(con, old_doc_id: str, new_doc_id: str,
-                   revision_id: Optional[str] = None) -> tuple[str, list[str]]:
+                   revision_id: str | None = None) -> tuple[str, list[str]]:
     """A revision's subject and lines: the new version, then its fact changes (the revision
     stage's when it diffed the two, else the headline facts compared here)."""
     if revision_id is not None:

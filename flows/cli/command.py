@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 # The exit code of a run that did part of its work (a source quarantined, a channel down).
 EXIT_PARTIAL = 3

@@ -14,8 +14,9 @@ import io
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from flows import catalog
 from flows.cli.command import Command

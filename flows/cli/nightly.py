@@ -39,7 +39,7 @@ def add_alerts_arguments(alerts: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args) -> int:
-    from flows.nightly.server import prefect_api
+    from flows.server import prefect_api
     from flows.settings import load_settings, settings_path
 
     settings = load_settings(args.settings)
@@ -59,19 +59,19 @@ def run_nightly(args) -> int:
     settings = load_settings(args.settings)
     if not settings.feeds and not nightly_work(args.db, settings):
         # No feed to fetch and nothing to ingest, alert or deliver: the run would orchestrate
-        # nothing, so it ends before Prefect is imported (1.5–2 s) or a server is started.
+        # nothing, so it ends before Prefect is imported or a server is started, both slow.
         print("nothing new: no feeds, no new files, no alerts to derive or deliver")
         return 0
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.nightly.flow import nightly_flow
     from flows.ingest.runners import foreground_run
+    from flows.nightly.flow import nightly_flow
 
     with foreground_run():
         report = nightly_flow(str(args.settings) if args.settings else None, str(args.db))
     for feed in report.feeds:
         print(f"feed {feed.feed}: {len(feed.saved)} new file(s), {feed.unchanged} unchanged")
-        for url, error in feed.errors.items():
+        for error in feed.errors.values():
             print(f"feed {feed.feed}: {error}", file=sys.stderr)
     print(f"ingested {len(report.ingest.added)} source(s), {report.ingest.documents} document(s); "
           f"{len(report.alerts)} new alert(s); "
@@ -85,8 +85,8 @@ def nightly_work(db: Path, settings) -> list[str]:
     """What a nightly run without feeds would do, found on a read-only connection: new files,
     alerts to derive, alerts some configured channel has not had, deliveries to record."""
     from flows import catalog
-    from flows.alerts.derive import list_alerts, new_alerts
     from flows.alerts.delivery import delivered_pairs, journal_path, owed
+    from flows.alerts.derive import list_alerts, new_alerts
     from flows.ingest.plan import discover, plan_files
 
     work = []

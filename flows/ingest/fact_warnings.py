@@ -7,7 +7,7 @@ keeps its surface text, its exact value as text and the reason, so nothing it st
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from flows.ingest.rows import FactWarningRow
 from flows.ingest.staged_parts import SetAside
@@ -19,7 +19,7 @@ SET_ASIDE_TABLES = ("facts",)
 def fact_set_aside(source_id: str) -> SetAside:
     """For PartWriter.table: a fact row of `source_id` that does not fit becomes a
     `fact_warnings` row (None for another table's row, which then fails its source)."""
-    def set_aside(table: str, row: NamedTuple, reason: str) -> Optional[FactWarningRow]:
+    def set_aside(table: str, row: NamedTuple, reason: str) -> FactWarningRow | None:
         if table not in SET_ASIDE_TABLES:
             return None
         value = row.value_num if row.value_num is not None else row.value_text
@@ -29,10 +29,10 @@ def fact_set_aside(source_id: str) -> SetAside:
     return set_aside
 
 
-def _text(value) -> Optional[str]:
+def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _offset(value) -> Optional[int]:
+def _offset(value) -> int | None:
     """An offset as the warning can hold it: the refused value may be the offset itself."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None

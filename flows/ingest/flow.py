@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -23,26 +24,33 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import catalog  # noqa: E402
-from flows.ingest import loader
-from flows.ingest import relate
-from flows.revisions import versions as revisions
+from flows.ingest import loader, relate
 from flows.ingest.jieba_cache import load_dictionary  # noqa: E402
+from flows.ingest.parse import (  # noqa: E402
+    FlushedBatch,
+    StagedSource,
+    batch_step,
+    discard_batch,
+    flush_batch,
+    parse_into_batch,
+    parsing_workers,
+    stage_failure,
+)
 from flows.ingest.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
-from flows.ingest.parse import (FlushedBatch, StagedSource, batch_step, discard_batch, flush_batch,  # noqa: E402
-                         parse_into_batch, parsing_workers, stage_failure)
 from flows.ingest.progress import progress_bar  # noqa: E402
 from flows.ingest.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
 from flows.ingest.staging import run_staging  # noqa: E402
 from flows.ingest.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
+from flows.revisions import versions as revisions
 
-# Sources handed to a worker per Prefect task: a task costs ~10–20 ms of Prefect's bookkeeping in
-# the flow and its API server, as much as parsing a small text; batches keep that per batch.
+# Sources handed to a worker per Prefect task: a task's bookkeeping in the flow and its API
+# server costs as much as parsing a small text, so batches pay it once per batch.
 # About TASKS_PER_WORKER batches per worker keep the workers evenly loaded to the end.
 TASKS_PER_WORKER = 4
 MAX_BATCH_BYTES = 4 << 20
 MAX_BATCH_SOURCES = 64
 # Lists of sources are handed to tasks quoted (prefect's `quote`): Prefect otherwise walks every
-# element of a task's parameters, twice, looking for futures (~0.35 s of the flow's CPU for 500).
+# element of a task's parameters, twice, looking for futures, which costs the flow's CPU per source.
 # Not under Dask: prefect-dask hands a quoted parameter to the task still wrapped.
 
 
@@ -128,11 +136,11 @@ class IngestOptions:
     retry_quarantined: bool = False
     workers: int = 2
     timeout: float = DEFAULT_TIMEOUT_S
-    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES
+    memory_bytes: int | None = DEFAULT_MEMORY_BYTES
     lock_timeout: float = 600.0
     progress: bool = False
     runner: str = "thread"
-    dask_address: Optional[str] = None
+    dask_address: str | None = None
 
     @property
     def runner_choice(self) -> RunnerChoice:
@@ -146,7 +154,7 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
     link versions and diff each new one against its predecessor, and publish it once; returns
     the ids of the documents loaded."""
     with _writer(Path(db_path), new_paths, options) as con:
-        # Whole sources, ~64 MB of staged Parquet a transaction (loader.LOAD_CHUNK_BYTES): the
+        # Whole sources, up to loader.LOAD_CHUNK_BYTES of staged Parquet a transaction: the
         # copy is private until published, so transactions only bound the memory a commit holds.
         _load(con, staged, options)
         return _finish_load(con, staged)
@@ -156,13 +164,18 @@ def load_and_publish(db_path: Path, staged: list[StagedSource], new_paths: list[
 def _writer(db_path: Path, new_paths: list[catalog.SourceFile], options: IngestOptions):
     """The run's single writer: a private copy of the catalog (an empty one to rebuild) with the
     run's new paths recorded, published when the block ends without an error."""
+    started = time.perf_counter()
     with catalog.writing(Path(db_path), options.lock_timeout, fresh=options.rebuild) as con:
         for source in new_paths:
             loader.record_path(con, source.source_id, source.path)
+        _timed("load", started)
         yield con
+        started = time.perf_counter()
+    _timed("publish", started)
 
 
 def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
+    started = time.perf_counter()
     ids = [item.source.source_id for item in staged]
     if options.force and not options.rebuild:
         replacing = ids
@@ -172,11 +185,13 @@ def _load(con, staged: list[StagedSource], options: IngestOptions) -> None:
         # replace theirs (the same bytes parsed alike) instead of failing the load on their keys.
         replacing = loader.known_source_ids(con, ids)
     loader.load_staged(con, [item.staged for item in staged], replacing=replacing)
+    _timed("load", started)
 
 
 def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     """After every staged source is loaded: relations, bureaus, versions and their diffs;
     returns the ids of the documents loaded."""
+    started = time.perf_counter()
     if staged:
         relate.resolve_relations(con)
     loader.sync_bureaus(con)
@@ -184,18 +199,43 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     doc_ids = [r[0] for r in con.execute(
         f"select doc_id from documents where {catalog.in_ids('source_id')} order by doc_id",
         [catalog.ids_param(ids)]).fetchall()]
+    _timed("relate", started)
     if doc_ids:
         # In the same copy of the catalog: one copy and one publish a run, not two.
+        started = time.perf_counter()
         revisions.update_revisions(con)
+        _timed("revisions", started)
     return doc_ids
+
+
+# The running ingest's IngestReport.stage_seconds, which the writer's stages add their time to.
+STAGE_SECONDS: contextvars.ContextVar[dict[str, float] | None] = contextvars.ContextVar("stage_seconds", default=None)
+
+
+def _start_stage_clock(report: IngestReport) -> contextvars.Token:
+    """Have the writer's stages add their seconds to the report's. A function of its own: Dask
+    pickles the flow's function by value, and a ContextVar it named would not pickle."""
+    return STAGE_SECONDS.set(report.stage_seconds)
+
+
+def _stop_stage_clock(report: IngestReport, token: contextvars.Token) -> None:
+    """Stop timing into the report; the workers' parse stages go first, in stage order."""
+    STAGE_SECONDS.reset(token)
+    report.stage_seconds = {**report.seconds, **report.stage_seconds}
+
+
+def _timed(stage: str, started: float) -> None:
+    """Add the seconds since `started` (time.perf_counter) to `stage` of the running ingest."""
+    seconds = STAGE_SECONDS.get()
+    if seconds is not None:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - started
 
 
 def loads_while_parsing(options: IngestOptions) -> bool:
     """Whether the writer loads each batch of staged sources as it arrives, while the parsing
-    goes on. With one worker a core is otherwise idle during the parsing (500 texts: the load's
-    ~1.8 s then hides behind ~8 s of parsing). Two workers keep both cores busy: loading beside
-    them was slower (500 texts, three A/B rounds: 8.84–8.89 → 8.95–9.30 s). Under Dask the
-    loader waits for the cluster, as before."""
+    goes on: with one worker a core is otherwise idle during the parsing, and the load hides
+    behind it. Two workers keep both cores busy, so loading beside them only slows them down.
+    Under Dask the loader waits for the cluster."""
     return options.workers == 1 and options.runner_choice.in_process_pool
 
 
@@ -205,6 +245,7 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
                 options: IngestOptions = IngestOptions()) -> IngestReport:
     """Ingest files and folders into the catalog; a bad file is quarantined, the rest goes on."""
     report = IngestReport()
+    timing = _start_stage_clock(report)
     files = discover([Path(p) for p in paths])
     plan = plan_sources(Path(db_path), quote(files), options.force or options.rebuild, options.retry_quarantined)
     report.skipped, report.retried, report.gone = plan.skipped, plan.retried, plan.gone
@@ -227,15 +268,16 @@ def ingest_flow(paths: list[Path], db_path: Path = catalog.DEFAULT_DB,
             report.failures[item.source.path] = item.failure
         for stage, seconds in item.seconds.items():
             report.seconds[stage] = report.seconds.get(stage, 0.0) + seconds
+    _stop_stage_clock(report, timing)
     return report
 
 
 # Worker processes `ingest()` started before the flow run (see `_started_workers`).
-STARTED_POOL: contextvars.ContextVar[Optional[WorkerPool]] = contextvars.ContextVar("started_pool", default=None)
+STARTED_POOL: contextvars.ContextVar[WorkerPool | None] = contextvars.ContextVar("started_pool", default=None)
 
 
-def _parse_all(plan: Plan, staging: Optional[Path], options: IngestOptions,
-               on_batch: Optional[Callable[[list[StagedSource]], None]] = None) -> list[StagedSource]:
+def _parse_all(plan: Plan, staging: Path | None, options: IngestOptions,
+               on_batch: Callable[[list[StagedSource]], None] | None = None) -> list[StagedSource]:
     """Every source to parse, parsed and staged, in path order. With in-process workers,
     `on_batch` gets each batch's results in this thread as the batch finishes (the writer's
     loads, see loads_while_parsing), but the last batch's once the workers are stopped: a lone
@@ -280,11 +322,11 @@ def _parse_all(plan: Plan, staging: Optional[Path], options: IngestOptions,
 
 
 @contextlib.contextmanager
-def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Optional[Plan],
-                     pool: Optional[WorkerPool] = None):
+def _started_workers(paths: list[Path], db_path: Path, options: IngestOptions, plan: Plan | None,
+                     pool: WorkerPool | None = None):
     """Start the parsing workers before the flow run is created, when the plan (made without
     Prefect, or handed over by the caller) has files to parse: their start-up (a spawn or a
-    fork server, spaCy, jieba: ~1 s) then overlaps Prefect's (creating the flow run, ~1 s). A
+    fork server, spaCy, jieba) then overlaps Prefect's (creating the flow run). A
     caller that started them earlier still (the CLI, before importing Prefect) hands them over
     as `pool`."""
     with contextlib.ExitStack() as stack:
@@ -317,8 +359,8 @@ def _collect(futures: list[tuple], staging: Path, advance) -> Iterator[list[Stag
         yield items
 
 
-def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Optional[Plan] = None,
-           pool: Optional[WorkerPool] = None, **options) -> IngestReport:
+def ingest(paths: list[Path], db_path: Path = catalog.DEFAULT_DB, plan: Plan | None = None,
+           pool: WorkerPool | None = None, **options) -> IngestReport:
     """Run the ingest flow with `workers` parsing processes, under the task runner `runner`
     (`thread` or `dask`, see flows/ingest/runners.py); the CLI and tests call this. `plan`, when the
     caller has made one, sizes the worker pool without hashing the files again (the flow still

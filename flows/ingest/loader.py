@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple, Optional, Sequence
+from typing import NamedTuple
 
 import orjson
 
@@ -21,19 +22,18 @@ from flows.ingest.staged_parts import HEADER_TABLES, TYPED_TABLES, json_value
 INSERT_CHUNK_BYTES = 2 << 20
 # Staged Parquet loaded per transaction, whole sources only; its small parts are read into memory
 # at once (a temporary table, spilled beyond the writer's buffer pool). Reading each part once,
-# not once per table, halves the load of many small sources. Every commit but a run's only one
-# leaves WAL for the publish's checkpoint: 500 texts (38 MB staged) in 16 MB transactions took
-# 2.5 s + 0.4 s to publish, in one 2.0 s + 0.1 s, at the same peak RSS (455 MB).
+# not once per table, halves the load of many small sources. Transactions are large because
+# every commit but a run's only one leaves WAL for the publish's checkpoint to replay.
 LOAD_CHUNK_BYTES = 64 << 20
-# Parts at least this large (a long text's, ~400 kB each) are not worth materialising: each
-# table's insert reads them straight (a 50 MB text: 3.4–4.4 s so, 5.4 s through the table).
+# Parts at least this large (a long text's) are not worth materialising: each table's insert
+# reads them straight, which is faster than copying them through a temporary table.
 STREAMED_PART_BYTES = 256 << 10
 # DuckDB's JSON reader allocates twice its object size limit up front, under the writer's memory
 # limit: the limit is sized to the longest object of each file, and at least its default.
 MIN_OBJECT_BYTES = 16 << 20
 
 
-def source_status(con, source_id: str) -> Optional[str]:
+def source_status(con, source_id: str) -> str | None:
     row = con.execute("select status from sources where source_id = ?", [source_id]).fetchone()
     return row[0] if row else None
 
@@ -132,7 +132,7 @@ def _typed_parts(parts: str) -> str:
             f"from read_parquet([{parts}]))")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _column_names(table: str) -> tuple[str, ...]:
     return tuple(name for name, _ in columns(table))
 
@@ -141,10 +141,10 @@ def load_staged(con, staged: Path | list[Path], replacing: Sequence[str] = ()) -
     """Load staged sources (a folder, or a batch of them: a folder holds one source, or several
     staged together, see StagingBatch) into the catalog, in transactions of whole folders
     holding about LOAD_CHUNK_BYTES of staged Parquet each (a larger folder alone). A transaction
-    costs a few statements per table whatever its number of sources: ~2 ms a statement was most
-    of a small source's load. A transaction's inserts are bounded so that what the writer holds
-    until a commit stays within its buffer pool (a 200 MB text, one source, loads in 16 s at
-    407 MB of RSS). `replacing`: the sources whose catalog rows the staged ones replace (with
+    costs a few statements per table whatever its number of sources, and those statements are
+    most of a small source's load. A transaction's inserts are bounded so that what the writer
+    holds until a commit stays within its buffer pool, however long one source's text is.
+    `replacing`: the sources whose catalog rows the staged ones replace (with
     --force, or loaded meanwhile by a run that parsed them at the same time), deleted in the
     first transaction; the writer's copy of the catalog is published whole, so no reader sees
     them missing. A replaced source keeps its count of failed tries (`sources.attempts`), the

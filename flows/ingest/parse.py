@@ -10,13 +10,12 @@ import gc
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional
 
 from extractors import read
 from extractors.parts import text_parts
-from extractors.pipeline import StageTimer, StreamedText, parse_file
+
 # Stage by stage, as benchmarks/ingest.py times them.
-from extractors.pipeline import clean_source, read_source  # noqa: F401
+from extractors.pipeline import StageTimer, StreamedText, clean_source, parse_file, read_source  # noqa: F401
 from flows.catalog import SourceFile
 from flows.ingest.rows import Columns, staging_columns
 from flows.ingest.stager import STAGE_PART_CHARS, Stager, StagingBatch, stage_source
@@ -35,12 +34,12 @@ class StagedSource:
     whether the cause of its `error` passes). `staged` is None for a source waiting in its
     worker's batch (`parse_into_batch`) until the batch is written (`flush_batch`)."""
     source: SourceFile
-    staged: Optional[Path]
+    staged: Path | None
     documents: int
-    error: Optional[str]
+    error: str | None
     seconds: dict[str, float]
     text_chars: int = 0
-    failure: Optional[SourceFailure] = None
+    failure: SourceFailure | None = None
 
 
 def failure_of(exc: BaseException) -> SourceFailure:
@@ -49,7 +48,7 @@ def failure_of(exc: BaseException) -> SourceFailure:
     return "transient" if getattr(exc, "transient", False) or isinstance(exc, MemoryError) else "permanent"
 
 
-def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[ParsedSource, int]:
+def parse_source(path: Path, timer: StageTimer | None = None) -> tuple[ParsedSource, int]:
     """The parse chain on one file: the parsed source, or its quarantine reason, and the length
     of its cleaned text."""
     timer = timer or StageTimer()
@@ -62,7 +61,7 @@ def parse_source(path: Path, timer: Optional[StageTimer] = None) -> tuple[Parsed
     return ParsedSource(media_type=media_type_of(path), pages=timer.pages, error=error, failure=failure), timer.text_chars
 
 
-def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
+def warm_up(staging: bool = True, columns: Columns | None = None) -> None:
     """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
     the gazetteer, pyarrow and the staged parts' layout: ~0.75 s after ~0.3 s of imports), as a
     worker starts rather than inside its first source. With `columns` (rows.staging_columns,
@@ -73,10 +72,9 @@ def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
     sight (gc.freeze): its collections then walk only the objects of the source at hand (4% of
     a worker's time before, ~1% after)."""
     from extractors.facts.bureaus import _nlp
-    from extractors.jieba_words import dictionary
     from extractors.facts.policy_terms import _pipeline
-    from flows.ingest import rows
-    from flows.ingest import staged_parts
+    from extractors.jieba_words import dictionary
+    from flows.ingest import rows, staged_parts
     from flows.ingest.jieba_cache import load_dictionary
 
     staged_parts.preload()
@@ -93,7 +91,7 @@ def warm_up(staging: bool = True, columns: Optional[Columns] = None) -> None:
 
 
 def parsing_workers(sources: int, workers: int, timeout: float,
-                    memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES):
+                    memory_bytes: int | None = DEFAULT_MEMORY_BYTES):
     """Worker processes for `sources` files (no more workers than files), each warming up as it
     starts (`warm_up`, with the staged tables' columns from this process); a context manager
     that stops them."""
@@ -170,7 +168,7 @@ def _parse_and_stage(path: Path, source: SourceFile, staging_root: Path, batched
                         parsed.failure)
 
 
-def flush_batch(staging_root: Path) -> Optional[FlushedBatch]:
+def flush_batch(staging_root: Path) -> FlushedBatch | None:
     """Write the sources this process has parsed into its batch since the last flush as one
     staged part (None when there were none); the batch is empty afterwards, written or not."""
     started = time.perf_counter()

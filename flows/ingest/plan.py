@@ -49,8 +49,12 @@ class IngestReport:
     retried: list[str] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     documents: int = 0
+    # The workers' parse stages (read … stage), seconds summed over sources.
     seconds: dict[str, float] = field(default_factory=dict)
     doc_ids: list[str] = field(default_factory=list)
+    # Every stage's seconds: the workers' parse stages, then the writer's as the flow timed them
+    # (load: the catalog's copy and the staged loads; relate; revisions; publish).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -3,12 +3,9 @@ quote against the article it names. Runs after every load, since a cited documen
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from extractors.numerals import chinese_to_int
 from extractors.textnorm import normalize_for_compare
 from flows import catalog
-
 
 RESOLVE_BY_NUMBER = """
 update relations set to_doc_id = (
@@ -39,7 +36,7 @@ def resolve_relations(con) -> None:
                         [_quote_matches(con, to_doc_id, label, quoted), rowid])
 
 
-def _quote_matches(con, doc_id: str, label: str, quoted: str) -> Optional[bool]:
+def _quote_matches(con, doc_id: str, label: str, quoted: str) -> bool | None:
     """Whether the quoted text stands in the article it names (第十条 may be printed as 10.)."""
     try:
         number = chinese_to_int(label.removeprefix("第").removesuffix("条"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from flows import catalog
 from schemas.errors import StagingError
@@ -20,12 +20,12 @@ class SourceRow(NamedTuple):
     path: str
     media_type: str
     status: str
-    error: Optional[str]
-    pages: Optional[int]
+    error: str | None
+    pages: int | None
     bytes: int
-    warnings: Optional[list[str]]
+    warnings: list[str] | None
     ingested_at: datetime
-    failure: Optional[str]
+    failure: str | None
     attempts: int
 
 
@@ -44,8 +44,8 @@ class IssueRow(NamedTuple):
     publication: str
     year: int
     issue_no: int
-    total_no: Optional[int]
-    issue_date: Optional[date]
+    total_no: int | None
+    issue_date: date | None
 
 
 class DocumentRow(NamedTuple):
@@ -54,28 +54,28 @@ class DocumentRow(NamedTuple):
     doc_key: str
     policy_key: str
     source_id: str
-    issue_id: Optional[str]
+    issue_id: str | None
     seq: int
-    doc_number: Optional[str]
+    doc_number: str | None
     title: str
-    notice_title: Optional[str]
-    issuer: Optional[str]
-    doc_type: Optional[str]
+    notice_title: str | None
+    issuer: str | None
+    doc_type: str | None
     is_draft: bool
-    issued_date: Optional[date]
-    effective_date: Optional[date]
-    expiry_date: Optional[date]
+    issued_date: date | None
+    effective_date: date | None
+    expiry_date: date | None
     text: str
-    page_start: Optional[int]
-    page_end: Optional[int]
-    toc_title_en: Optional[str]
-    toc_page: Optional[int]
+    page_start: int | None
+    page_end: int | None
+    toc_title_en: str | None
+    toc_page: int | None
 
 
 class DocumentWarningRow(NamedTuple):
     """A numbering anomaly of a document's article tree."""
     doc_id: str
-    article_label: Optional[str]
+    article_label: str | None
     message: str
 
 
@@ -83,14 +83,14 @@ class ArticleRow(NamedTuple):
     """An article (章, 条, 款, item) with its offsets into its document's text."""
     article_id: str
     doc_id: str
-    parent_id: Optional[str]
+    parent_id: str | None
     seq: int
     level: int
     kind: str
     label: str
     path_label: str
-    number: Optional[int]
-    heading: Optional[str]
+    number: int | None
+    heading: str | None
     text: str
     char_start: int
     char_end: int
@@ -100,17 +100,17 @@ class FactRow(NamedTuple):
     """A fact with its offsets into its document's text."""
     fact_id: str
     doc_id: str
-    article_id: Optional[str]
+    article_id: str | None
     kind: str
     text: str
-    value_num: Optional[Decimal]
-    value_text: Optional[str]
-    role: Optional[str]
-    scope: Optional[str]
-    condition: Optional[str]
-    basis: Optional[str]
+    value_num: Decimal | None
+    value_text: str | None
+    role: str | None
+    scope: str | None
+    condition: str | None
+    basis: str | None
     inferred: bool
-    sentence: Optional[str]
+    sentence: str | None
     char_start: int
     char_end: int
 
@@ -120,24 +120,24 @@ class FactWarningRow(NamedTuple):
     source_id: str
     doc_id: str
     fact_id: str
-    kind: Optional[str]
-    text: Optional[str]
-    value: Optional[str]
+    kind: str | None
+    text: str | None
+    value: str | None
     reason: str
-    char_start: Optional[int]
-    char_end: Optional[int]
+    char_start: int | None
+    char_end: int | None
 
 
 class RelationRow(NamedTuple):
     """A citation, repeal, quote or revision a document states."""
     from_doc_id: str
     kind: str
-    to_doc_number: Optional[str]
-    to_title: Optional[str]
-    to_doc_id: Optional[str]
-    to_article_label: Optional[str]
-    quoted_text: Optional[str]
-    quote_matches: Optional[bool]
+    to_doc_number: str | None
+    to_title: str | None
+    to_doc_id: str | None
+    to_article_label: str | None
+    quoted_text: str | None
+    quote_matches: bool | None
     evidence: str
     char_start: int
     char_end: int
@@ -146,7 +146,7 @@ class RelationRow(NamedTuple):
 class PolicyTermRow(NamedTuple):
     """A policy term (CRO, 一类新药…) found in a document."""
     doc_id: str
-    article_id: Optional[str]
+    article_id: str | None
     term: str
     category: str
     text: str
@@ -158,19 +158,19 @@ class IssueTocRow(NamedTuple):
     """An entry of an issue's table of contents."""
     issue_id: str
     seq: int
-    section: Optional[str]
+    section: str | None
     title_zh: str
-    title_en: Optional[str]
-    doc_number: Optional[str]
-    printed_page: Optional[int]
-    doc_id: Optional[str]
+    title_en: str | None
+    doc_number: str | None
+    printed_page: int | None
+    doc_id: str | None
 
 
 class BureauRow(NamedTuple):
     """A canonical bureau of the gazetteer."""
     canonical: str
-    jurisdiction: Optional[str]
-    aliases: Optional[list[str]]
+    jurisdiction: str | None
+    aliases: list[str] | None
 
 # Each source table's row type, in the order the tables are loaded.
 SOURCE_ROWS: dict[str, type] = {
@@ -199,7 +199,7 @@ def use_staging_columns(given: Columns) -> None:
     _GIVEN_COLUMNS.update(given)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def columns(table: str) -> tuple[tuple[str, str], ...]:
     """A table's (column, DuckDB type) pairs in DDL order."""
     if table in _GIVEN_COLUMNS:

@@ -10,18 +10,18 @@
 
 Tasks that run in a Dask worker report to the flow's Prefect API, which the worker learns from
 the settings the flow serialises with each task. Without a configured server every process
-would start a temporary one of its own (7–17 s each); `orchestration` therefore starts the
+would start a slow temporary one of its own; `orchestration` therefore starts the
 flow's temporary server first and hands its URL to the flow and the workers.
 
 That temporary server is started here for the thread runner too (`local_api`), in place of the
-one Prefect would start by itself, which outlives a killed run (flows/nightly/server.py).
+one Prefect would start by itself, which outlives a killed run (flows/server.py).
 """
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional
 
 RUNNERS = ("thread", "dask")
 
@@ -31,7 +31,7 @@ class RunnerChoice:
     """A task runner by name, with how many workers it parses with and where its cluster is."""
     kind: str = "thread"
     workers: int = 2
-    dask_address: Optional[str] = None
+    dask_address: str | None = None
 
     def __post_init__(self):
         if self.kind not in RUNNERS:
@@ -64,11 +64,15 @@ def task_runner(choice: RunnerChoice):
 @contextlib.contextmanager
 def local_api() -> Iterator[None]:
     """Runs in the block use the configured Prefect API (PREFECT_API_URL: a server, or the test
-    harness), else this process's temporary one, which dies with the process (flows/nightly/server.py)."""
-    from prefect.settings import (PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-                                  get_current_settings, temporary_settings)
+    harness), else this process's temporary one, which dies with the process (flows/server.py)."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        get_current_settings,
+        temporary_settings,
+    )
 
-    from flows.nightly.server import temporary_api
+    from flows.server import temporary_api
 
     if PREFECT_API_URL.value():
         yield
@@ -104,8 +108,8 @@ def orchestration(choice: RunnerChoice) -> Iterator[None]:
 def foreground_run() -> Iterator[None]:
     """Settings for a flow run in the foreground of a command (`gazette ingest`, `gazette
     nightly`): the API of `local_api`, and no flow-run heartbeats. Prefect's heartbeat thread
-    sleeps in whole seconds and each flow run waits for it as it ends (0–1 s a run, two runs a
-    nightly). Runs of the served nightly deployment keep them, for crash detection."""
+    sleeps in whole seconds and each flow run would wait up to a second for it as it ends. Runs
+    of the served nightly deployment keep them, for crash detection."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     with local_api(), temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

@@ -3,16 +3,28 @@ facts, terms and relations, and the issue's table of contents (flows/ingest/rows
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from extractors.article_locator import ArticleLocator
 from extractors.pipeline import document_key, policy_key
 from extractors.sentences import Sentences
 from flows.catalog import SourceFile, now_utc
 from flows.ingest.fact_warnings import fact_set_aside
+from flows.ingest.rows import (
+    SOURCE_TABLES,
+    TABLE_OF,
+    ArticleRow,
+    DocumentRow,
+    DocumentWarningRow,
+    FactRow,
+    IssueRow,
+    IssueTocRow,
+    PolicyTermRow,
+    RelationRow,
+    SourcePathRow,
+    SourceRow,
+)
 from flows.ingest.staged_parts import part_writer
-from flows.ingest.rows import (SOURCE_TABLES, TABLE_OF, ArticleRow, DocumentRow, DocumentWarningRow, FactRow,
-                               IssueRow, IssueTocRow, PolicyTermRow, RelationRow, SourcePathRow, SourceRow)
 from schemas.records import ArticleNode, ParsedDocument, ParsedSource
 
 
@@ -33,12 +45,12 @@ class SourceRows:
         return part_writer().table(self.tables, fact_set_aside(self.source_id))
 
 
-def issue_key(parsed: ParsedSource) -> Optional[str]:
+def issue_key(parsed: ParsedSource) -> str | None:
     meta = parsed.issue
     return None if meta is None else f"{meta.publication}/{meta.year}/{meta.issue_no}"
 
 
-def source_issue_id(source: SourceFile, parsed: ParsedSource) -> Optional[str]:
+def source_issue_id(source: SourceFile, parsed: ParsedSource) -> str | None:
     """The id of the issue a parsed source is (None for a standalone file or a failed one)."""
     key = issue_key(parsed)
     return None if key is None or parsed.error else f"{key}@{source.source_id[:12]}"
@@ -52,7 +64,7 @@ def source_rows(source: SourceFile, parsed: ParsedSource) -> SourceRows:
     return rows
 
 
-def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> Optional[str]:
+def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> str | None:
     """The source row, its path and its issue; returns the issue id (None for standalone)."""
     ok = parsed.error is None
     rows.add(SourceRow(
@@ -71,7 +83,7 @@ def build_header(rows: SourceRows, source: SourceFile, parsed: ParsedSource) -> 
     return issue_id
 
 
-def build_documents(rows: SourceRows, source: SourceFile, issue_id: Optional[str],
+def build_documents(rows: SourceRows, source: SourceFile, issue_id: str | None,
                     docs: tuple[ParsedDocument, ...]) -> dict[int, str]:
     """Documents with their articles, facts and relations; returns TOC entry seq → doc id."""
     found = {}
@@ -82,7 +94,7 @@ def build_documents(rows: SourceRows, source: SourceFile, issue_id: Optional[str
     return found
 
 
-def build_toc(rows: SourceRows, issue_id: Optional[str], parsed: ParsedSource, found: dict[int, str]) -> None:
+def build_toc(rows: SourceRows, issue_id: str | None, parsed: ParsedSource, found: dict[int, str]) -> None:
     if issue_id is None or parsed.issue is None:
         return
     for entry in parsed.issue.toc:
@@ -91,7 +103,7 @@ def build_toc(rows: SourceRows, issue_id: Optional[str], parsed: ParsedSource, f
                              printed_page=entry.printed_page, doc_id=found.get(entry.seq)))
 
 
-def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str], doc: ParsedDocument) -> str:
+def _document_rows(rows: SourceRows, source: SourceFile, issue_id: str | None, doc: ParsedDocument) -> str:
     span, toc = doc.span, doc.span.toc_entry
     doc_id = f"{source.source_id[:12]}-{span.seq:02d}"
     rows.add(DocumentRow(
@@ -106,7 +118,7 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: Optional[str]
     article_ids = _article_rows(rows, doc_id, doc.tree.nodes)
     sentences, locator = Sentences(span.text), ArticleLocator(doc.tree.nodes)
 
-    def article_at(start: int, end: int) -> Optional[str]:
+    def article_at(start: int, end: int) -> str | None:
         seq = locator.seq_at(start, end)
         return article_ids.get(seq) if seq is not None else None
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
-from typing import Callable, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 import orjson
 
@@ -28,15 +29,14 @@ from flows.ingest.rows import SOURCE_ROWS, SOURCE_TABLES, TABLE_OF, check_row_ty
 from schemas.errors import StagingError
 
 # The loader neither filters nor prunes staged parts, so column statistics are not worth their
-# time; the Arrow schema is not stored since DuckDB reads Parquet's own types. Without
-# dictionaries a part is ~0.2 ms faster to write and DuckDB reads 300 of them ~0.15–0.3 s faster
-# (1.03–1.18 s against 1.32–1.36 s for the load).
+# time; the Arrow schema is not stored since DuckDB reads Parquet's own types; dictionaries are
+# off because parts are small and read once, so they slow both the write and the load.
 WRITE_OPTIONS = {"compression": "snappy", "write_statistics": False, "store_schema": False,
                  "use_dictionary": False}
 
-# Arrow's own allocator (mimalloc) keeps ~17 MB more per worker than malloc for these small
-# tables, at no measurable speed: 2 workers of a 1,000-page backfill, 500 → 465 MB of summed PSS.
-# Read when Arrow first allocates, so set before pyarrow is used; a user's setting wins.
+# Arrow allocates with the system's malloc: its own (mimalloc) keeps more memory per worker for
+# these small tables and is no faster. Read when Arrow first allocates, so set before pyarrow is used; a
+# user's setting wins.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
@@ -60,7 +60,7 @@ Misfit = Callable[[NamedTuple, str], bool]
 SetAside = Callable[[str, NamedTuple, str], Optional[NamedTuple]]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def arrow_type(duckdb_type: str):
     """The Arrow type a staged value of this DuckDB column type is written as."""
     import pyarrow as pa
@@ -91,9 +91,9 @@ class TableLayout:
         self.scales: dict[int, int] = {i: kind.scale for i, kind in enumerate(self.types)
                                        if pa.types.is_decimal(kind)}
 
-    def structs(self, rows: list[NamedTuple], misfit: Optional[Misfit] = None):
+    def structs(self, rows: list[NamedTuple], misfit: Misfit | None = None):
         """The rows as a struct array; StagingError names the column a value does not fit.
-        Converted row by row as tuples, in one call: a call per column took twice as long.
+        Converted row by row as tuples, in one call, which is cheaper than a call per column.
         With `misfit`, a row that does not fit is handed to it and, when it recorded the row,
         left out; only then is each row converted alone."""
         import pyarrow as pa
@@ -129,7 +129,7 @@ class TableLayout:
                 raise StagingError(f"a {self.table} row does not fit the catalog: {reason}")
         return kept
 
-    def _misfit_reason(self, row: tuple) -> Optional[str]:
+    def _misfit_reason(self, row: tuple) -> str | None:
         """Why one row does not fit, naming the column; None when it fits."""
         import pyarrow as pa
 
@@ -155,7 +155,7 @@ class TableLayout:
                 raise StagingError(f"a {self.table} row does not fit the catalog: "
                                    f"{name} ({kind}): {exc}") from None
 
-    def rows_list(self, rows: list[NamedTuple], misfit: Optional[Misfit] = None):
+    def rows_list(self, rows: list[NamedTuple], misfit: Misfit | None = None):
         """The rows as one list value (a one-row list array); null when there are none."""
         import pyarrow as pa
 
@@ -174,7 +174,7 @@ def _rounded(value, scale: int):
     return value
 
 
-def _decimal_misfit(value: Decimal, kind) -> Optional[str]:
+def _decimal_misfit(value: Decimal, kind) -> str | None:
     """Why a decimal does not fit a decimal type, in its own words; None when it fits."""
     if not value.is_finite():
         return f"{value} is not a number {kind} can hold"
@@ -186,7 +186,7 @@ def _decimal_misfit(value: Decimal, kind) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def part_writer() -> "PartWriter":
+def part_writer() -> PartWriter:
     """The writer of staged parts, built once per process, its row types checked against the
     catalog's columns (flows/ingest/rows.py)."""
     for table in SOURCE_TABLES:
@@ -206,7 +206,7 @@ class PartWriter:
         self.schema = pa.schema([(t, pa.list_(layout.struct)) for t, layout in self.typed.items()]
                                 + [("header_rows", pa.string())])
 
-    def table(self, tables: dict[str, list[NamedTuple]], set_aside: Optional[SetAside] = None):
+    def table(self, tables: dict[str, list[NamedTuple]], set_aside: SetAside | None = None):
         """A source's rows as one Arrow row, every value converted to its column's type: a row
         that does not fit raises StagingError here, before the source joins a part, unless
         `set_aside` gives a header table's row that records it in its place."""
@@ -258,5 +258,5 @@ def json_value(value):
 
 
 def preload() -> None:
-    """Import pyarrow's Parquet writer (~0.15 s) as a worker warms up, not in its first source."""
+    """Import pyarrow's Parquet writer as a worker warms up, not in its first source."""
     import pyarrow.parquet  # noqa: F401

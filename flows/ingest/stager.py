@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Optional
 
 from flows.catalog import SourceFile
 from flows.ingest.source_rows import SourceRows, build_documents, build_header, build_toc, source_issue_id, source_rows
@@ -55,16 +54,16 @@ class Stager:
         self.folder = StagedFolder(Path(staging_root) / source.source_id)
         self.found: dict[int, str] = {}
 
-    def issue_id(self, parsed: ParsedSource) -> Optional[str]:
+    def issue_id(self, parsed: ParsedSource) -> str | None:
         return source_issue_id(self.source, parsed)
 
-    def add(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> None:
+    def add(self, issue_id: str | None, docs: tuple[ParsedDocument, ...]) -> None:
         """Stage documents, a part per STAGE_PART_CHARS of their text."""
         for batch in document_batches(docs, STAGE_PART_CHARS):
             if batch:
                 self.folder.write([self._document_rows(issue_id, batch).typed()])
 
-    def finish(self, parsed: ParsedSource, issue_id: Optional[str] = None,
+    def finish(self, parsed: ParsedSource, issue_id: str | None = None,
                docs: tuple[ParsedDocument, ...] = ()) -> Path:
         """Stage the source row, its issue and TOC, with `docs` in the same part; publish the
         staged folder."""
@@ -73,7 +72,7 @@ class Stager:
         self.folder.write([rows.typed()])
         return self.folder.publish()
 
-    def _document_rows(self, issue_id: Optional[str], docs: tuple[ParsedDocument, ...]) -> SourceRows:
+    def _document_rows(self, issue_id: str | None, docs: tuple[ParsedDocument, ...]) -> SourceRows:
         rows = SourceRows(self.source.source_id)
         self.found.update(build_documents(rows, self.source, issue_id, docs))
         return rows
@@ -126,7 +125,7 @@ class StagingBatch:
         """Drop the sources waiting here unwritten (left by a task that failed in this process)."""
         self.rows, self.source_ids = [], []
 
-    def flush(self, staging_root: Path) -> Optional[tuple[Path, tuple[str, ...]]]:
+    def flush(self, staging_root: Path) -> tuple[Path, tuple[str, ...]] | None:
         """Write the sources added since the last flush as one staged part; returns its folder
         and their source ids (None when there were none). The batch is empty afterwards, written
         or not."""

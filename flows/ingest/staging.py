@@ -15,8 +15,8 @@ import fcntl
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 RUN_PREFIX = "run-"
 

@@ -17,8 +17,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 from flows.lifetime import adopt_orphans, exit_when_parent_gone
 from schemas.errors import seconds_text
@@ -41,7 +42,7 @@ class JobFailure:
     reason: str
 
 
-def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None) -> None:
+def _serve(conn, memory_bytes: int | None, warm_up: Callable | None = None) -> None:
     exit_when_parent_gone(conn, PARENT_GONE_EXIT)
     # A Ctrl-C in the terminal reaches every process of its group: the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -59,7 +60,7 @@ def _serve(conn, memory_bytes: Optional[int], warm_up: Optional[Callable] = None
         sys.exit(PARENT_GONE_EXIT)
 
 
-def _answer(conn, memory_bytes: Optional[int]) -> None:
+def _answer(conn, memory_bytes: int | None) -> None:
     """Run the jobs the parent sends, reporting each as it starts and ends, until it sends None."""
     while True:
         job = conn.recv()
@@ -83,7 +84,7 @@ class _Worker:
     reads a forked worker's exit code from the server and calls it dead (255) once the server is
     gone."""
 
-    def __init__(self, ctx, memory_bytes: Optional[int], warm_up: Optional[Callable] = None,
+    def __init__(self, ctx, memory_bytes: int | None, warm_up: Callable | None = None,
                  forked: bool = False):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, memory_bytes, warm_up), daemon=True)
@@ -91,7 +92,7 @@ class _Worker:
         child.close()
         self.pid = self.process.pid
         self._forked = forked
-        self._exitcode: Optional[int] = None
+        self._exitcode: int | None = None
 
     def run_each(self, fn: Callable, jobs: list[tuple], timeout: float) -> list[Any]:
         """Results of fn(*args) for the jobs, in order, up to and including the first one that
@@ -127,7 +128,7 @@ class _Worker:
         self.kill()
         return JobFailure(f"the parser process died (exit code {code}; out of memory or a crash)")
 
-    def exitcode(self) -> Optional[int]:
+    def exitcode(self) -> int | None:
         """How the worker ended (a negative signal number when killed), None while it runs."""
         if self._exitcode is None:
             if not self._forked:
@@ -136,7 +137,7 @@ class _Worker:
                 self._exitcode = self._forked_exitcode()
         return self._exitcode
 
-    def _forked_exitcode(self) -> Optional[int]:
+    def _forked_exitcode(self) -> int | None:
         try:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
@@ -145,7 +146,7 @@ class _Worker:
             return self.process.exitcode
         return os.waitstatus_to_exitcode(status) if pid else None
 
-    def wait(self, timeout: float) -> Optional[int]:
+    def wait(self, timeout: float) -> int | None:
         """The exit code once the worker has ended, waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while self.exitcode() is None and time.monotonic() < deadline:
@@ -194,8 +195,8 @@ class WorkerPool:
     """
 
     def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
-                 memory_bytes: Optional[int] = DEFAULT_MEMORY_BYTES, warm_up: Optional[Callable] = None,
-                 preload: Optional[str] = None):
+                 memory_bytes: int | None = DEFAULT_MEMORY_BYTES, warm_up: Callable | None = None,
+                 preload: str | None = None):
         # Windows has no fork server: its workers are spawned, each warming up on its own.
         self._forked = bool(preload) and "forkserver" in mp.get_all_start_methods()
         self._release_server = False
@@ -240,7 +241,7 @@ class WorkerPool:
             with self._fork_lock:
                 _stop_fork_server()
 
-    def _next_idle(self) -> Optional[_Worker]:
+    def _next_idle(self) -> _Worker | None:
         """An idle worker, waited for; None once the pool is closed."""
         worker = None if self._closing else self._idle.get()
         if worker is _CLOSED:
@@ -293,7 +294,7 @@ class WorkerPool:
         if self._forked:
             _stop_fork_server()
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:

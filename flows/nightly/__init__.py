@@ -1,5 +1,5 @@
 """Nightly: fetch the feeds into data/raw, then ingest, alert and deliver, on a Prefect schedule.
 
-Owns HTTP (feeds, the host guard, one request with a deadline) and the local Prefect server for
-`gazette serve`. May import every other flows package except the CLI.
+Owns HTTP (feeds and one request with a deadline; the host rules are `flows.feed_guard`) and
+the nightly deployment `gazette serve` runs. May import every other flows package except the CLI.
 """

@@ -19,9 +19,8 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Optional, Union
 from urllib.parse import unquote, urljoin, urlparse
 
 import httpx
@@ -42,9 +41,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class UrlState:
-    etag: Optional[str] = None
-    last_modified: Optional[str] = None
-    sha256: Optional[str] = None
+    etag: str | None = None
+    last_modified: str | None = None
+    sha256: str | None = None
 
 
 @dataclass
@@ -83,7 +82,7 @@ def fetch(client: httpx.Client, url: str, state: UrlState, http: HttpSettings, p
     raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects (the last to {target})")
 
 
-def _with_retries(client: httpx.Client, url: str, headers: dict, http: HttpSettings) -> Union[Response, Redirect]:
+def _with_retries(client: httpx.Client, url: str, headers: dict, http: HttpSettings) -> Response | Redirect:
     for attempt in range(http.retries + 1):
         try:
             return get_once(client, url, headers, http)
@@ -113,13 +112,13 @@ def load_state(db_path: Path, feed: str) -> dict[str, UrlState]:
     return {url: UrlState(etag, modified, sha) for url, etag, modified, sha in rows}
 
 
-def save_state(db_path: Path, feed: str, seen: list[tuple[Response, Optional[str]]],
+def save_state(db_path: Path, feed: str, seen: list[tuple[Response, str | None]],
                lock_timeout: float = 600.0) -> None:
     """Remember each URL's validators and body hash, in one publish of the catalog (none when
     nothing was fetched)."""
     if not seen:
         return
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     with catalog.writing(Path(db_path), lock_timeout) as con, catalog.transaction(con):
         for resp, path in seen:
             sha = hashlib.sha256(resp.body).hexdigest() if resp.status == 200 else None
@@ -142,7 +141,7 @@ def fetch_feed(feed: Feed, http: HttpSettings, raw_dir: Path, db_path: Path) -> 
     """
     report = FeedReport(feed.name)
     state = load_state(db_path, feed.name)
-    seen: list[tuple[Response, Optional[str]]] = []
+    seen: list[tuple[Response, str | None]] = []
     try:
         policy = host_policy(feed.name, feed.url, feed.allowed_hosts)
     except FeedError as exc:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -21,10 +20,10 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
 
 from flows import catalog  # noqa: E402
-from flows.alerts.derive import derive_alerts  # noqa: E402
 from flows.alerts.delivery import DeliveryReport, deliver_pending  # noqa: E402
-from flows.nightly.feeds import FeedReport, fetch_feed  # noqa: E402
+from flows.alerts.derive import derive_alerts  # noqa: E402
 from flows.ingest.plan import IngestReport, discover, plan_files  # noqa: E402
+from flows.nightly.feeds import FeedReport, fetch_feed  # noqa: E402
 from flows.settings import Feed, HttpSettings, Settings, load_settings  # noqa: E402
 
 DEPLOYMENT_NAME = "nightly-ingest"
@@ -34,7 +33,7 @@ DEPLOYMENT_NAME = "nightly-ingest"
 class NightlyReport:
     """What one nightly run did: per feed, the ingest, the alerts created and their delivery."""
     feeds: list[FeedReport] = field(default_factory=list)
-    ingest: Optional[IngestReport] = None
+    ingest: IngestReport | None = None
     alerts: list[str] = field(default_factory=list)
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
@@ -60,7 +59,7 @@ def deliver_alerts_task(db_path: Path, settings: Settings) -> DeliveryReport:
 
 
 @flow(name="nightly", log_prints=False, validate_parameters=False, persist_result=False)
-def nightly_flow(settings_path: Optional[str] = None, db_path: str = str(catalog.DEFAULT_DB)) -> NightlyReport:
+def nightly_flow(settings_path: str | None = None, db_path: str = str(catalog.DEFAULT_DB)) -> NightlyReport:
     """Fetch every feed, ingest the drop folder (feeds' folders included), alert, deliver."""
     settings = load_settings(Path(settings_path) if settings_path else None)
     db = Path(db_path)
@@ -68,10 +67,10 @@ def nightly_flow(settings_path: Optional[str] = None, db_path: str = str(catalog
     report.feeds = [fetch_feed_task(feed, settings.http, settings.raw_dir, db) for feed in settings.feeds]
     settings.raw_dir.mkdir(parents=True, exist_ok=True)
     plan = plan_files(db, discover([settings.raw_dir]), force=False)
-    if plan.nothing_new:   # no ingest subflow: its run alone costs ~1 s of orchestration
+    if plan.nothing_new:   # no ingest subflow: its run alone costs orchestration for nothing
         report.ingest = IngestReport(skipped=plan.skipped)
     else:
-        from flows.ingest.flow import ingest_flow  # its imports (parsers, workers) cost 0.3 s a run
+        from flows.ingest.flow import ingest_flow  # imported only when there is something to ingest
 
         report.ingest = ingest_flow([settings.raw_dir], db_path=db)
     report.alerts = derive_alerts_task(db)
@@ -79,7 +78,7 @@ def nightly_flow(settings_path: Optional[str] = None, db_path: str = str(catalog
     return report
 
 
-def nightly_deployment(settings: Settings, settings_path: Optional[Path], db_path: Path):
+def nightly_deployment(settings: Settings, settings_path: Path | None, db_path: Path):
     """The `nightly-ingest` deployment on the settings' cron schedule, in their time zone
     (a plain `cron=` string would be UTC). Paths are made absolute: the runner may start the
     flow elsewhere."""

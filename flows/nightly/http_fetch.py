@@ -16,7 +16,6 @@ import socket
 import time
 import urllib.request
 from dataclasses import dataclass
-from typing import Optional, Union
 from urllib.parse import urldefrag, urljoin
 
 import httpcore
@@ -29,7 +28,7 @@ from schemas.errors import FeedError
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # (monotonic end, seconds) of the request under way in this thread, read by every socket operation.
-_DEADLINE: contextvars.ContextVar[Optional[tuple[float, float]]] = contextvars.ContextVar(
+_DEADLINE: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar(
     "feed_request_deadline", default=None)
 
 
@@ -43,10 +42,10 @@ class Response:
     url: str
     status: int
     body: bytes = b""
-    etag: Optional[str] = None
-    last_modified: Optional[str] = None
+    etag: str | None = None
+    last_modified: str | None = None
     content_type: str = ""
-    charset: Optional[str] = None
+    charset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ def _deadline_message(seconds: float) -> str:
     return f"no complete response within the deadline of {seconds:g} s (http.timeout_seconds)"
 
 
-def _left(timeout: Optional[float]) -> Optional[float]:
+def _left(timeout: float | None) -> float | None:
     """The time a socket operation may take: its own timeout, cut to what is left of the deadline."""
     deadline = _DEADLINE.get()
     if deadline is None:
@@ -71,7 +70,7 @@ def _left(timeout: Optional[float]) -> Optional[float]:
     return left if timeout is None else min(timeout, left)
 
 
-def _bounded(operation, timeout: Optional[float], *args, **kwargs):
+def _bounded(operation, timeout: float | None, *args, **kwargs):
     try:
         return operation(*args, timeout=_left(timeout), **kwargs)
     except httpcore.TimeoutException:
@@ -85,17 +84,17 @@ class _DeadlineStream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream):
         self._inner = inner
 
-    def read(self, max_bytes: int, timeout: Optional[float] = None) -> bytes:
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return _bounded(self._inner.read, timeout, max_bytes)
 
-    def write(self, buffer: bytes, timeout: Optional[float] = None) -> None:
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
         _bounded(self._inner.write, timeout, buffer)
 
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context, server_hostname: Optional[str] = None,
-                  timeout: Optional[float] = None) -> httpcore.NetworkStream:
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
         return _DeadlineStream(_bounded(self._inner.start_tls, timeout, ssl_context,
                                         server_hostname=server_hostname))
 
@@ -110,8 +109,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._policy = policy
         self._inner = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: Optional[float] = None,
-                    local_address: Optional[str] = None, socket_options=None) -> httpcore.NetworkStream:
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options=None) -> httpcore.NetworkStream:
         try:
             addresses = self._policy.addresses(host)
         except socket.gaierror as exc:
@@ -159,7 +158,7 @@ def _precheck(policy: HostPolicy, host: str) -> None:
         pass  # only the proxy can resolve the name: it reaches the host for us
 
 
-def get_once(client: httpx.Client, url: str, headers: dict, http: HttpSettings) -> Union[Response, Redirect]:
+def get_once(client: httpx.Client, url: str, headers: dict, http: HttpSettings) -> Response | Redirect:
     """One GET of `url` within the deadline. Raises RetryableStatus (429, 5xx), httpx.TransportError
     (timeouts, the deadline, connection errors) or FeedError (another status, the size limit)."""
     end = time.monotonic() + http.timeout_seconds
@@ -177,7 +176,7 @@ def get_once(client: httpx.Client, url: str, headers: dict, http: HttpSettings) 
         _DEADLINE.reset(token)
 
 
-def _answer(resp: httpx.Response, url: str, headers: dict, max_bytes: int) -> Union[Response, Redirect, None]:
+def _answer(resp: httpx.Response, url: str, headers: dict, max_bytes: int) -> Response | Redirect | None:
     """What a status says without a body (304, a redirect), None for a 200 to read; raises for others."""
     status = resp.status_code
     if status == 304:

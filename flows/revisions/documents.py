@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
 from extractors import pipeline
 from flows import catalog
@@ -18,27 +17,27 @@ class Version:
     """One document as a revision compares it: its text, article tree and facts, the dates and
     relations its text states, and the catalog ids of its articles and facts (none for a file
     parsed outside the catalog)."""
-    doc_id: Optional[str]
+    doc_id: str | None
     source: str
     title: str
-    doc_number: Optional[str]
+    doc_number: str | None
     policy_key: str
-    doc_key: Optional[str]
+    doc_key: str | None
     is_draft: bool
-    issued_date: Optional[date]
-    published: Optional[date]
+    issued_date: date | None
+    published: date | None
     text: str
     nodes: tuple[ArticleNode, ...]
     facts: tuple[Fact, ...]
-    effective_date: Optional[date] = None
-    expiry_date: Optional[date] = None
+    effective_date: date | None = None
+    expiry_date: date | None = None
     relations: tuple[Relation, ...] = ()
     fact_ids: dict = field(default_factory=dict, compare=False)
 
-    def article_id(self, seq: Optional[int]) -> Optional[str]:
+    def article_id(self, seq: int | None) -> str | None:
         return f"{self.doc_id}/{seq}" if self.doc_id and seq is not None else None
 
-    def fact_id(self, fact: Optional[Fact]) -> Optional[str]:
+    def fact_id(self, fact: Fact | None) -> str | None:
         return None if fact is None else self.fact_ids.get((fact.char_start, fact.char_end, fact.kind))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Optional
 
 from extractors.diff.align import describe_counts, describe_pair
 from schemas.records import ArticlePair, DiffOp, FactChange
@@ -152,7 +151,7 @@ def _fact_change(c: FactChange) -> dict:
             "summary": c.summary, "old": _fact(c.old), "new": _fact(c.new)}
 
 
-def _fact(f) -> Optional[dict]:
+def _fact(f) -> dict | None:
     if f is None:
         return None
     value = f.value_num

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from extractors.diff.align import CHANGE_ORDER, describe_counts, describe_pair, pair_labels
 
@@ -19,20 +19,20 @@ class PolicyVersionRow(NamedTuple):
     doc_key: str
     version_no: int
     preferred: bool
-    linked_by: Optional[str]
-    linked_to: Optional[str]
+    linked_by: str | None
+    linked_to: str | None
 
 
 class RevisionRow(NamedTuple):
     """Two versions of a policy and the counts of what changed."""
     revision_id: str
-    family_id: Optional[str]
+    family_id: str | None
     old_doc_id: str
     new_doc_id: str
-    old_doc_key: Optional[str]
-    new_doc_key: Optional[str]
-    old_version_no: Optional[int]
-    new_version_no: Optional[int]
+    old_doc_key: str | None
+    new_doc_key: str | None
+    old_version_no: int | None
+    new_version_no: int | None
     unchanged: int
     modified: int
     renumbered: int
@@ -44,8 +44,8 @@ class RevisionRow(NamedTuple):
     fact_changes: int
     summary: str
     created_at: datetime
-    not_in_newer: Optional[int]
-    ends_at: Optional[str]
+    not_in_newer: int | None
+    ends_at: str | None
 
 
 class RevisionChangeRow(NamedTuple):
@@ -54,26 +54,26 @@ class RevisionChangeRow(NamedTuple):
     seq: int
     subject: str
     kind: str
-    old_label: Optional[str]
-    new_label: Optional[str]
-    old_article_ids: Optional[list[str]]
-    new_article_ids: Optional[list[str]]
-    similarity: Optional[float]
-    old_text: Optional[str]
-    new_text: Optional[str]
-    text_ops: Optional[str]
-    fact_kind: Optional[str]
-    role: Optional[str]
-    old_fact_id: Optional[str]
-    new_fact_id: Optional[str]
-    old_value_num: Optional[Decimal]
-    new_value_num: Optional[Decimal]
-    old_value_text: Optional[str]
-    new_value_text: Optional[str]
+    old_label: str | None
+    new_label: str | None
+    old_article_ids: list[str] | None
+    new_article_ids: list[str] | None
+    similarity: float | None
+    old_text: str | None
+    new_text: str | None
+    text_ops: str | None
+    fact_kind: str | None
+    role: str | None
+    old_fact_id: str | None
+    new_fact_id: str | None
+    old_value_num: Decimal | None
+    new_value_num: Decimal | None
+    old_value_text: str | None
+    new_value_text: str | None
     summary: str
 
 
-def revision_row(rev, old_no: Optional[int], new_no: Optional[int], now: datetime) -> RevisionRow:
+def revision_row(rev, old_no: int | None, new_no: int | None, now: datetime) -> RevisionRow:
     diff = rev.diff
     counts = {kind: diff.count(kind) for kind in CHANGE_ORDER}
     return RevisionRow(

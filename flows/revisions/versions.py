@@ -7,10 +7,11 @@ and the flow in `flows/revisions/flow.py` call `update_revisions` on a catalog w
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any
 
 from extractors.diff.align import diff_versions
 from extractors.diff.family import policy_families, policy_title
@@ -22,7 +23,6 @@ from flows.revisions.documents import Version, load_versions, parse_file
 from flows.revisions.rows import PolicyVersionRow, change_rows, revision_row
 from schemas.errors import GazetteError
 from schemas.records import DocumentVersion, PolicyVersion, RepealLink, RevisionDiff
-
 
 # Revision pairs whose documents are read from the catalog and diffed together: at most this
 # many, and at most LOAD_CHARS characters of their texts (a larger pair alone). A version in
@@ -43,14 +43,14 @@ class Revision:
     old: Version
     new: Version
     diff: RevisionDiff
-    family_id: Optional[str] = None
+    family_id: str | None = None
 
     @property
     def revision_id(self) -> str:
         return f"{self.old.doc_id or self.old.source}..{self.new.doc_id or self.new.source}"
 
 
-def diff_documents(db_path: Optional[Path], old_ref: str, new_ref: str) -> Revision:
+def diff_documents(db_path: Path | None, old_ref: str, new_ref: str) -> Revision:
     """Diff two documents named by doc id, 文号 or file path (a file outside the catalog is
     parsed in memory). A file or 文号 naming several documents is narrowed by the other side."""
     con = catalog.connect(db_path, read_only=True) if db_path and Path(db_path).exists() else None
@@ -104,7 +104,7 @@ def _choose(ref: str, options: list[Version], other: list[Version]) -> Version:
     raise DocumentRefError(f"{ref!r} names {len(options)} documents ({listed}): give a doc id")
 
 
-def _family_of(con, old: Version, new: Version) -> Optional[str]:
+def _family_of(con, old: Version, new: Version) -> str | None:
     if not (old.doc_id and new.doc_id):
         return None
     rows = con.execute("select distinct family_id from policy_versions where doc_id in (?, ?)",
@@ -216,7 +216,7 @@ def _batches(items: Iterable, chars: Callable[[Any], int]) -> Iterator[list]:
 
 
 def write_revisions(con, plan: RevisionPlan, revisions: Iterable[Revision],
-                    now: Optional[datetime] = None) -> list[str]:
+                    now: datetime | None = None) -> list[str]:
     """Replace `policy_versions` with the plan's and write the revisions a batch at a time (as
     compute_revisions reads them); returns their ids. Each batch commits on its own: the
     connection is a writer's private copy of the catalog, published whole (`catalog.writing`),

@@ -23,9 +23,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 from flows.lifetime import dies_with_this_process
 from schemas.errors import GazetteError, seconds_text
@@ -36,7 +36,7 @@ START_TIMEOUT = 90.0
 SERVER_LOG = Path("data/warehouse/prefect-server.log")
 STOP_GRACE_S = 15.0
 TEMPORARY_STOP_GRACE_S = 5.0
-TEMPORARY_SERVER = "from flows.nightly.server import serve_temporary; serve_temporary({port})"
+TEMPORARY_SERVER = "from flows.server import serve_temporary; serve_temporary({port})"
 TASK_RUN_RECORDER_LOG = "prefect.server.services.task_run_recorder"
 # uvicorn's exit code when it cannot start, e.g. on a port taken since it was picked: try another.
 UVICORN_STARTUP_FAILURE = 3
@@ -84,7 +84,7 @@ def prefect_api(port: int = DEFAULT_PORT, log_path: Path = SERVER_LOG) -> Iterat
 
 @dataclass
 class _Temporary:
-    child: Optional[subprocess.Popen] = None
+    child: subprocess.Popen | None = None
     api_url: str = ""
 
 
