@@ -36,7 +36,7 @@ CJK_RANGES = (
 WHITESPACE = re.compile(r"\s+")
 # A revision diff compares each provision of a version with the one before and the one after
 # it, and versions share most provisions: the compare forms of short texts are kept (1,024 of
-# them with their texts, ≤ 16 MB).
+# them with their texts).
 SHORT_TEXT_CHARS = 2048
 
 

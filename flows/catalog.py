@@ -35,11 +35,10 @@ if TYPE_CHECKING:
 
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 LOCK_MESSAGE = "Could not set lock"
-# A writer's DuckDB: a bounded buffer pool (it spills to `<catalog>.tmp` beyond it) on one thread.
-# Loading a 200 MB text's 927,000 facts peaks at 1.35 GB of RSS with DuckDB's defaults, 360 MB
-# with these; a run's loads are small batches, so one thread costs little.
-# FSST compression is left out: on Chinese text it saves ~1% of the file (500 texts: 75 → 74 MB)
-# and took ~0.1 s of the load's 0.35–0.40 s commit (500 texts: load 0.82–0.90 → 0.73–0.77 s).
+# A writer's DuckDB: a bounded buffer pool (it spills to `<catalog>.tmp` beyond it) on one thread,
+# so that loading a very long text stays within a small machine's memory; a run's loads are small
+# batches, so one thread costs little. FSST compression is left out: on Chinese text it saves
+# almost nothing of the file and costs a good part of each commit.
 WRITER_SETTINGS = ("set memory_limit = '256MB'", "set threads = 1", "set enable_progress_bar = false",
                    "set disabled_compression_methods = 'fsst'")
 # Every read-only connection: no file but the catalog's own (DuckDB still lets COPY write those:
@@ -161,7 +160,7 @@ def migrate(con) -> list[int]:
 def in_ids(column: str) -> str:
     """A condition `column` is one of a list of ids, bound as one string (see `ids_param`):
     DuckDB's Python binding probes every element of a list parameter for pandas types, two
-    failed imports (~0.2 ms) an element, which cost ~0.4 s on a run's 2,000 document ids."""
+    failed imports an element, which adds up over a run's document ids."""
     return f"list_contains(string_split(?, chr(31)), {column})"
 
 

@@ -58,7 +58,7 @@ def run_ingest(args) -> int:
     paths, plan = args.paths or [RAW_DIR], None
     if not args.force:
         # Planning needs no Prefect: with nothing new there is nothing to orchestrate, and the
-        # run ends before Prefect is imported (1.5–2 s) or its temporary server started (7–17 s).
+        # run ends before Prefect is imported or its temporary server started, both slow.
         plan = plan_files(args.db, discover(paths), force=False, retry_quarantined=args.retry_quarantined)
         if plan.nothing_new:
             _print_gone(plan.gone)
@@ -98,7 +98,7 @@ def _print_gone(paths: list[str]) -> None:
 @contextlib.contextmanager
 def _parsing_workers(args, plan):
     """The parsing workers, started before Prefect is imported so that their start-up (a spawn
-    or a fork server, spaCy, jieba: ~1 s) overlaps Prefect's import and the flow run's creation;
+    or a fork server, spaCy, jieba) overlaps Prefect's import and the flow run's creation;
     None when the flow starts its own (Dask, or no plan)."""
     if plan is None or not plan.parse or runner_options(args)["runner"] != "thread":
         yield None

@@ -68,8 +68,8 @@ def sync_bureaus(con) -> None:
 def insert_rows(con, table: str, rows: list[NamedTuple]) -> None:
     """Insert many rows (a NamedTuple per row, its fields the table's columns) into `table`, typed
     as the DDL says, a statement per INSERT_CHUNK_BYTES of JSON lines. DuckDB's `executemany`
-    costs ~1.4 ms a row (it probes for pandas and numpy types value by value); a bulk read of
-    JSON lines costs about as much per statement."""
+    probes for pandas and numpy types value by value, so it costs per row about what a bulk read
+    of JSON lines costs per statement."""
     with tempfile.TemporaryDirectory(prefix="gazette-rows-") as tmp:
         lines = Path(tmp) / f"{table}.jsonl"
         fh, written, longest = None, 0, 0
@@ -202,7 +202,7 @@ def _transactions(staged: list[tuple[Path, list[StagedPart]]]) -> list[list[tupl
 def _insert_staged(con, parts: list[StagedPart]) -> None:
     """Insert every table's rows from staged parts (a part holds each typed table's rows as a
     list of structs, the others' in `header_rows`: see flows/ingest/staged_parts.py), table by table in load
-    order. Reading a file costs ~2 ms whatever its rows, so small parts (most sources are one)
+    order. Reading a file costs the same whatever its rows, so small parts (most sources are one)
     are read once into a temporary table and each table's rows taken from it; large parts (a long
     text's) are read by each table's insert straight from the files, which spares materialising
     them."""

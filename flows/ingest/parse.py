@@ -63,7 +63,7 @@ def parse_source(path: Path, timer: StageTimer | None = None) -> tuple[ParsedSou
 
 def warm_up(staging: bool = True, columns: Columns | None = None) -> None:
     """Load what extraction and staging need (spaCy, jieba's dictionary from our faster cache,
-    the gazetteer, pyarrow and the staged parts' layout: ~0.75 s after ~0.3 s of imports), as a
+    the gazetteer, pyarrow and the staged parts' layout), as a
     worker starts rather than inside its first source. With `columns` (rows.staging_columns,
     from the flow), the layout needs no DuckDB in the worker; without, it is read from an
     in-memory catalog. `staging=False` (the fork server) stops before the layout.
@@ -106,7 +106,7 @@ def parsing_workers(sources: int, workers: int, timeout: float,
 class _WarmUpWithColumns:
     """`warm_up` with this process's staged tables' columns (`staging_columns`), read when a
     worker is started rather than before the pool: the pool's starter thread reads them (an
-    in-memory catalog, ~0.08 s) while its fork server warms up, instead of the fork server
+    in-memory catalog) while its fork server warms up, instead of the fork server
     starting that much later."""
 
     def __init__(self):

@@ -3,9 +3,9 @@
 The file holds a row per source (or per part of a large source): a column per typed table (its
 rows as a list of structs typed as the DDL says) and `header_rows`, the other tables' rows as
 one JSON text. A worker's small sources share one file (flows/ingest/stager.py).
-Written through DuckDB (rows → JSON → a typed read → COPY … TO parquet) a part cost ~8 ms,
-nearly all of it per file and per leaf column rather than per row: as much as extracting a
-25 kB text. pyarrow builds the columns straight from the rows and writes them in ~2.5 ms.
+pyarrow builds the columns straight from the rows: writing through DuckDB instead (rows → JSON →
+a typed read → COPY … TO parquet) costs per file and per leaf column, as much as extracting a
+small text.
 
 Every value is converted to its column's type as a source joins its part (`PartWriter.table`),
 the header tables' too, so a row that does not fit fails its own source in its worker, not the
@@ -47,8 +47,7 @@ _CONVERSION_ERRORS = (OverflowError, TypeError, ValueError)
 # Staged as typed columns: the tables that hold nearly all of a source's rows. The others (a few
 # rows a source, but 42 of the 97 leaf columns) travel as one JSON column, `header_rows`, checked
 # against the DDL's types as they are staged and typed by the loader. A Parquet file costs DuckDB
-# per leaf column, whatever its rows: on the benchmark's texts a staged file now takes ~0.7 ms
-# less to write (6.3 → 5.6) and ~0.75 ms less to load.
+# per leaf column, whatever its rows, so fewer leaf columns make every staged file cheaper.
 TYPED_TABLES = ("documents", "articles", "facts", "policy_terms")
 HEADER_TABLES = tuple(t for t in SOURCE_TABLES if t not in TYPED_TABLES)
 

@@ -104,9 +104,8 @@ class StagingBatch:
     """Small sources staged together: one part under staging_root/batch-<first source id>/, a
     row per source (the loader reads rows, not files, so it loads them as it loads parts).
 
-    A staged file costs ~1.7 ms for pyarrow to write and ~2 ms for DuckDB to read whatever its
-    rows, as much as parsing a third of a small text: on 500 texts, 500 files took 1.2 s to
-    write and 1.0–1.7 s to read, 8 files 0.26 and 0.3 s. Each source's rows are still converted
+    A staged file costs pyarrow and DuckDB about the same to write and read whatever its rows,
+    a sizeable share of parsing a small text, so small sources share one. Each source's rows are still converted
     to the catalog's types as it is added, so a row that does not fit fails that source alone;
     the part appears, whole, only at `flush`."""
 

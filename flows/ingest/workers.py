@@ -186,10 +186,9 @@ class WorkerPool:
 
     With `preload`, the name of a module whose import warms up a process, the workers are forked
     from one warm fork server instead of each spawned and warmed on its own: one warm-up for the
-    pool, and the pages it loaded are shared, not copied (2 workers of a 1,000-page backfill:
-    ~534 → ~460 MB of PSS for the run's processes). Once the workers are forked the server is
+    pool, and the pages it loaded are shared, not copied, so the run's processes hold less memory. Once the workers are forked the server is
     stopped where this process can adopt them (Linux, `adopt_orphans`): it would otherwise keep
-    its own copy of every page both workers have since written to (~50 MB). A worker that has to
+    its own copy of every page both workers have since written to. A worker that has to
     be replaced starts it again. Elsewhere the server is stopped with the pool. The workers start
     in the background, since forking the first waits for the server's warm-up.
     """

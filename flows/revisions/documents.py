@@ -64,7 +64,7 @@ DOCUMENT_TEXT = 9
 
 def load_versions(con, doc_ids: list[str]) -> dict[str, Version]:
     """Catalog documents with their article trees, facts and relations, by doc id: four queries
-    whatever the number of documents (a query per document and table cost ~10 ms each)."""
+    whatever the number of documents (a query per document and table would cost a round trip each)."""
     wanted = sorted(set(doc_ids))
     documents = {row[0]: row for row in con.execute(DOCUMENT_SQL, [catalog.ids_param(wanted)]).fetchall()}
     nodes = _stored_nodes(con, wanted, {doc_id: row[DOCUMENT_TEXT] for doc_id, row in documents.items()})

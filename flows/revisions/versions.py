@@ -25,10 +25,9 @@ from schemas.errors import GazetteError
 from schemas.records import DocumentVersion, PolicyVersion, RepealLink, RevisionDiff
 
 # Revision pairs whose documents are read from the catalog and diffed together: at most this
-# many, and at most LOAD_CHARS characters of their texts (a larger pair alone). A version in
-# memory is ~20 bytes a character of its text (its article tree's nested texts, its facts: 65
-# benchmark documents, 162,000 characters, held 3.3 MB), so a batch stays near 20 MB whatever the
-# documents' sizes; 64 pairs of the corpus's documents are well under it.
+# many, and at most LOAD_CHARS characters of their texts (a larger pair alone): a version's memory
+# grows with its text (its article tree's nested texts, its facts), so the character bound keeps a
+# batch's memory the same whatever the documents' sizes.
 LOAD_PAIRS = 64
 LOAD_CHARS = 1_000_000
 
