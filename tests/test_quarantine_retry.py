@@ -29,7 +29,7 @@ TEXT = "jjgf-2025-9.txt"
 NOT_A_PDF = b"a web page saved as .pdf, not a PDF"
 # Far shorter than any parse: the worker is given up on as the source starts.
 TINY_TIMEOUT = "0.001"
-TIMEOUT_ERROR = f"{TEXT}: gave up after 0 s (per-file timeout)"
+TIMEOUT_ERROR = f"{TEXT}: gave up after {TINY_TIMEOUT} s (per-file timeout)"
 NOT_A_PDF_ERROR = "junk.pdf: not a PDF (it does not start with %PDF-)"
 NO_TESSERACT = ("scan.pdf: no text layer on any of 1 pages (a scan), and OCR cannot run: Tesseract is "
                 "not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
