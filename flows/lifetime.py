@@ -4,9 +4,9 @@ keeps, since a killed process runs no clean-up of its own.
 
 - Children this process starts with `subprocess` (Prefect's API server) get a parent-death
   signal (Linux prctl(2): PR_SET_PDEATHSIG, SIGKILL), set between fork and exec.
-- Parsing workers cannot take one: the fork server that forks them is stopped while they run
-  (flows/ingest/workers.py), which would fire it. Each watches its pipe to this process instead, and
-  ends when the pipe hangs up (`exit_when_parent_gone`).
+- Parsing workers are the fork server's children, not this process's, so a parent-death signal
+  would follow the server instead: each watches its pipe to this process, and ends when the pipe
+  hangs up (`exit_when_parent_gone`).
 - The fork server and multiprocessing's resource tracker end by themselves when their pipes
   from this process close.
 """
@@ -22,7 +22,6 @@ from collections.abc import Callable
 
 # prctl's options (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
-PR_SET_CHILD_SUBREAPER = 36
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,19 +55,6 @@ def dies_with_this_process() -> Callable[[], None] | None:
             os._exit(1)
 
     return bind
-
-
-@functools.lru_cache(maxsize=1)
-def adopt_orphans() -> bool:
-    """Make this process the parent of its descendants' orphans (Linux's child subreaper), so
-    that workers forked by the fork server become its children when the server stops, and their
-    exit codes can be read with waitpid. False where the kernel offers no such thing.
-
-    Any other orphan below this process is adopted too: Tesseract, left running by a worker
-    killed for its timeout, ends as a zombie of this process instead of init's, until this
-    process exits. They are few (one per killed worker at most) and hold no memory."""
-    prctl = _prctl()
-    return prctl is not None and prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
 def exit_when_parent_gone(conn, code: int) -> None:

@@ -10,7 +10,6 @@ timeout stays per job while many small sources cost one hand-over, not one each.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import queue
 import resource
 import signal
@@ -21,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flows.lifetime import adopt_orphans, exit_when_parent_gone
+from flows.lifetime import exit_when_parent_gone
 from schemas.errors import seconds_text
 
 DEFAULT_TIMEOUT_S = 300.0
@@ -78,21 +77,14 @@ def _answer(conn, memory_bytes: int | None) -> None:
 
 
 class _Worker:
-    """One worker process and the pipe to it. A worker forked by the fork server is its child
-    until the server stops (`WorkerPool` stops it once its workers are forked); from then on it
-    is this process's (`adopt_orphans`), and its end is read with waitpid, since multiprocessing
-    reads a forked worker's exit code from the server and calls it dead (255) once the server is
-    gone."""
+    """One worker process and the pipe to it."""
 
-    def __init__(self, ctx, memory_bytes: int | None, warm_up: Callable | None = None,
-                 forked: bool = False):
+    def __init__(self, ctx, memory_bytes: int | None, warm_up: Callable | None = None):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, memory_bytes, warm_up), daemon=True)
         self.process.start()
         child.close()
         self.pid = self.process.pid
-        self._forked = forked
-        self._exitcode: int | None = None
 
     def run_each(self, fn: Callable, jobs: list[tuple], timeout: float) -> list[Any]:
         """Results of fn(*args) for the jobs, in order, up to and including the first one that
@@ -130,21 +122,7 @@ class _Worker:
 
     def exitcode(self) -> int | None:
         """How the worker ended (a negative signal number when killed), None while it runs."""
-        if self._exitcode is None:
-            if not self._forked:
-                self._exitcode = self.process.exitcode
-            else:
-                self._exitcode = self._forked_exitcode()
-        return self._exitcode
-
-    def _forked_exitcode(self) -> int | None:
-        try:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            # Not this process's child: the fork server's, which reports its end (it runs, or
-            # it ended before the server stopped and the server has written its code).
-            return self.process.exitcode
-        return os.waitstatus_to_exitcode(status) if pid else None
+        return self.process.exitcode
 
     def wait(self, timeout: float) -> int | None:
         """The exit code once the worker has ended, waiting up to `timeout` seconds."""
@@ -159,13 +137,10 @@ class _Worker:
 
     def kill(self) -> None:
         if self.alive:
-            if self._forked:
-                try:
-                    os.kill(self.pid, signal.SIGKILL)
-                except ProcessLookupError:  # ended and reaped by the fork server meanwhile
-                    pass
-            else:
+            try:
                 self.process.kill()
+            except ProcessLookupError:  # ended meanwhile
+                pass
         self.wait(5)
 
     def stop(self) -> None:
@@ -185,12 +160,10 @@ class WorkerPool:
     so that start-up overlaps whatever the caller does meanwhile and stays out of job timeouts.
 
     With `preload`, the name of a module whose import warms up a process, the workers are forked
-    from one warm fork server instead of each spawned and warmed on its own: one warm-up for the
-    pool, and the pages it loaded are shared, not copied, so the run's processes hold less memory. Once the workers are forked the server is
-    stopped where this process can adopt them (Linux, `adopt_orphans`): it would otherwise keep
-    its own copy of every page both workers have since written to. A worker that has to
-    be replaced starts it again. Elsewhere the server is stopped with the pool. The workers start
-    in the background, since forking the first waits for the server's warm-up.
+    from multiprocessing's fork server, which warmed up once: one warm-up for the pool, and the
+    pages it loaded are shared, not copied. The server lives as long as this process (the
+    standard library offers no way to stop it), so a replaced worker is forked warm too. The
+    workers start in the background, since forking the first waits for the server's warm-up.
     """
 
     def __init__(self, size: int, timeout: float = DEFAULT_TIMEOUT_S,
@@ -198,11 +171,9 @@ class WorkerPool:
                  preload: str | None = None):
         # Windows has no fork server: its workers are spawned, each warming up on its own.
         self._forked = bool(preload) and "forkserver" in mp.get_all_start_methods()
-        self._release_server = False
         if self._forked:
             self._ctx = mp.get_context("forkserver")
             self._ctx.set_forkserver_preload([preload])
-            self._release_server = adopt_orphans()
         else:
             self._ctx = mp.get_context("spawn")
         self._timeout, self._memory, self._warm_up = timeout, memory_bytes, warm_up
@@ -210,8 +181,6 @@ class WorkerPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._closing = False
-        # Forking a worker and stopping the server never overlap.
-        self._fork_lock = threading.Lock()
         self._starter = threading.Thread(target=self._start, args=(max(1, size),), daemon=True)
         self._starter.start()
 
@@ -226,19 +195,12 @@ class WorkerPool:
         except Exception as exc:  # noqa: BLE001 — raised to whoever waits for a worker
             self._idle.put(exc)
             return
-        self._stop_server_when_adopted()
 
     def _add(self) -> None:
-        with self._fork_lock:
-            worker = _Worker(self._ctx, self._memory, self._warm_up, self._forked)
-            with self._lock:
-                self._all.append(worker)
+        worker = _Worker(self._ctx, self._memory, self._warm_up)
+        with self._lock:
+            self._all.append(worker)
         self._idle.put(worker)
-
-    def _stop_server_when_adopted(self) -> None:
-        if self._forked and self._release_server:
-            with self._fork_lock:
-                _stop_fork_server()
 
     def _next_idle(self) -> _Worker | None:
         """An idle worker, waited for; None once the pool is closed."""
@@ -274,7 +236,6 @@ class WorkerPool:
                         self._all.remove(worker)
                     if not self._closing:
                         self._add()
-                        self._stop_server_when_adopted()
         return results
 
     @property
@@ -290,8 +251,6 @@ class WorkerPool:
             workers = list(self._all)
         for worker in workers:
             worker.stop()
-        if self._forked:
-            _stop_fork_server()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -304,23 +263,3 @@ def _ensure_fork_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
-
-
-def _stop_fork_server() -> None:
-    """multiprocessing keeps its fork server (and the warm state it forks from) for the life of
-    the process: stop it. Closing the pipe that tells it to exit (`_stop_unlocked`, under its
-    lock, as CPython's own tests stop it) is not enough while forked workers run, since each
-    holds a copy of that pipe: the server is sent SIGTERM first."""
-    from multiprocessing import forkserver
-
-    server = forkserver._forkserver
-    stop = getattr(server, "_stop_unlocked", None)
-    if stop is None or not hasattr(server, "_lock"):  # another Python's internals: leave it be
-        return
-    with server._lock:
-        if server._forkserver_pid is not None:
-            try:
-                os.kill(server._forkserver_pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        stop()
