@@ -73,7 +73,7 @@ def pdf_pages(folder: Path) -> int:
 def text_bytes(samples: list[Path], copies: int) -> float:
     """UTF-8 bytes of the corpus's cleaned text: each sample's cleaned characters, times copies,
     at the sample texts' bytes per character."""
-    from flows.ingest.parse import clean_source, read_source
+    from extractors.pipeline import clean_source, read_source
 
     texts = [p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")]
     ratio = sum(len(t.encode()) for t in texts) / sum(len(t) for t in texts)

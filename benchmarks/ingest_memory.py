@@ -164,7 +164,8 @@ def stage_memory(files: list[Path]) -> dict[str, float]:
     """Peak traced Python allocation per stage (MB), the largest over the given files."""
     import tracemalloc
 
-    from flows.ingest.parse import StageTimer, parse_source
+    from extractors.pipeline import StageTimer
+    from flows.ingest.parse import parse_source
 
     class PeakTimer(StageTimer):
         peaks: dict[str, float] = {}

@@ -15,7 +15,7 @@ from extractors import read
 from extractors.parts import text_parts
 
 # Stage by stage, as benchmarks/ingest.py times them.
-from extractors.pipeline import StageTimer, StreamedText, clean_source, parse_file, read_source  # noqa: F401
+from extractors.pipeline import StageTimer, StreamedText, parse_file
 from flows.catalog import SourceFile
 from flows.ingest.rows import Columns, staging_columns
 from flows.ingest.stager import STAGE_PART_CHARS, Stager, StagingBatch, stage_source
