@@ -26,8 +26,9 @@ SourceFailure = Literal["transient", "permanent"]
 # Tries a transient quarantine gets from ingest runs before it is left for
 # `gazette ingest --retry-quarantined` (flows/ingest/plan.py).
 MAX_TRANSIENT_ATTEMPTS = 3
-# One per spec of extractors/facts FACT_KINDS, and allowed by the CHECK on facts.kind (tests/test_registries.py).
-FactKind = Literal["money", "percent", "date", "bureau", "doc_number"]
+# A kind of fact: a key of extractors/facts FACT_KINDS, which every writer copies into the
+# catalog's `fact_kinds` (money, percent, date, bureau and doc_number to begin with).
+FactKind = str
 MoneyRole = Literal["cap", "award", "fund_size", "threshold", "other"]
 DateRole = Literal["issued", "effective", "expires", "window_start", "window_end", "deadline", "other"]
 CapScope = Literal[

@@ -2,8 +2,8 @@
 `extract_facts`, which runs every kind of `FACT_KINDS` at once and returns the facts in document
 order. Imports only `schemas` and other extractors.
 
-`FACT_KINDS` is the one list of fact kinds: `schemas.records.FactKind`, the catalog's CHECK on
-`facts.kind`, the case files `tests/cases/<module>.yaml` and the README's table of fact quality
+`FACT_KINDS` is the one list of fact kinds: the catalog's `fact_kinds` table (copied from it by
+every writer), the case files `tests/cases/<module>.yaml` and the README's table of fact quality
 name the same kinds (tests/test_registries.py); docs/extending.md adds one.
 """
 from __future__ import annotations

@@ -24,6 +24,8 @@ CHECKS = (
           "select path, status, error, failure, attempts from sources where status not in ('ok', 'quarantined') "
           "or (status = 'quarantined' and (coalesce(error, '') = '' or failure is null or attempts < 1)) "
           "or (status = 'ok' and (error is not null or failure is not null))"),
+    Check("every fact's kind is a registered kind (fact_kinds)",
+          "select kind, count(*) from facts where kind not in (select kind from fact_kinds) group by all"),
     Check("a quarantined source has no rows but its own",
           "select s.path, count(*) from sources s join documents d using (source_id) "
           "where s.status = 'quarantined' group by all"),

@@ -195,6 +195,7 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     if staged:
         relate.resolve_relations(con)
     loader.sync_bureaus(con)
+    loader.sync_fact_kinds(con)
     ids = [s.source.source_id for s in staged]
     doc_ids = [r[0] for r in con.execute(
         f"select doc_id from documents where {catalog.in_ids('source_id')} order by doc_id",

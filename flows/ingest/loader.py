@@ -11,10 +11,11 @@ from typing import NamedTuple
 
 import orjson
 
+from extractors.facts import FACT_KINDS
 from extractors.facts.bureaus import gazetteer_rows
 from flows import catalog
 from flows.catalog import now_utc
-from flows.ingest.rows import SOURCE_TABLES, BureauRow, check_row_type, columns
+from flows.ingest.rows import SOURCE_TABLES, BureauRow, FactKindRow, check_row_type, columns
 from flows.ingest.staged_parts import HEADER_TABLES, TYPED_TABLES, json_value
 
 # JSON lines per bulk insert statement, so that neither the file nor DuckDB's read of it grows
@@ -63,6 +64,12 @@ def sync_bureaus(con) -> None:
     """Make the `bureaus` table the gazetteer's canonical bureaus with aliases and jurisdiction."""
     con.execute("delete from bureaus")
     insert_rows(con, "bureaus", [BureauRow(*row) for row in gazetteer_rows()])
+
+
+def sync_fact_kinds(con) -> None:
+    """Make the `fact_kinds` table the extractors' registry of fact kinds."""
+    con.execute("delete from fact_kinds")
+    insert_rows(con, "fact_kinds", [FactKindRow(s.kind, s.noun, s.value_unit) for s in FACT_KINDS.values()])
 
 
 def insert_rows(con, table: str, rows: list[NamedTuple]) -> None:

@@ -172,6 +172,13 @@ class BureauRow(NamedTuple):
     jurisdiction: str | None
     aliases: list[str] | None
 
+
+class FactKindRow(NamedTuple):
+    """A kind of fact the extractors register (extractors/facts FACT_KINDS)."""
+    kind: str
+    noun: str
+    value_unit: str | None
+
 # Each source table's row type, in the order the tables are loaded.
 SOURCE_ROWS: dict[str, type] = {
     "sources": SourceRow, "source_paths": SourcePathRow, "issues": IssueRow, "documents": DocumentRow,
