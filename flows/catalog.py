@@ -152,7 +152,7 @@ def migrate(con) -> list[int]:
             continue
         with transaction(con):
             con.execute(mg.sql)
-            con.execute("insert into schema_migrations values (?, ?, ?)", [mg.version, mg.name, now_utc()])
+            con.execute("insert into schema_migrations (version, name, applied_at) values (?, ?, ?)", [mg.version, mg.name, now_utc()])
         applied.append(mg.version)
     return applied
 

@@ -146,7 +146,8 @@ def _record(con, entry: dict, channel_names: list[str]) -> None:
     emptying the journal) cannot undo a delivery."""
     alert_id, at = entry["alert_id"], datetime.fromisoformat(entry["at"])
     con.execute(
-        "insert into alert_deliveries values (?, ?, ?, 1, ?) on conflict (alert_id, channel) do update "
+        "insert into alert_deliveries (alert_id, channel, delivered_at, attempts, last_error) values (?, ?, ?, 1, ?) "
+        "on conflict (alert_id, channel) do update "
         "set attempts = alert_deliveries.attempts + 1, delivered_at = excluded.delivered_at, "
         "last_error = excluded.last_error where alert_deliveries.delivered_at is null",
         [alert_id, entry["channel"], None if entry["error"] else at, entry["error"]])

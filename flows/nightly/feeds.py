@@ -123,7 +123,8 @@ def save_state(db_path: Path, feed: str, seen: list[tuple[Response, str | None]]
         for resp, path in seen:
             sha = hashlib.sha256(resp.body).hexdigest() if resp.status == 200 else None
             con.execute(
-                "insert into feed_state values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (url) do update set "
+                "insert into feed_state (url, feed, etag, last_modified, sha256, path, checked_at, changed_at) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (url) do update set "
                 "etag = excluded.etag, last_modified = excluded.last_modified, checked_at = excluded.checked_at, "
                 "sha256 = coalesce(excluded.sha256, feed_state.sha256), "
                 "path = coalesce(excluded.path, feed_state.path), "
