@@ -18,6 +18,7 @@ from flows.cli.export import EXPORT
 from flows.cli.ingest import INGEST, REBUILD
 from flows.cli.nightly import ALERTS, NIGHTLY, SERVE
 from flows.cli.query import QUERY, SUMMARY
+from flows.cli.search import SEARCH
 from flows.cli.show import SHOW
 from schemas.errors import GazetteError
 
@@ -25,7 +26,7 @@ from schemas.errors import GazetteError
 EXIT_BROKEN_PIPE = 141
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 COMMANDS: dict[str, Command] = {command.name: command for command in (
-    INGEST, QUERY, EXPORT, SUMMARY, SHOW, DIFF, DOCTOR, REBUILD, SERVE, NIGHTLY, ALERTS)}
+    INGEST, QUERY, EXPORT, SUMMARY, SHOW, SEARCH, DIFF, DOCTOR, REBUILD, SERVE, NIGHTLY, ALERTS)}
 
 
 def main(argv: list[str] | None = None) -> int:
