@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from flows.cli.main import COMMANDS, build_parser, main
+from flows.cli.main import COMMANDS, EXIT_BROKEN_PIPE, build_parser, main
 from schemas.ddl import migrations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +72,28 @@ def test_ingest_exit_code_is_partial_when_a_source_fails(prefect_harness, tmp_pa
     assert main(["--db", str(tmp_path / "c.duckdb"), "ingest", str(tmp_path), "--no-progress"]) == 3
     err = capsys.readouterr().err
     assert "empty.txt" in err and "partial" in err
+
+
+@pytest.mark.parametrize("command", [["query", "select count(*) as n from documents"], ["summary"]])
+def test_global_options_go_before_or_after_the_command(command, corpus_catalog, capsys):
+    db = str(corpus_catalog[0])
+    assert main(["--db", db, *command]) == 0
+    before = capsys.readouterr().out
+    assert main([*command, "--db", db]) == 0
+    assert capsys.readouterr().out == before and "(1 row)" in before
+
+
+def test_an_option_after_the_command_is_the_one_given(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "a.duckdb"), "query", "select 1", "--db", str(tmp_path / "b.duckdb")]) == 2
+    assert "b.duckdb" in capsys.readouterr().err
+
+
+def test_a_reader_that_closes_early_ends_the_command_quietly(corpus_catalog):
+    # Far more rows than a pipe's buffer holds, so the command is still writing when `head` leaves.
+    command = [sys.executable, "-m", "flows.cli", "--db", str(corpus_catalog[0]), "query",
+               "select * from range(200000)"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout.readline().split() == [b"range"]
+    process.stdout.close()
+    assert process.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert process.stderr.read() == b""
