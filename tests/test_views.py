@@ -36,10 +36,38 @@ def test_changping_product_cap_with_its_bureau(corpus_con):
 
 
 def test_application_windows(corpus_con):
-    windows = rows(corpus_con, "select doc_number, article_label, opens, closes, kind from v_application_windows "
-                               "where kind = 'window_start' order by opens")
-    assert windows == [("京技管发〔2025〕1号", "四/7", "2024-12-01", "2025-04-01", "window_start"),
-                       (None, "九", "2026-06-04", "2026-06-23", "window_start")]
+    windows = rows(corpus_con, "select doc_number, article_label, opens, opens_precision, closes, closes_precision "
+                               "from v_application_windows order by opens")
+    # 京技管发〔2025〕1号 四/7: 2024年12月1日(含)—2025年4月1日(含); the service guide 九、申报时间
+    assert windows == [("京技管发〔2025〕1号", "四/7", date(2024, 12, 1), "day", date(2025, 4, 1), "day"),
+                       (None, "九", date(2026, 6, 4), "day", date(2026, 6, 23), "day")]
+
+
+def test_windows_open_in_june_2026_are_the_service_guides_only(corpus_con):
+    june = rows(corpus_con, "select document, article_label, opens, closes from v_application_windows "
+                            "where opens <= '2026-06-30' and closes >= '2026-06-01'")
+    # not 1号's 政策兑现…于2026年6月30日前完成: a deadline, not a window
+    assert june == [("2026年经开区医药科技服务机构认定办事指南", "九", date(2026, 6, 4), date(2026, 6, 23))]
+    assert rows(corpus_con, "select count(closes::date) = count(closes) from v_application_windows") == [(True,)]
+
+
+def test_deadlines_and_expiries_fall_due_on_a_date(corpus_con):
+    due = rows(corpus_con, "select doc_number, article_label, kind, due, due_precision, text from v_deadlines "
+                           "where doc_number like '京商%' or doc_number = '京技管发〔2025〕1号' order by due")
+    # 2026年1月底前…报送 is a month: it falls due on the month's last day
+    assert due == [("京商流通字〔2025〕6号", "六", "deadline", date(2025, 7, 31), "day", "2025年7月31日"),
+                   ("京技管发〔2025〕1号", "五/6", "expires", date(2025, 12, 31), "day", "2025 年 12 月 31 日"),
+                   ("京商流通字〔2025〕6号", "七/(二)", "deadline", date(2026, 1, 31), "month", "2026年1月"),
+                   ("京技管发〔2025〕1号", "五/6", "deadline", date(2026, 6, 30), "day", "2026 年 6 月 30 日")]
+    assert rows(corpus_con, "select kind, count(*) from v_deadlines group by 1 order by 1") == [
+        ("deadline", 4), ("expires", 5)]
+
+
+def test_partial_dates_read_as_days(corpus_con):
+    assert rows(corpus_con, "select date_first_day('2026-01'), date_last_day('2026-02'), date_last_day('2027'), "
+                            "date_precision('2027'), date_as_written(DATE '2026-01-31', 'month')") == [
+        (date(2026, 1, 1), date(2026, 2, 28), date(2027, 12, 31), "year", "2026-01")]
+    assert rows(corpus_con, "select date_first_day('2026年'), date_last_day('2026-13')") == [(None, None)]
 
 
 def test_policies_in_force_on_new_year_2026(corpus_con):
@@ -59,6 +87,40 @@ def test_bureau_workload_counts_measures_and_money(corpus_con):
     top = rows(corpus_con, "select bureau, measures, largest_cap_yuan from v_bureau_workload "
                            "where bureau = '北京未来科学城管理委员会'")
     assert top == [("北京未来科学城管理委员会", 9, Decimal(100000000))]
+    # 经开区管委会 (the draft's 责任单位) and 北京经济技术开发区管理委员会 (the gazette's 负责解释) are one body
+    committee = rows(corpus_con, "select bureau, documents, measures, caps from v_bureau_workload "
+                                 "where bureau in ('经开区管委会', '北京经济技术开发区管理委员会')")
+    assert committee == [("经开区管委会", 6, 11, 1)]
+    once = rows(corpus_con, "select count(*) from (select bureau, article_id from v_measure_bureaus "
+                            "group by all having count(*) > 1)")
+    assert once == [(0,)]
+
+
+def test_measure_bureaus_roll_divisions_up_to_their_body(corpus_con):
+    measure = rows(corpus_con, "select bureau, parent_bureau, role from v_measure_bureaus "
+                               "where doc_id = (select doc_id from v_documents "
+                               "where source_path = 'beijing-tech-services-2025-draft.txt') "
+                               "and article_label = '三/（十）' order by bureau")
+    # （十）（责任单位：市科委中关村管委会 园区处，各区政府，经开区管委会，）: no role is written
+    assert measure == [("各区政府", "各区政府", None), ("市科委、中关村管委会园区处", "市科委、中关村管委会", None),
+                       ("经开区管委会", "经开区管委会", None)]
+    divisions = rows(corpus_con, "select distinct bureau, parent_bureau from v_measure_bureaus "
+                                 "where bureau <> parent_bureau order by bureau")
+    assert divisions == [("市科委、中关村管委会促进处", "市科委、中关村管委会"),
+                         ("市科委、中关村管委会园区处", "市科委、中关村管委会"),
+                         ("市科委、中关村管委会金融处", "市科委、中关村管委会")]
+
+
+def test_measure_bureaus_fall_back_to_the_document(corpus_con):
+    def bureaus(label):
+        return [b for (b,) in rows(corpus_con, "select bureau from v_measure_bureaus b join v_documents d "
+                                               "using (doc_id) where d.source_path = 'jjgf-2025-9.txt' "
+                                               f"and b.article_label = '{label}' order by bureau")]
+
+    # 9. names its two bureaus; the heading (二) names none, nor does 二: the whole opinion's bureaus
+    assert bureaus("二/(二)/9") == ["生物技术和大健康产业局", "科技和产业促进局"]
+    assert bureaus("二/(二)") == ["亦庄国投", "亦庄控股", "信息技术产业局", "商务金融局", "生物技术和大健康产业局",
+                                 "科技和产业促进局", "组织人事部", "经开区管委会", "经济发展局"]
 
 
 def test_bureaus_table_holds_the_gazetteer_with_aliases(corpus_con):

@@ -18,8 +18,14 @@ select value_num, scope, condition from facts
 where doc_id = ? and kind = 'money' and role = 'cap'
 order by value_num desc, char_start limit 1
 """
+# Windows and deadlines, each date as precise as the document states it (2026年1月底 → 2026-01).
 WINDOWS = """
-select distinct opens, closes from v_application_windows where doc_id = ?
+select distinct date_as_written(opens, opens_precision) as opens,
+       date_as_written(closes, closes_precision) as closes
+from v_application_windows where doc_id = $doc
+union
+select distinct null, date_as_written(due, due_precision) from v_deadlines
+where doc_id = $doc and kind = 'deadline'
 order by closes nulls last, opens nulls first
 """
 REPEALS = """
@@ -61,7 +67,7 @@ def headline_facts(con, doc_id: str) -> list[str]:
     (expiry,) = con.execute("select expiry_date from documents where doc_id = ?", [doc_id]).fetchone()
     expiry = expiry.isoformat() if expiry else None
     # 至2027年12月31日结束 is read both as a deadline and as the expiry: say it once.
-    windows = [w for w in con.execute(WINDOWS, [doc_id]).fetchall() if w[0] or w[1] != expiry]
+    windows = [w for w in con.execute(WINDOWS, {"doc": doc_id}).fetchall() if w[0] or w[1] != expiry]
     facts += [window_words(o, c) for o, c in windows[:WINDOWS_SHOWN]]
     repealed = [r for (r,) in con.execute(REPEALS, [doc_id]).fetchall()]
     if repealed:
@@ -140,7 +146,7 @@ def fact_changes(con, old_doc_id: str, new_doc_id: str) -> list[str]:
 def _fact_set(con, doc_id: str) -> list[tuple[str, tuple, str]]:
     caps = con.execute("select distinct value_num, scope, condition from facts where doc_id = ? "
                        "and kind = 'money' and role = 'cap' order by 1 desc, 2, 3", [doc_id]).fetchall()
-    windows = con.execute(WINDOWS, [doc_id]).fetchall()
+    windows = con.execute(WINDOWS, {"doc": doc_id}).fetchall()
     repeals = con.execute(REPEALS, [doc_id]).fetchall()
     return ([("cap", tuple(c), "上限 " + cap_words(*c)) for c in caps]
             + [("window", tuple(w), window_words(*w)) for w in windows]
