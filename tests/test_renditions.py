@@ -15,6 +15,7 @@ import pytest
 from extractors import ocr, pipeline
 from extractors.diff.renditions import RENDITION_MIN, rendition_groups, rendition_score, rendition_similarity
 from flows import catalog
+from flows.alerts.derive import derive_alerts
 from flows.ingest.flow import ingest
 from schemas.records import Reading
 from tests.conftest import ROOT, SHARED_CORPUS, pdf_extract, sample
@@ -102,3 +103,5 @@ def test_a_scan_of_the_gazette_is_a_rendition_not_a_revision(corpus_catalog, sca
     assert revisions == [("c3b6d5888ac2-01..41ec1b749d30-08",)]
     assert sorted(versions, key=str) == [("rendition", "41ec1b749d30-01"), ("rendition", "41ec1b749d30-01"), (None, None)]
     assert listed == (12, 12)
+    alerts = [a.alert_id for a in derive_alerts(db) if not a.alert_id.startswith(("issue:", "document:"))]
+    assert alerts == ["revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
