@@ -40,6 +40,9 @@ OCR_JOBS = max(1, min(os.cpu_count() or 1, 4))
 OCR_PAGE_TIMEOUT_S = 120
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 OCR_FONT = "OCR"
+# The source warning of a scan: its text is a reading, and two readings of one page may differ
+# where no text changed (extractors/diff/family.py: renditions are then told by similarity).
+READ_BY_OCR = "read by OCR: characters may be misread"
 
 FULL_WIDTH = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef“”‘’—…]")
 # Room between a word's end and the next word's start, in em: a printed space, a tab stop.
@@ -71,6 +74,10 @@ def tesseract_missing() -> str | None:
 def _languages(binary: str) -> frozenset[str]:
     result = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30)
     return frozenset(line.strip() for line in result.stdout.splitlines()[1:])
+
+
+def read_by_ocr(pages: list[PdfPage]) -> bool:
+    return any(line.font == OCR_FONT for page in pages for line in page.lines)
 
 
 def ocr_pdf(path: str | Path, jobs: int = OCR_JOBS) -> list[PdfPage]:

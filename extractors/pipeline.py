@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extractors import clean, read, segment, split
+from extractors import clean, ocr, read, segment, split
 from extractors.facts import extract_facts
 from extractors.facts.policy_terms import extract_policy_terms
 from extractors.relations import document_dates, extract_relations
@@ -58,7 +58,10 @@ def parse_file(path: Path, timer: StageTimer | None = None) -> ParsedSource:
     timer = timer or StageTimer()
     media_type, content, pages = timer.run("read", read_source, Path(path))
     timer.pages = pages
-    return _parse_cleaned(timer.run("clean", clean_source, media_type, content), media_type, pages, timer)
+    parsed = _parse_cleaned(timer.run("clean", clean_source, media_type, content), media_type, pages, timer)
+    if media_type == "pdf" and ocr.read_by_ocr(content):
+        return replace(parsed, warnings=parsed.warnings + (ocr.READ_BY_OCR,))
+    return parsed
 
 
 def parse_text(text: str, timer: StageTimer | None = None) -> ParsedSource:
@@ -139,7 +142,8 @@ class StreamedText:
 
 
 def document_key(text: str) -> str:
-    """Renditions of one text (PDF and text file) share this key; any content change alters it."""
+    """Renditions of one text (PDF and text file) share this key; any content change alters it.
+    An OCR reading, never exact, takes its rendition's key in the catalog (flows/ingest/renditions.py)."""
     return hashlib.sha256(normalize_for_compare(text).encode("utf-8")).hexdigest()[:16]
 
 

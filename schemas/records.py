@@ -342,6 +342,23 @@ VersionLink = Literal["policy_key", "title", "repeal", "similarity", "rendition"
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A catalog document as one rendition of a text: a text file, a PDF's text layer, or a
+    scan read by OCR (`ocr`). `issue_key` is its gazette issue's (shared by the issue's
+    renditions), else None; `text` is left empty until the rendition test needs it."""
+    doc_id: str
+    doc_key: str
+    policy_key: str
+    doc_number: str | None
+    title: str
+    issue_key: str | None
+    media_type: MediaType
+    ocr: bool
+    path: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class DocumentVersion:
     """What recognising versions needs to know of a catalog document. `published` is its
     gazette issue's date (else None); `text` may be left empty for all but new documents'

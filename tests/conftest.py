@@ -27,6 +27,16 @@ def sample(name: str) -> Path:
     return SAMPLES / name
 
 
+def pdf_extract(source: Path, pages: list[int], path: Path) -> Path:
+    """The given pages (1-based) of a PDF as a PDF of their own at `path`."""
+    import pypdfium2 as pdfium
+
+    extract = pdfium.PdfDocument.new()
+    extract.import_pages(pdfium.PdfDocument(source), [n - 1 for n in pages])
+    extract.save(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     from prefect.testing.utilities import prefect_test_harness

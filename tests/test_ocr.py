@@ -20,7 +20,7 @@ from flows.ingest.flow import ingest
 from flows.ingest.parse import parse_source
 from schemas.errors import BadInputError
 from schemas.records import PdfLine, PdfPage
-from tests.conftest import GAZETTE_DOC_NUMBERS, SHARED_CORPUS
+from tests.conftest import GAZETTE_DOC_NUMBERS, SHARED_CORPUS, pdf_extract
 
 SCAN = SHARED_CORPUS / "pdf" / "beijing-gazette-2025-27-scan.pdf"
 EXTRACT_PAGES = [1, 2, 3, 42, 43]
@@ -73,14 +73,7 @@ def test_running_header_and_page_numbers_take_the_reading_of_the_other_pages():
 @pytest.fixture(scope="module")
 def scan_extract(tmp_path_factory) -> Path:
     """Pages 1–3 and 42–43 of the scan as a PDF of their own."""
-    import pypdfium2 as pdfium
-
-    source = pdfium.PdfDocument(SCAN)
-    extract = pdfium.PdfDocument.new()
-    extract.import_pages(source, [n - 1 for n in EXTRACT_PAGES])
-    path = tmp_path_factory.mktemp("scan") / "beijing-gazette-2025-27-scan-extract.pdf"
-    extract.save(path)
-    return path
+    return pdf_extract(SCAN, EXTRACT_PAGES, tmp_path_factory.mktemp("scan") / "beijing-gazette-2025-27-scan-extract.pdf")
 
 
 @needs_scan

@@ -3,7 +3,8 @@
 Two documents are versions of one policy when they share a 文号 (policy_key), when their titles
 agree once version markers are removed (（修订稿）, （征求意见稿）, （2025年修订）, years), when one
 repeals the other (《…》（昌政办发〔2023〕13号）同时废止), or when their texts are nearly the same.
-Renditions of one text (a PDF and its text file, same doc_key) are one version, never two.
+Renditions of one text (a PDF and its text file, same doc_key; an OCR reading takes its
+rendition's doc_key: extractors/diff/renditions.py) are one version, never two.
 Versions are ordered oldest first: by date, a draft before the final text of the same date, and
 a repealed version always before the one that repeals it.
 """

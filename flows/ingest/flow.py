@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import catalog  # noqa: E402
-from flows.ingest import loader, relate
+from flows.ingest import loader, relate, renditions
 from flows.ingest.jieba_cache import load_dictionary  # noqa: E402
 from flows.ingest.parse import (  # noqa: E402
     FlushedBatch,
@@ -192,14 +192,15 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
     """After every staged source is loaded: relations, bureaus, versions and their diffs;
     returns the ids of the documents loaded."""
     started = time.perf_counter()
-    if staged:
-        relate.resolve_relations(con)
-    loader.sync_bureaus(con)
-    loader.sync_fact_kinds(con)
     ids = [s.source.source_id for s in staged]
     doc_ids = [r[0] for r in con.execute(
         f"select doc_id from documents where {catalog.in_ids('source_id')} order by doc_id",
         [catalog.ids_param(ids)]).fetchall()]
+    if staged:
+        renditions.merge_renditions(con, doc_ids)
+        relate.resolve_relations(con)
+    loader.sync_bureaus(con)
+    loader.sync_fact_kinds(con)
     _timed("relate", started)
     if doc_ids:
         # In the same copy of the catalog: one copy and one publish a run, not two.

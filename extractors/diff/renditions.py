@@ -1,0 +1,128 @@
+"""Renditions of one document, told from versions of a policy.
+
+A text file and a PDF's text layer of one document agree character for character (they share a
+doc_key, the hash of their normalised text): any difference between two such readings is a
+change of the text. A scan read by OCR never agrees exactly: its misread characters are no
+change. An OCR reading is a rendition of a document of the same 文号 (or policy key, or title)
+whose text is nearly the same; the best rendition (text file, else PDF text layer, else OCR)
+gives the document its key and its title.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from extractors.diff.family import MIN_TITLE_CHARS, SIMILAR_TEXT_MIN, policy_title
+from extractors.textnorm import normalize_for_compare
+from schemas.records import Reading
+
+# The rapidfuzz ratio (0..100, normalised texts) above which an OCR reading is a rendition.
+# 第27期's scan against the issue's text file: 97.2 to 99.5 for 7 of its 8 documents. Real
+# revisions of one policy score 96.7 (互联网上网服务营业场所管理条例 2016/2022), 91.2 (统计法
+# 2009/2024) and 33.4 (六合 实施意见): a scan of one of their versions stays a version.
+RENDITION_MIN = 97.0
+# A document of one 文号 in renditions of one gazette issue is the document printed there: an
+# OCR reading that lost a table (京技管发〔2025〕8号 scores 78.9) is still a rendition of it.
+SAME_ISSUE_RENDITION_MIN = SIMILAR_TEXT_MIN
+
+
+def may_be_renditions(a: Reading, b: Reading) -> bool:
+    """Whether two readings of different texts could be one document: one is an OCR reading
+    (exact readings that differ are versions) and they name the same policy."""
+    if a.doc_key == b.doc_key or not (a.ocr or b.ocr):
+        return False
+    return bool(set(_names(a)) & set(_names(b)))
+
+
+def rendition_similarity(a: str, b: str) -> float:
+    """0..100: how alike two texts are once normalised (whitespace, width)."""
+    return fuzz.ratio(normalize_for_compare(a), normalize_for_compare(b))
+
+
+def rendition_score(a: Reading, b: Reading) -> float | None:
+    """How alike two readings (with their texts) are when they are renditions of one document;
+    None when they are not (versions, or different policies)."""
+    if not may_be_renditions(a, b):
+        return None
+    score = rendition_similarity(a.text, b.text)
+    return score if score >= _threshold(a, b) else None
+
+
+def rendition_candidates(readings: Sequence[Reading], new_doc_ids: set[str]) -> list[tuple[Reading, Reading]]:
+    """Pairs that may be renditions (`may_be_renditions`) with at least one new document, found
+    through the policy names they share rather than by comparing every pair."""
+    by_name: dict[str, list[Reading]] = defaultdict(list)
+    for r in readings:
+        for name in _names(r):
+            by_name[name].append(r)
+    pairs: dict[tuple[str, str], tuple[Reading, Reading]] = {}
+    for r in readings:
+        if r.doc_id not in new_doc_ids:
+            continue
+        for name in _names(r):
+            for other in by_name[name]:
+                if may_be_renditions(r, other):
+                    a, b = sorted((r, other), key=lambda x: x.doc_id)
+                    pairs[(a.doc_id, b.doc_id)] = (a, b)
+    return [pairs[k] for k in sorted(pairs)]
+
+
+def rendition_groups(pairs: Iterable[tuple[Reading, Reading]],
+                     text_of: Callable[[str], str]) -> list[list[Reading]]:
+    """Readings that are renditions of one document, the best first (`rendition_rank`). An OCR
+    reading joins the one document it is most like (in its own issue first): the scan of a
+    gazette issue resembles both versions of a policy revised by two characters."""
+    best: dict[str, tuple[tuple, Reading]] = {}
+    for a, b in pairs:
+        score = rendition_score(replace(a, text=text_of(a.doc_id)), replace(b, text=text_of(b.doc_id)))
+        if score is None:
+            continue
+        for ocr, other in ((a, b), (b, a)):
+            if ocr.ocr:
+                rank = (_same_issue(a, b), score, not other.ocr, other.doc_id)
+                if ocr.doc_id not in best or rank > best[ocr.doc_id][0]:
+                    best[ocr.doc_id] = (rank, other)
+    return _joined([(ocr_id, other) for ocr_id, (_, other) in sorted(best.items())],
+                   {r.doc_id: r for a, b in pairs for r in (a, b)})
+
+
+def rendition_rank(r: Reading) -> tuple:
+    """Best first: a text file, then a PDF's text layer, then an OCR reading."""
+    return (r.ocr, r.media_type == "pdf", r.path, r.doc_id)
+
+
+def _joined(links: list[tuple[str, Reading]], readings: dict[str, Reading]) -> list[list[Reading]]:
+    parent: dict[str, str] = {}
+
+    def root(k: str) -> str:
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for ocr_id, other in links:
+        parent[root(ocr_id)] = root(other.doc_id)
+    groups: dict[str, list[Reading]] = defaultdict(list)
+    for doc_id in sorted(parent):
+        groups[root(doc_id)].append(readings[doc_id])
+    return sorted((sorted(g, key=rendition_rank) for g in groups.values()), key=lambda g: g[0].doc_id)
+
+
+def _threshold(a: Reading, b: Reading) -> float:
+    return SAME_ISSUE_RENDITION_MIN if _same_issue(a, b) and a.doc_number else RENDITION_MIN
+
+
+def _same_issue(a: Reading, b: Reading) -> bool:
+    return a.issue_key is not None and a.issue_key == b.issue_key and a.doc_number == b.doc_number
+
+
+def _names(r: Reading) -> list[str]:
+    """What names the policy: its 文号, its policy key, its title without version markers (an
+    OCR reading may misread one of them, rarely all)."""
+    title = policy_title(r.title)
+    names = [f"key:{r.policy_key}"] + ([f"no:{r.doc_number}"] if r.doc_number else [])
+    return names + ([f"title:{title}"] if len(title) >= MIN_TITLE_CHARS else [])
