@@ -8,6 +8,7 @@ words, then by shortness.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 
 from flows.cli.command import Command
@@ -54,13 +55,18 @@ def run_search(args) -> int:
 
 
 def search_words(text: str) -> list[str]:
-    """The words jieba cuts from `text`, without punctuation and repeats, in order."""
-    from extractors.nlp_imports import import_jieba
-    from flows.ingest.jieba_cache import load_dictionary
-
-    load_dictionary()
-    words = [w for w in import_jieba().lcut(text, HMM=False) if any(ch.isalnum() for ch in w)]
+    """The words jieba's own dictionary cuts from `text`, without punctuation and repeats, in order."""
+    words = [w for w in _tokenizer().lcut(text, HMM=False) if any(ch.isalnum() for ch in w)]
     return list(dict.fromkeys(words))
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    """A jieba tokenizer of its own: the extractors add their terms (1类新药) to jieba's shared one,
+    and a search must cut a phrase the same way whatever ran before it in the process."""
+    from extractors.nlp_imports import import_jieba
+
+    return import_jieba().Tokenizer()
 
 
 def search_sql(phrase: str, words: list[str], limit: int) -> tuple[str, list]:
