@@ -59,3 +59,7 @@ class ExportError(GazetteError):
 def seconds_text(seconds: float) -> str:
     """A duration for a message, as precise as it was given: 0.5 → "0.5 s", 300 → "300 s"."""
     return f"{seconds:.3f}".rstrip("0").rstrip(".") + " s"
+
+
+class DocumentRefError(GazetteError):
+    """A document named on the command line is not found, or names several."""

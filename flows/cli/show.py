@@ -10,6 +10,7 @@ import sys
 from decimal import Decimal
 
 from flows.cli.command import Command
+from schemas.errors import DocumentRefError
 
 DOCUMENT_COLUMNS = "doc_id, doc_number, title, issuer, issued_date, doc_key, text"
 # The printed pages of any rendition of the same text: a text file's PDF twin knows them.
@@ -46,7 +47,6 @@ def run_show(args) -> int:
 def document_named(con, ref: str) -> dict:
     """The one document `ref` names: a doc id, a 文号 (one text of it), or a title fragment."""
     from extractors.issue import normalize_doc_number
-    from flows.revisions.versions import DocumentRefError
 
     for where, value in (("doc_id = ?", ref), ("doc_number = ?", normalize_doc_number(ref)),
                          ("contains(title, ?)", ref)):
@@ -63,7 +63,6 @@ def document_named(con, ref: str) -> dict:
 
 def provision(con, doc: dict, label: str | None) -> tuple[int, int, str | None]:
     """The character span of the provision `label` names in `doc` (all of it when None), and its path."""
-    from flows.revisions.versions import DocumentRefError
 
     if label is None:
         return 0, len(doc["text"]), None

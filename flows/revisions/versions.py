@@ -21,7 +21,7 @@ from flows import catalog
 from flows.ingest.loader import insert_rows
 from flows.revisions.documents import Version, load_versions, parse_file
 from flows.revisions.rows import PolicyVersionRow, change_rows, revision_row
-from schemas.errors import GazetteError
+from schemas.errors import DocumentRefError
 from schemas.records import DocumentVersion, PolicyVersion, RepealLink, RevisionDiff
 
 # Revision pairs whose documents are read from the catalog and diffed together: at most this
@@ -30,10 +30,6 @@ from schemas.records import DocumentVersion, PolicyVersion, RepealLink, Revision
 # batch's memory the same whatever the documents' sizes.
 LOAD_PAIRS = 64
 LOAD_CHARS = 1_000_000
-
-
-class DocumentRefError(GazetteError):
-    """A document named on the command line is not found, or names several."""
 
 
 @dataclass(frozen=True)
