@@ -65,7 +65,7 @@ def status_history(docs: list[DatedDocument], citations: list[Citation]) -> list
     placeholders = {p.placeholder_id: p for p in cited_documents(docs, citations)}
     for placeholder_id in sorted(repeals):
         cited = placeholders[placeholder_id]
-        changes = _after_repeals(sorted(repeals[placeholder_id], key=_change_order))
+        changes = _until_force_ends(sorted(repeals[placeholder_id], key=_change_order))
         spans += _spans(placeholder_id, True, _name(cited.title, cited.doc_number), changes, names)
     return spans
 
@@ -185,14 +185,14 @@ def _history(doc: DatedDocument, later: _Change | None, repeals: list[_Change]) 
     if doc.expiry_date is not None:
         ends.append(_Change(doc.expiry_date + _ONE_DAY, "expired", "expiry",
                             cause_text=f"in force until {doc.expiry_date.isoformat()}"))
-    return _after_repeals(sorted(changes, key=_change_order) + sorted(ends, key=_change_order))
+    return _until_force_ends(sorted(changes, key=_change_order) + sorted(ends, key=_change_order))
 
 
 def _change_order(change: _Change) -> tuple:
     return (change.day, -END_PRIORITY.get(change.status, -1))
 
 
-def _after_repeals(changes: list[_Change]) -> list[_Change]:
+def _until_force_ends(changes: list[_Change]) -> list[_Change]:
     """The changes up to the first that ends the document's force, one a day (the last told)."""
     end = next((c for c in sorted(changes, key=_change_order) if c.status in END_PRIORITY), None)
     kept = [c for c in changes if c.status not in END_PRIORITY and (end is None or c.day < end.day)]
