@@ -124,6 +124,11 @@ def _repeals_in_effect(docs: list[DatedDocument], citations: list[Citation]) -> 
     document in effect names every rendition of its target (by 文号 or the resolved document)."""
     by_id = {d.doc_id: d for d in docs}
     placeholders = _placeholder_ids(citations)
+    named: dict[str, list[str]] = {}
+    for d in docs:
+        named.setdefault(f"key:{d.doc_key}", []).append(d.doc_id)
+        if d.doc_number:
+            named.setdefault(f"number:{d.doc_number}", []).append(d.doc_id)
     found: dict[tuple[str, str], _Change] = {}
     for c in citations:
         by = by_id.get(c.from_doc_id)
@@ -133,7 +138,7 @@ def _repeals_in_effect(docs: list[DatedDocument], citations: list[Citation]) -> 
         change = _Change(by.effective_date or by.issued_date, "partially_repealed" if c.to_article_label else "repealed",
                          "partial_repeal" if c.to_article_label else "repeal", c.from_doc_id,
                          c.evidence + (f" {c.to_article_label}" if c.to_article_label else ""))
-        for target in _repeal_targets(c, docs, by_id, placeholders):
+        for target in _repeal_targets(c, by_id, named, placeholders):
             key = (target, change.status)
             kept = found.get(key)
             if kept is None or (change.day, _rendition_order(by, by.doc_id)) < (
@@ -145,12 +150,14 @@ def _repeals_in_effect(docs: list[DatedDocument], citations: list[Citation]) -> 
     return repeals
 
 
-def _repeal_targets(c: Citation, docs: list[DatedDocument], by_id: dict[str, DatedDocument],
+def _repeal_targets(c: Citation, by_id: dict[str, DatedDocument], named: dict[str, list[str]],
                     placeholders: dict[Citation, str]) -> list[str]:
+    """Every rendition of the document a repeal clause names, or its placeholder."""
     if c.to_doc_id is None:
         return [placeholders[c]] if c in placeholders else []
-    keys = {by_id[c.to_doc_id].doc_key} if c.to_doc_id in by_id else set()
-    return [d.doc_id for d in docs if d.doc_key in keys or (c.to_doc_number and d.doc_number == c.to_doc_number)]
+    keys = [f"key:{by_id[c.to_doc_id].doc_key}"] if c.to_doc_id in by_id else []
+    keys += [f"number:{c.to_doc_number}"] if c.to_doc_number else []
+    return sorted({doc_id for key in keys for doc_id in named.get(key, [])})
 
 
 def _later_versions(docs: list[DatedDocument]) -> dict[str, _Change]:
