@@ -30,7 +30,8 @@ _ONE_DAY = timedelta(days=1)
 DOCUMENT_TITLE_END = regex.compile(
     r"(?:法|条例|规定|办法|细则|规则|通则|通知|意见|决定|措施|方案|规划|计划|纲要|批复|公告|通告|目录|标准|规范|指南|指引)$")
 TITLE_QUALIFIER = regex.compile(r"(?:\s*\([^()]*\))+$")
-_SPACE = regex.compile(r"\s+")
+# 《关于修改<中华人民共和国统计法>的决定》 (2009) and 《关于修改〈中华人民共和国统计法〉的决定》 (2024).
+NESTED_TITLE_MARKS = str.maketrans("<>", "〈〉")
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,14 @@ def cited_documents(docs: list[DatedDocument], citations: list[Citation]) -> lis
 def _placeholder_ids(citations: list[Citation]) -> dict[Citation, str]:
     unresolved = [c for c in citations if c.to_doc_id is None
                   and (c.to_doc_number or (c.to_title and _names_a_document(c.to_title)))]
-    numbered = {normalize_for_compare(c.to_title): c.to_doc_number for c in unresolved
-                if c.to_doc_number and c.to_title}
-    ids = {}
-    for c in unresolved:
-        number = c.to_doc_number or numbered.get(normalize_for_compare(c.to_title))
-        ids[c] = PLACEHOLDER_PREFIX + (number or _SPACE.sub("", fold_width(c.to_title)))
-    return ids
+    numbered = {_title_key(c.to_title): c.to_doc_number for c in unresolved if c.to_doc_number and c.to_title}
+    return {c: PLACEHOLDER_PREFIX + (c.to_doc_number or numbered.get(_title_key(c.to_title)) or _title_key(c.to_title))
+            for c in unresolved}
+
+
+def _title_key(title: str) -> str:
+    """A title as cited, without spaces and with one kind of nested title marks."""
+    return normalize_for_compare(title).translate(NESTED_TITLE_MARKS)
 
 
 def _names_a_document(title: str) -> bool:

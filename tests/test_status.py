@@ -146,6 +146,17 @@ def test_a_title_cited_alone_joins_the_number_cited_with_it():
     assert (placeholder.placeholder_id, placeholder.citations) == ("cited:京政办发〔2024〕14号", 2)
 
 
+def test_one_decision_cited_with_either_kind_of_nested_title_marks_is_one_placeholder():
+    """The heads of the statistics law's 2009 and 2024 texts cite the 1996 decision so."""
+    cited = [Citation("8b6e9f545b0d-01", "cites", None, "关于修改<中华人民共和国统计法>的决定", None, None,
+                      "《关于修改<中华人民共和国统计法>的决定》"),
+             Citation("5f53ceaf9604-01", "cites", None, "关于修改〈中华人民共和国统计法〉的决定", None, None,
+                      "《关于修改〈中华人民共和国统计法〉的决定》")]
+    (placeholder,) = cited_documents([STATISTICS_2009, STATISTICS_2024], cited)
+    assert (placeholder.placeholder_id, placeholder.citations, placeholder.cited_by) == (
+        "cited:关于修改〈中华人民共和国统计法〉的决定", 2, "5f53ceaf9604-01")
+
+
 # On the catalog of the bundled samples (tests/conftest.py).
 
 def test_sample_statuses(corpus_con):
