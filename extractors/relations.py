@@ -20,6 +20,10 @@ CITED_TITLE = regex.compile(r"《([^《》\n]{2,160})》")
 REPEAL_CUE = regex.compile(r"废止")
 # 《…》(京技管发〔2025〕9号)中第十条“…”: the quoted article and its quoted text.
 QUOTED_ARTICLE = regex.compile(r"\s*(?:\([^()\n]{0,40}\))?\s*中?\s*(第[一二三四五六七八九十百零〇\d]+条)\s*“")
+# 《…》(…号)第五条、第七条同时废止: a repeal of some articles only (部分失效).
+_ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"
+REPEALED_ARTICLES = regex.compile(
+    rf"\s*(?:中的?|的)?\s*({_ARTICLE}(?:\s*(?:、|,|，|和|及|至|到)\s*{_ARTICLE})*)\s*(?:同时|予以|即行)?\s*废止")
 # 京技管发〔2025〕8号: 本细则自北京经济技术开发区管理委员会发布之日起实施 (the issuer in between)
 EFFECTIVE_ON_ISSUE = regex.compile(r"自[^,，。;；\n]{0,30}?(?:发布|公布|印发)之日起(?:施行|实施|执行)")
 EFFECTIVE_ON_DATE = regex.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日起?(?:施行|实施|执行)")
@@ -83,8 +87,13 @@ def _relation(text: str, folded: str, sentences: Sentences, start: int, end: int
         label, quoted, quote_end = quote
         return Relation("quotes", text[start:quote_end], start, quote_end, to_doc_number=number,
                         to_title=title, to_article_label=label, quoted_text=quoted)
-    kind = "repeals" if REPEAL_CUE.search(folded, sentence_start, sentence_end) else "cites"
-    return Relation(kind, text[start:end], start, end, to_doc_number=number, to_title=title)
+    # 《国务院关于废止和修改部分行政法规的决定》第一次修订: a 废止 inside a cited title repeals nothing.
+    sentence = CITED_TITLE.sub("《》", folded[sentence_start:sentence_end])
+    if not REPEAL_CUE.search(sentence):
+        return Relation("cites", text[start:end], start, end, to_doc_number=number, to_title=title)
+    articles = REPEALED_ARTICLES.match(folded, end)
+    return Relation("repeals", text[start:end], start, end, to_doc_number=number, to_title=title,
+                    to_article_label=articles.group(1) if articles else None)
 
 
 def _quoted_article(text: str, folded: str, pos: int) -> tuple[str, str, int] | None:

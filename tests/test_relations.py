@@ -32,6 +32,29 @@ def test_citation_with_spaced_number_jingshang_16():
     assert rels[1].to_title == "北京市 2025 年家电以旧换新补贴实施细则"
 
 
+def test_a_repealing_decision_named_in_a_laws_head_is_a_citation_internet_cafe_regs_2022():
+    text = ("2011年1月8日 《国务院关于废止和修改部分行政法规的决定》第一次修订　\n"
+            "2022年3月29日 《国务院关于修改和废止部分行政法规的决定》第四次修订\n")
+    rels = extract_relations(text)
+    assert [(r.kind, r.to_title) for r in rels] == [("cites", "国务院关于废止和修改部分行政法规的决定"),
+                                                     ("cites", "国务院关于修改和废止部分行政法规的决定")]
+
+
+def test_the_same_regulations_repeal_clause_still_repeals():
+    text = ("第三十八条 本条例自2002年11月15日起施行。2001年4月3日信息产业部、公安部、文化部、国家工商行政管理局"
+            "发布的《互联网上网服务营业场所管理办法》同时废止。")
+    (rel,) = extract_relations(text)
+    assert (rel.kind, rel.to_title, rel.to_article_label) == ("repeals", "互联网上网服务营业场所管理办法", None)
+
+
+def test_a_repeal_of_some_articles_names_them():
+    """Worded as 京技管发〔2025〕5号 第三十五条's repeal, of two articles only (部分失效)."""
+    text = "《亦庄新城创新孵化载体认定管理办法(暂行)》(京技管发〔2023〕8号)第五条、第七条同时废止。"
+    (rel,) = extract_relations(text)
+    assert (rel.kind, rel.to_doc_number, rel.to_article_label) == ("repeals", "京技管发〔2023〕8号", "第五条、第七条")
+    assert rel.evidence == "《亦庄新城创新孵化载体认定管理办法(暂行)》(京技管发〔2023〕8号)"
+
+
 def test_guide_quotes_article_ten_of_jjgf_2025_9():
     text = ("《北京经济技术开发区关于促进医药健康产业高质量发展的若干意见》（京技管发〔2025〕9号）中第十条"
             "“鼓励医药科技服务业发展。加大对“专业”服务的支持。”相关规定。")

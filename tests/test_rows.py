@@ -11,11 +11,18 @@ import pytest
 from flows.catalog import migrate
 from flows.ingest import rows as ingest_rows
 from flows.ingest.rows import BureauRow, PolicyTermRow, check_row_type
-from flows.revisions.rows import PolicyVersionRow, RevisionChangeRow, RevisionRow
+from flows.revisions.rows import (
+    CitedDocumentRow,
+    DocumentStatusRow,
+    PolicyVersionRow,
+    RevisionChangeRow,
+    RevisionRow,
+)
 from schemas.errors import StagingError
 
 ROW_TYPES = {**ingest_rows.SOURCE_ROWS, "bureaus": BureauRow, "policy_versions": PolicyVersionRow,
-             "revisions": RevisionRow, "revision_changes": RevisionChangeRow}
+             "revisions": RevisionRow, "revision_changes": RevisionChangeRow,
+             "document_status": DocumentStatusRow, "cited_documents": CitedDocumentRow}
 
 
 @pytest.fixture(scope="module")

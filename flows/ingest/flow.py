@@ -41,6 +41,7 @@ from flows.ingest.progress import progress_bar  # noqa: E402
 from flows.ingest.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
 from flows.ingest.staging import run_staging  # noqa: E402
 from flows.ingest.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
+from flows.revisions import status as document_status
 from flows.revisions import versions as revisions
 
 # Sources handed to a worker per Prefect task: a task's bookkeeping in the flow and its API
@@ -206,6 +207,7 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
         # In the same copy of the catalog: one copy and one publish a run, not two.
         started = time.perf_counter()
         revisions.update_revisions(con)
+        document_status.update_status(con)
         _timed("revisions", started)
     return doc_ids
 

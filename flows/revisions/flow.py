@@ -15,15 +15,18 @@ from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from flows import catalog  # noqa: E402
+from flows.revisions import status as document_status
 from flows.revisions import versions as revisions
 
 
 @task(cache_policy=NO_CACHE)
 def update_revisions(db_path: Path) -> list[str]:
-    """Families of every document, and the diffs of the versions that need one, written by a
-    catalog writer as they are computed; returns the ids of the revisions written."""
+    """Families of every document, the diffs of the versions that need one and every document's
+    status history, written by a catalog writer; returns the ids of the revisions written."""
     with catalog.writing(Path(db_path)) as con:
-        return revisions.update_revisions(con)
+        written = revisions.update_revisions(con)
+        document_status.update_status(con)
+        return written
 
 
 @flow(name="revisions", log_prints=False, validate_parameters=False, persist_result=False)

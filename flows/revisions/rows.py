@@ -5,7 +5,7 @@ A NamedTuple per table, its fields the table's columns in DDL order (tests/test_
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -113,3 +113,36 @@ def change_rows(rev) -> list[RevisionChangeRow]:
 
 def _ids(version, provisions) -> list[str]:
     return [i for i in (version.article_id(p.seq) for p in provisions) if i]
+
+
+class DocumentStatusRow(NamedTuple):
+    """A span of a document's or placeholder's status history."""
+    doc_id: str
+    placeholder: bool
+    seq: int
+    status: str
+    status_label: str
+    valid_from: date | None
+    valid_to: date | None
+    cause: str
+    cause_doc_id: str | None
+    cause_text: str | None
+    summary: str
+
+
+class CitedDocumentRow(NamedTuple):
+    """A document cited or repealed by catalog documents and not in the catalog."""
+    placeholder_id: str
+    doc_number: str | None
+    title: str | None
+    cited_by: str
+    citations: int
+    repealed: bool
+    evidence: str
+
+
+def status_row(span) -> DocumentStatusRow:
+    return DocumentStatusRow(
+        doc_id=span.doc_id, placeholder=span.placeholder, seq=span.seq, status=span.status,
+        status_label=span.status_label, valid_from=span.valid_from, valid_to=span.valid_to, cause=span.cause,
+        cause_doc_id=span.cause_doc_id, cause_text=span.cause_text, summary=span.summary)

@@ -115,24 +115,25 @@ class RevisionPlan:
     stale: list[tuple[str, str]]
 
 
-# The text of a document already versioned stays in the catalog: version linking reads those
-# texts a chunk at a time when a new document could be a version of one (`stored_texts`).
-VERSIONS_SQL = """
-select d.doc_id, d.doc_key, d.policy_key, d.title, d.doc_number, d.is_draft, d.issued_date,
-       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents),
-       case when d.doc_id in (select doc_id from policy_versions) then '' else d.text end,
-       d.effective_date, h.revised
-from documents d join sources s using (source_id) left join issues i using (issue_id)
-left join (
-    -- the latest full date of the head, before the first provision: a revised law's last
-    -- 修订/修正 line, which its reprinted adoption and 施行 dates do not tell apart
+# The latest full date of each document's head, before the first provision: a revised law's last
+# 修订/修正 line, which its reprinted adoption and 施行 dates do not tell apart.
+HEAD_REVISED_SQL = """
     select f.doc_id, max(try_cast(f.value_text as date)) as revised
     from facts f
     join (select doc_id, min(char_start) as body_start from articles where parent_id is null
           group by doc_id) b using (doc_id)
     where f.kind = 'date' and f.role = 'other' and f.char_start < b.body_start
     group by f.doc_id
-) h using (doc_id)
+"""
+# The text of a document already versioned stays in the catalog: version linking reads those
+# texts a chunk at a time when a new document could be a version of one (`stored_texts`).
+VERSIONS_SQL = f"""
+select d.doc_id, d.doc_key, d.policy_key, d.title, d.doc_number, d.is_draft, d.issued_date,
+       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents),
+       case when d.doc_id in (select doc_id from policy_versions) then '' else d.text end,
+       d.effective_date, h.revised
+from documents d join sources s using (source_id) left join issues i using (issue_id)
+left join ({HEAD_REVISED_SQL}) h using (doc_id)
 order by d.doc_id
 """
 # Documents whose texts are read at once when comparing new documents with known ones.
