@@ -1,4 +1,4 @@
-"""Bureau cases from tests/cases/bureaus.yaml, and the gazetteer's jieba user dictionary."""
+"""Bureau cases from tests/cases/bureaus.yaml (names, values and roles), and the gazetteer's jieba user dictionary."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +14,8 @@ CASES = yaml.safe_load((Path(__file__).parent / "cases" / "bureaus.yaml").read_t
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_bureau_case(case):
     facts = extract_bureaus(case["text"])
-    assert [(f.text, f.value_text) for f in facts] == [(e["text"], e["value"]) for e in case["expect"]]
+    assert [(f.text, f.value_text, f.role) for f in facts] == [(e["text"], e["value"], e.get("role"))
+                                                               for e in case["expect"]]
     for fact in facts:
         assert case["text"][fact.char_start:fact.char_end] == fact.text
 

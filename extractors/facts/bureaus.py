@@ -23,7 +23,14 @@ from extractors.cues import across_cjk_spaces
 from extractors.facts.bureau_clauses import responsibility_bodies
 
 # gazetteer_rows is read from here by the loader (flows/ingest/loader.py) and the tests.
-from extractors.facts.bureau_gazetteer import DATA_DIR, form_pattern, gazetteer, gazetteer_rows, userdict_lines  # noqa: F401
+from extractors.facts.bureau_gazetteer import (  # noqa: F401
+    DATA_DIR,
+    bureau_alias_rows,
+    form_pattern,
+    gazetteer,
+    gazetteer_rows,
+    userdict_lines,
+)
 from extractors.facts.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
 from extractors.facts.bureau_sections import role_column_cells, section_bodies
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
@@ -41,12 +48,25 @@ LIST_LABEL = (r"(?:责任单位|责任部门|牵头单位|牵头部门|配合单
 # (责任单位:市投促中心,市科委、中关村管委会,各区政府): inside a bracket the list runs to the
 # closing bracket, across a page break; on a line of its own, to the line's end. Either way it
 # stops at the next label: (牵头单位:市发展改革委,配合单位:市委组织部、各区、县级市).
-LIST_CUE = regex.compile(rf"{LIST_LABEL}{SP}:{SP}")
+LIST_CUE = regex.compile(rf"(?P<label>{LIST_LABEL}){SP}:{SP}")
+# The role a label gives its list's bodies; a 责任单位 list is RANKED: its first body leads and
+# the others cooperate. 实施主体 and 联系单位 give none.
+RANKED = "ranked"
+LABEL_ROLES = {
+    "责任单位": RANKED, "责任部门": RANKED, "责任主体": RANKED,
+    "牵头单位": "lead", "牵头部门": "lead", "负责部门": "lead", "负责单位": "lead", "主责部门": "lead",
+    "主责单位": "lead", "主管部门": "lead", "主管单位": "lead",
+    "配合单位": "cooperating", "配合部门": "cooperating", "参与单位": "cooperating", "协办单位": "cooperating",
+}
+# A role written at the end of a list's item beats the label's for every body of the item
+# (责任单位:市委组织部牵头，市国资委、市人力资源和社会保障局配合).
+WRITTEN_ROLE = regex.compile(r"(?:(?P<lead>牵头负责|牵头|负责)|(?P<cooperating>配合|参与|协助|协同))\s*$")
+ITEM_END = regex.compile(r"[,，;；]")
 LIST_REACH = 120
 FIELD_NAME = regex.compile(r"(?:完成时限|完成时间|时间节点|时限|责任人|联系人|联系电话|联系方式|牵头领导|分管领导|备注)[ \t]*$")
 # 七、主责部门 ⏎ 经开区生物技术与大健康产业局 (a section whose body is the next line).
 RESPONSIBLE_HEADING = regex.compile(
-    rf"^{SP}(?:[一二三四五六七八九十]+、)?{SP}(?:主责部门|责任部门|责任单位|主管部门){SP}:?{SP}\n+{SP}(?P<list>[^\n]+?){SP}$",
+    rf"^{SP}(?:[一二三四五六七八九十]+、)?{SP}(?P<label>主责部门|责任部门|责任单位|主管部门){SP}:?{SP}\n+{SP}(?P<list>[^\n]+?){SP}$",
     regex.MULTILINE,
 )
 INTERPRETER_CLAUSES = (
@@ -81,38 +101,43 @@ def extract_bureaus(text: str) -> list[Fact]:
     """Responsible bodies in document order; value_text is a Beijing body's canonical name
     (与 → 和, misprints folded, 经开区 prefix dropped; a division as 市科委、中关村管委会促进处)
     and any other body's name as written (whitespace out, 与 → 和; 同级财政、税务部门 shares out
-    同级税务部门)."""
+    同级税务部门). `role` is the body's part as written (schemas.records.BureauRole): the label,
+    verb or word that names it says whether it leads, cooperates or interprets; else None."""
     if not text:
         return []
     folded = fold_width(text)
     facts: dict[tuple[int, int], Fact] = {}
     if CUE_PREFILTER.search(folded):
-        for start, end, open_list in _cue_lists(folded):
-            for s, e, value in _bodies(folded, start, end, open_list):
+        for start, end, open_list, role in _cue_lists(folded):
+            for s, e, value, body_role in _bodies(folded, start, end, open_list, role):
                 facts.setdefault((s, e), Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
-                                              value_text=value))
-    for s, e, name in [*responsibility_bodies(folded), *section_bodies(folded)]:
+                                              value_text=value, role=body_role))
+    for s, e, name, role in [*responsibility_bodies(folded), *section_bodies(folded)]:
         if not any(s < fe and fs < e for fs, fe in facts):
             facts[(s, e)] = Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
-                                 value_text=_canonical_unknown(name or folded[s:e]))
+                                 value_text=_canonical_unknown(name or folded[s:e]), role=role)
     return [facts[k] for k in sorted(facts)]
 
 
-def _cue_lists(folded: str) -> list[tuple[int, int, bool]]:
-    """(start, end, open_list) of every span that names responsible bodies.
+def _cue_lists(folded: str) -> list[tuple[int, int, bool, str | None]]:
+    """(start, end, open_list, role) of every span that names responsible bodies.
 
     `open_list` is True where any name is a body (a 责任单位 list); elsewhere a name must be
-    a known body or look like one (end in 局, 委员会, 中心…).
+    a known body or look like one (end in 局, 委员会, 中心…). `role` is the role its bodies
+    take, RANKED, or None.
     """
     spans = _labelled_lists(folded)
-    spans += [(s, e, True) for s, e in role_column_cells(folded)]
-    spans += [(m.start("list"), m.end("list"), True) for m in RESPONSIBLE_HEADING.finditer(folded)]
-    for pattern in (*INTERPRETER_CLAUSES, PROCEDURE_STEP, CONTACT_LINE):
-        spans += [(m.start("list"), m.end("list"), False) for m in pattern.finditer(folded)]
+    spans += [(s, e, True, LABEL_ROLES.get(label)) for s, e, label in role_column_cells(folded)]
+    spans += [(m.start("list"), m.end("list"), True, LABEL_ROLES.get(m.group("label")))
+              for m in RESPONSIBLE_HEADING.finditer(folded)]
+    for pattern in INTERPRETER_CLAUSES:
+        spans += [(m.start("list"), m.end("list"), False, "interpreter") for m in pattern.finditer(folded)]
+    for pattern in (PROCEDURE_STEP, CONTACT_LINE):
+        spans += [(m.start("list"), m.end("list"), False, None) for m in pattern.finditer(folded)]
     return spans
 
 
-def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
+def _labelled_lists(folded: str) -> list[tuple[int, int, bool, str | None]]:
     cues = list(LIST_CUE.finditer(folded))
     spans = []
     for k, cue in enumerate(cues):
@@ -132,7 +157,7 @@ def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
         while end > start and folded[end - 1] in " \t\n,，、":
             end -= 1
         if end > start:
-            spans.append((start, end, True))
+            spans.append((start, end, True, LABEL_ROLES.get(cue.group("label"))))
     return spans
 
 
@@ -161,8 +186,10 @@ def _list_end(folded: str, start: int, limit: int, stops: str) -> int | None:
     return None
 
 
-def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[int, int, str]]:
-    """Bodies named in folded[start:end]: gazetteer entities first, then the rest split on separators.
+def _bodies(folded: str, start: int, end: int, open_list: bool,
+            role: str | None) -> list[tuple[int, int, str, str | None]]:
+    """Bodies named in folded[start:end] with their roles: gazetteer entities first, then the rest
+    split on separators.
 
     Line breaks are taken out before matching (科⏎技和产业促进局 is a name cut by a page break)
     and the offsets mapped back, so a fact's text may span the break.
@@ -183,7 +210,21 @@ def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[in
             continue
         s += span[s:e].index(name)
         found.append((s, s + len(name), _canonical_unknown(name)))
-    return [(index[s], index[e - 1] + 1, value) for s, e, value in found]
+    found.sort()
+    roles = [_role_of(span, e, role, k) for k, (_, e, _) in enumerate(found)]
+    return [(index[s], index[e - 1] + 1, value, r) for (s, e, value), r in zip(found, roles, strict=True)]
+
+
+def _role_of(span: str, end: int, role: str | None, rank: int) -> str | None:
+    """The role of the body ending at `end`, the `rank`th of its list: as written after it, else
+    the list's (a RANKED list's first body leads, the others cooperate)."""
+    item_end = ITEM_END.search(span, end)
+    written = WRITTEN_ROLE.search(span, end, item_end.start() if item_end else len(span))
+    if written is not None:
+        return "lead" if written.group("lead") else "cooperating"
+    if role == RANKED:
+        return "lead" if rank == 0 else "cooperating"
+    return role
 
 
 def _mask_parentheticals(span: str) -> str:
