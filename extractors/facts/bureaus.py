@@ -9,8 +9,9 @@ the bracketed lists after measures (extractors/facts/bureau_clauses.py). Issuers
 lists, bodies as objects and bodies in running text are not facts. Known bodies come from the
 gazetteer (data/bureaus.yaml, extractors/facts/bureau_gazetteer.py) through a spaCy EntityRuler over
 jieba tokens; other names are kept as printed when the clause's shape and the naming grammar
-(extractors/facts/bureau_names.py, extractors/facts/bureau_lists.py) say they are bodies. The spaCy pipeline
-is built once, on first use.
+(extractors/facts/bureau_names.py, extractors/facts/bureau_lists.py) say they are bodies. Each fact's role
+(lead, cooperating, interpreter) is the one its label, verb or written word gives it
+(extractors/facts/bureau_roles.py). The spaCy pipeline is built once, on first use.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from extractors.facts.bureau_gazetteer import (  # noqa: F401
     userdict_lines,
 )
 from extractors.facts.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
+from extractors.facts.bureau_roles import label_role, role_in_list
 from extractors.facts.bureau_sections import role_column_cells, section_bodies
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.nlp_imports import import_jieba, import_spacy
@@ -49,19 +51,6 @@ LIST_LABEL = (r"(?:责任单位|责任部门|牵头单位|牵头部门|配合单
 # closing bracket, across a page break; on a line of its own, to the line's end. Either way it
 # stops at the next label: (牵头单位:市发展改革委,配合单位:市委组织部、各区、县级市).
 LIST_CUE = regex.compile(rf"(?P<label>{LIST_LABEL}){SP}:{SP}")
-# The role a label gives its list's bodies; a 责任单位 list is RANKED: its first body leads and
-# the others cooperate. 实施主体 and 联系单位 give none.
-RANKED = "ranked"
-LABEL_ROLES = {
-    "责任单位": RANKED, "责任部门": RANKED, "责任主体": RANKED,
-    "牵头单位": "lead", "牵头部门": "lead", "负责部门": "lead", "负责单位": "lead", "主责部门": "lead",
-    "主责单位": "lead", "主管部门": "lead", "主管单位": "lead",
-    "配合单位": "cooperating", "配合部门": "cooperating", "参与单位": "cooperating", "协办单位": "cooperating",
-}
-# A role written at the end of a list's item beats the label's for every body of the item
-# (责任单位:市委组织部牵头，市国资委、市人力资源和社会保障局配合).
-WRITTEN_ROLE = regex.compile(r"(?:(?P<lead>牵头负责|牵头|负责)|(?P<cooperating>配合|参与|协助|协同))\s*$")
-ITEM_END = regex.compile(r"[,，;；]")
 LIST_REACH = 120
 FIELD_NAME = regex.compile(r"(?:完成时限|完成时间|时间节点|时限|责任人|联系人|联系电话|联系方式|牵头领导|分管领导|备注)[ \t]*$")
 # 七、主责部门 ⏎ 经开区生物技术与大健康产业局 (a section whose body is the next line).
@@ -124,11 +113,11 @@ def _cue_lists(folded: str) -> list[tuple[int, int, bool, str | None]]:
 
     `open_list` is True where any name is a body (a 责任单位 list); elsewhere a name must be
     a known body or look like one (end in 局, 委员会, 中心…). `role` is the role its bodies
-    take, RANKED, or None.
+    take, RANKED (extractors/facts/bureau_roles.py), or None.
     """
     spans = _labelled_lists(folded)
-    spans += [(s, e, True, LABEL_ROLES.get(label)) for s, e, label in role_column_cells(folded)]
-    spans += [(m.start("list"), m.end("list"), True, LABEL_ROLES.get(m.group("label")))
+    spans += [(s, e, True, label_role(label)) for s, e, label in role_column_cells(folded)]
+    spans += [(m.start("list"), m.end("list"), True, label_role(m.group("label")))
               for m in RESPONSIBLE_HEADING.finditer(folded)]
     for pattern in INTERPRETER_CLAUSES:
         spans += [(m.start("list"), m.end("list"), False, "interpreter") for m in pattern.finditer(folded)]
@@ -157,7 +146,7 @@ def _labelled_lists(folded: str) -> list[tuple[int, int, bool, str | None]]:
         while end > start and folded[end - 1] in " \t\n,，、":
             end -= 1
         if end > start:
-            spans.append((start, end, True, LABEL_ROLES.get(cue.group("label"))))
+            spans.append((start, end, True, label_role(cue.group("label"))))
     return spans
 
 
@@ -211,20 +200,9 @@ def _bodies(folded: str, start: int, end: int, open_list: bool,
         s += span[s:e].index(name)
         found.append((s, s + len(name), _canonical_unknown(name)))
     found.sort()
-    roles = [_role_of(span, e, role, k) for k, (_, e, _) in enumerate(found)]
+    roles = [role_in_list(span, e, role, k) for k, (_, e, _) in enumerate(found)]
     return [(index[s], index[e - 1] + 1, value, r) for (s, e, value), r in zip(found, roles, strict=True)]
 
-
-def _role_of(span: str, end: int, role: str | None, rank: int) -> str | None:
-    """The role of the body ending at `end`, the `rank`th of its list: as written after it, else
-    the list's (a RANKED list's first body leads, the others cooperate)."""
-    item_end = ITEM_END.search(span, end)
-    written = WRITTEN_ROLE.search(span, end, item_end.start() if item_end else len(span))
-    if written is not None:
-        return "lead" if written.group("lead") else "cooperating"
-    if role == RANKED:
-        return "lead" if rank == 0 else "cooperating"
-    return role
 
 
 def _mask_parentheticals(span: str) -> str:
