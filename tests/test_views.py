@@ -88,7 +88,7 @@ def test_bureau_workload_counts_measures_and_money(corpus_con):
                            "where bureau = '北京未来科学城管理委员会'")
     assert top == [("北京未来科学城管理委员会", 9, Decimal(100000000))]
     # The draft's 责任单位 经开区管委会 and the gazette's 北京经济技术开发区管理委员会 stay two names: the
-    # gold keeps each document's own (folding them is the view's job, not yet done).
+    # gold keeps each document's own (bureau_canonical folds them; this view does not yet).
     committee = rows(corpus_con, "select bureau, documents, measures, caps from v_bureau_workload "
                                  "where bureau in ('经开区管委会', '北京经济技术开发区管理委员会') order by bureau")
     assert committee == [("北京经济技术开发区管理委员会", 5, 10, 0), ("经开区管委会", 1, 1, 1)]
