@@ -31,6 +31,9 @@ MAX_TRANSIENT_ATTEMPTS = 3
 FactKind = str
 MoneyRole = Literal["cap", "award", "fund_size", "threshold", "other"]
 DateRole = Literal["issued", "effective", "expires", "window_start", "window_end", "deadline", "other"]
+# A bureau's part in a measure as the text writes it: 牵头 / 负责 / first of a 责任单位 list,
+# 配合 / 参与 / after the first, 负责解释; a bureau the text gives no part has none.
+BureauRole = Literal["lead", "cooperating", "interpreter"]
 CapScope = Literal[
     "per_enterprise_per_year", "per_product", "per_project", "per_contract",
     "per_application", "total",

@@ -1,4 +1,4 @@
-"""Bureau cases from tests/cases/bureaus.yaml, and the gazetteer's jieba user dictionary."""
+"""Bureau cases from tests/cases/bureaus.yaml (names, values and roles), and the gazetteer's jieba user dictionary."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors.facts.bureaus import USERDICT_PATH, extract_bureaus, gazetteer, gazetteer_rows, userdict_lines
+from extractors.facts.bureaus import (
+    USERDICT_PATH,
+    bureau_alias_rows,
+    extract_bureaus,
+    gazetteer,
+    gazetteer_rows,
+    userdict_lines,
+)
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "bureaus.yaml").read_text(encoding="utf-8"))
 
@@ -14,7 +21,8 @@ CASES = yaml.safe_load((Path(__file__).parent / "cases" / "bureaus.yaml").read_t
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_bureau_case(case):
     facts = extract_bureaus(case["text"])
-    assert [(f.text, f.value_text) for f in facts] == [(e["text"], e["value"]) for e in case["expect"]]
+    assert [(f.text, f.value_text, f.role) for f in facts] == [(e["text"], e["value"], e.get("role"))
+                                                               for e in case["expect"]]
     for fact in facts:
         assert case["text"][fact.char_start:fact.char_end] == fact.text
 
@@ -60,3 +68,18 @@ def test_gazetteer_covers_the_state_council():
                  "中国人民银行", "审计署", "国务院国资委", "海关总署", "市场监管总局", "中国证监会",
                  "国务院台湾事务办公室", "中国科学院", "国家药监局", "国家外汇管理局", "国家林草局"):
         assert names[form] == form
+
+
+def test_bureau_aliases_fold_abbreviations_to_one_body():
+    """Each alias names one gazetteer body; an abbreviation facts keep as written (经开区管委会, a
+    row of its own) folds to the body it abbreviates, its aliases too."""
+    rows = bureau_alias_rows()
+    folded = dict(rows)
+    assert len(folded) == len(rows)
+    canonical = {name for name, _, _ in gazetteer_rows()}
+    assert set(folded.values()) <= canonical and all(alias != name for alias, name in rows)
+    assert folded["经开区管委会"] == folded["北京经济技术开发区管委会"] == "北京经济技术开发区管理委员会"
+    assert folded["市科委"] == folded["北京市科委"] == folded["中关村管委会"] == "市科委、中关村管委会"
+    assert folded["经开区生物技术与大健康产业局"] == "生物技术和大健康产业局"
+    assert folded["工信部"] == "工业和信息化部"
+    assert "经开区管委会" in canonical  # the fact keeps it: the extractor's value is unchanged

@@ -56,7 +56,7 @@ def test_the_bureau_shortcut_finds_what_the_entity_ruler_finds_in_every_corpus_s
     bureaus._nlp()
     spans = 0
     for text in corpus_texts():
-        for start, end, _ in bureaus._cue_lists(text):
+        for start, end, _, _ in bureaus._cue_lists(text):
             span = bureaus._mask_parentheticals(text[start:end].replace("\n", ""))
             shortcut = bureaus._whole_token_bodies(span)
             if shortcut is not None:

@@ -73,7 +73,7 @@ def test_a_diff_tells_each_kind_in_the_words_of_its_spec():
     facts = {f.kind: f for f in extract_facts(EVERY_KIND)}
     told = {kind: (fact_role(f, EVERY_KIND, f.char_start), describe(f)) for kind, f in facts.items()}
     assert told == {"doc_number": ("文号", "京技管发〔2025〕9号"),
-                    "bureau": ("bureau", "生物技术和大健康产业局"),
+                    "bureau": ("lead bureau", "生物技术和大健康产业局"),
                     "percent": ("rate", "20% of 年度实际服务金额"),
                     "money": ("cap", "1000万元 per enterprise per year"),
                     "date": ("deadline", "2025-06-30")}

@@ -10,7 +10,7 @@ import pytest
 
 from flows.catalog import migrate
 from flows.ingest import rows as ingest_rows
-from flows.ingest.rows import BureauRow, PolicyTermRow, check_row_type
+from flows.ingest.rows import BureauAliasRow, BureauRow, PolicyTermRow, check_row_type
 from flows.revisions.rows import (
     CitedDocumentRow,
     DocumentStatusRow,
@@ -20,8 +20,8 @@ from flows.revisions.rows import (
 )
 from schemas.errors import StagingError
 
-ROW_TYPES = {**ingest_rows.SOURCE_ROWS, "bureaus": BureauRow, "policy_versions": PolicyVersionRow,
-             "revisions": RevisionRow, "revision_changes": RevisionChangeRow,
+ROW_TYPES = {**ingest_rows.SOURCE_ROWS, "bureaus": BureauRow, "bureau_aliases": BureauAliasRow,
+             "policy_versions": PolicyVersionRow, "revisions": RevisionRow, "revision_changes": RevisionChangeRow,
              "document_status": DocumentStatusRow, "cited_documents": CitedDocumentRow}
 
 

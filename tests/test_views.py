@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from extractors.facts.bureaus import gazetteer_rows
+from extractors.facts.bureaus import bureau_alias_rows, gazetteer_rows
 
 
 def rows(con, sql):
@@ -88,7 +88,7 @@ def test_bureau_workload_counts_measures_and_money(corpus_con):
                            "where bureau = '北京未来科学城管理委员会'")
     assert top == [("北京未来科学城管理委员会", 9, Decimal(100000000))]
     # The draft's 责任单位 经开区管委会 and the gazette's 北京经济技术开发区管理委员会 stay two names: the
-    # gold keeps each document's own (folding them is the view's job, not yet done).
+    # gold keeps each document's own (bureau_canonical folds them; this view does not yet).
     committee = rows(corpus_con, "select bureau, documents, measures, caps from v_bureau_workload "
                                  "where bureau in ('经开区管委会', '北京经济技术开发区管理委员会') order by bureau")
     assert committee == [("北京经济技术开发区管理委员会", 5, 10, 0), ("经开区管委会", 1, 1, 1)]
@@ -102,9 +102,11 @@ def test_measure_bureaus_roll_divisions_up_to_their_body(corpus_con):
                                "where doc_id = (select doc_id from v_documents "
                                "where source_path = 'beijing-tech-services-2025-draft.txt') "
                                "and article_label = '三/（十）' order by bureau")
-    # （十）（责任单位：市科委中关村管委会 园区处，各区政府，经开区管委会，）: no role is written
-    assert measure == [("各区政府", "各区政府", None), ("市科委、中关村管委会园区处", "市科委、中关村管委会", None),
-                       ("经开区管委会", "经开区管委会", None)]
+    # （十）（责任单位：各区政府，经开区管委会）…（责任单位：市科委中关村管委会 园区处，各区政府，经开区管委会，）:
+    # the first named of each list leads
+    assert measure == [("各区政府", "各区政府", "lead"),
+                       ("市科委、中关村管委会园区处", "市科委、中关村管委会", "lead"),
+                       ("经开区管委会", "经开区管委会", "cooperating")]
     divisions = rows(corpus_con, "select distinct bureau, parent_bureau from v_measure_bureaus "
                                  "where bureau <> parent_bureau order by bureau")
     assert divisions == [("市科委、中关村管委会促进处", "市科委、中关村管委会"),
@@ -122,6 +124,30 @@ def test_measure_bureaus_fall_back_to_the_document(corpus_con):
     assert bureaus("二/(二)/9") == ["生物技术和大健康产业局", "科技和产业促进局"]
     assert bureaus("二/(二)") == ["亦庄国投", "亦庄控股", "信息技术产业局", "北京经济技术开发区管理委员会", "商务金融局",
                                  "生物技术和大健康产业局", "科技和产业促进局", "组织人事部", "经济发展局"]
+
+
+def test_bureau_canonical_folds_abbreviations_and_divisions(corpus_con):
+    # the draft's 责任单位 经开区管委会 and the gazette's 北京经济技术开发区管理委员会 are one body
+    folded = rows(corpus_con, "select value_text, bureau_canonical(value_text) from "
+                              "(select distinct value_text from facts where kind = 'bureau') "
+                              "where bureau_canonical(value_text) <> value_text order by value_text")
+    assert folded == [("市科委、中关村管委会促进处", "市科委、中关村管委会"), ("市科委、中关村管委会园区处", "市科委、中关村管委会"),
+                      ("市科委、中关村管委会金融处", "市科委、中关村管委会"), ("经开区管委会", "北京经济技术开发区管理委员会")]
+    one = rows(corpus_con, "select count(distinct bureau_canonical(value_text)), count(distinct value_text) from facts "
+                           "where value_text in ('经开区管委会', '北京经济技术开发区管理委员会')")
+    assert one == [(1, 2)]
+    # an alias, a State Council short name, a name that only begins with a body's, an unknown one
+    assert rows(corpus_con, "select bureau_canonical('北京经济技术开发区管委会'), bureau_canonical('工信部'), "
+                            "bureau_canonical('商务部门'), bureau_canonical('县林业局')") == [
+        ("北京经济技术开发区管理委员会", "工业和信息化部", "商务部门", "县林业局")]
+
+
+def test_bureau_aliases_table_is_the_gazetteers(corpus_con):
+    assert rows(corpus_con, "select count(*) from bureau_aliases") == [(len(bureau_alias_rows()),)]
+    assert rows(corpus_con, "select alias from bureau_aliases where canonical = '北京经济技术开发区管理委员会' "
+                            "order by alias") == [("北京经开区管委会",), ("北京经济技术开发区管委会",), ("经开区管委会",)]
+    unknown = rows(corpus_con, "select count(*) from bureau_aliases a anti join bureaus b on a.canonical = b.canonical")
+    assert unknown == [(0,)]
 
 
 def test_bureaus_table_holds_the_gazetteer_with_aliases(corpus_con):

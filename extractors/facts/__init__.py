@@ -47,7 +47,8 @@ FACT_KINDS: dict[FactKind, FactKindSpec] = {spec.kind: spec for spec in (
     FactKindSpec("date", extract_dates, noun="date", dated=True, role_words={
         "window_start": "window opens", "window_end": "window closes", "deadline": "deadline",
         "expires": "expiry", "effective": "effective date", "issued": "issue date"}),
-    FactKindSpec("bureau", extract_bureaus, noun="bureau"),
+    FactKindSpec("bureau", extract_bureaus, noun="bureau", role_words={
+        "lead": "lead bureau", "cooperating": "cooperating bureau", "interpreter": "interpreting bureau"}),
     FactKindSpec("money", extract_money, noun="amount", role_words={"fund_size": "fund"}, value_unit="yuan"),
     FactKindSpec("percent", extract_percent, noun="rate", cued_roles=(("cap", CAP_CUES),),
                  value_unit="fraction"),

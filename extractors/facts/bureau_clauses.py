@@ -74,7 +74,7 @@ PREDICATE = regex.compile(
 PAREN_LIST = regex.compile(r"[(〔](?P<body>[^()〔〕\n]{2,150})[)〕]")
 ROLE_TAIL = regex.compile(
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?:按照?职责分工|按照?职责|分别|共同)?"
-    r"(?:牵头负责|牵头|负责|参与|配合|协助|协同|落实|实施|推进)$"
+    r"(?:(?P<lead>牵头负责|牵头|负责)|(?P<cooperating>参与|配合|协助|协同)|落实|实施|推进)$"
 )
 NOT_A_LIST = regex.compile(r"(?:以下简称|以下称|简称|含|不含|包括|如|即|下同|注|见|试行|暂行)")
 SEGMENT_BREAKS = regex.compile(r"[,，;；]")
@@ -82,15 +82,19 @@ NAME_BEFORE = regex.compile(rf"[{HAN}]{{2,30}}$")
 
 
 def responsibility_bodies(text: str) -> list[Body]:
-    """Every body a responsibility clause names, in no particular order."""
+    """Every body a responsibility clause names, in no particular order, with its role: the
+    subject of a verb leads (负责解释: interprets), the objects of 会同 cooperate, and a
+    bracketed list's items take the role written after them (（A牵头，B、C配合）)."""
     bodies: list[Body] = []
     if VERB_PREFILTER.search(text):
         for m in RESPONSIBILITY_VERB.finditer(text):
             if DRAFTED_BY.match(text, m.end()):
                 continue
-            bodies += _subject_bodies(text, m.start(), m.end()) or _agent_after(text, m)
+            role = "interpreter" if m.group() == "负责" and text.startswith("解释", m.end()) else "lead"
+            subject = _subject_bodies(text, m.start(), m.end()) or _agent_after(text, m)
+            bodies += [b._replace(role=role) for b in subject]
             if m.group() == "会同":
-                bodies += _objects_of_jointly(text, m.end())
+                bodies += [b._replace(role="cooperating") for b in _objects_of_jointly(text, m.end())]
     if "(" in text or "〔" in text:
         for m in PAREN_LIST.finditer(text):
             bodies += _bracketed_list(text, m.start("body"), m.end("body"))
@@ -197,7 +201,8 @@ def _bracketed_list(text: str, start: int, end: int) -> list[Body]:
             return []
         if role is None and not all(is_government_unit(text[b.start:b.end]) for b in items):
             return []
-        found += items
+        written = role and ("lead" if role.group("lead") else "cooperating" if role.group("cooperating") else None)
+        found += [b._replace(role=written) for b in items]
         roles += role is not None
         pos = brk + 1
     if len(found) == 1 and not roles and _other_name_of(text, start, text[found[0].start:found[0].end]):

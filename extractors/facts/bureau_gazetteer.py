@@ -77,6 +77,27 @@ def gazetteer_rows() -> list[tuple[str, str | None, list[str]]]:
     return rows
 
 
+def bureau_alias_rows() -> list[tuple[str, str]]:
+    """Rows of the catalog's `bureau_aliases` table (schemas/migrations/015_bureau_aliases.sql):
+    (alias, canonical) for every other name of a body of `gazetteer_rows`.
+
+    Besides each row's aliases, an entry's `abbreviations` (经开区管委会, 市科委) are its aliases
+    with their jurisdiction-prefixed and 与 spellings, and so are the aliases of an abbreviation that
+    is a row of its own: facts keep 经开区管委会 as written, analysts fold it. Pure: reads the YAML file.
+    """
+    data = _data()
+    prefixes = data.get("jurisdictions") or {}
+    rows = gazetteer_rows()
+    aliases_of = {name: aliases for name, _, aliases in rows}
+    folded = {alias: name for name, _, aliases in reversed(rows) for alias in aliases}
+    for entry in [*data["bureaus"], *(data.get("state_council") or [])]:
+        for abbreviation in entry.get("abbreviations") or []:
+            for form in [*_variants(abbreviation, prefixes.get(entry.get("jurisdiction"), [])),
+                         *aliases_of.get(abbreviation, [])]:
+                folded[form] = entry["name"]
+    return [(alias, name) for alias, name in folded.items() if alias != name]
+
+
 def _variants(form: str, prefixes: list[str]) -> list[str]:
     forms = [form]
     for prefix in prefixes:

@@ -23,6 +23,7 @@ from extractors.facts.bureau_names import (
     is_specific,
     looks_like_body,
 )
+from schemas.records import BureauRole
 
 LIST_COMMA = "、"
 CONNECTORS = regex.compile(r"及其|以及|或者|及|和|与|或")
@@ -46,10 +47,12 @@ NOT_A_NOUN = regex.compile(r"的|有|是|为")
 
 
 class Body(NamedTuple):
-    """A body a list names: its offsets, and the name the list shares out to it, if any."""
+    """A body a list names: its offsets, the name the list shares out to it, if any, and the
+    part the clause naming it gives it (schemas.records.BureauRole), if any."""
     start: int
     end: int
     name: str | None = None
+    role: BureauRole | None = None
 
 
 def split_bodies(text: str, start: int, end: int, strict: bool = True) -> list[Body] | None:

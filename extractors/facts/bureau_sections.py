@@ -20,7 +20,7 @@ from extractors.facts.bureau_lists import Body, split_bodies
 
 ROLE_HEADING = regex.compile(
     r"^[ \t]*(?P<label>\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d{1,2}[.、])?[ \t]*"
-    r"[^\n,，。;；:：]{0,12}?(?:责任部门|责任单位|受理部门|受理单位|主责部门|主责单位|负责部门|牵头单位|经办部门)"
+    r"[^\n,，。;；:：]{0,12}?(?:(?P<lead>责任部门|责任单位|主责部门|主责单位|负责部门|牵头单位)|受理部门|受理单位|经办部门)"
     r"[ \t]*$",
     regex.MULTILINE,
 )
@@ -39,12 +39,14 @@ PREDICATE_CHARS = 6
 
 
 def section_bodies(text: str) -> list[Body]:
-    """The bodies named in sections whose heading gives them a role."""
+    """The bodies named in sections whose heading gives them a role; they lead where the heading
+    makes them responsible (责任部门), and have no role where it only has them handle (受理部门)."""
     if not ROLE_WORDS.search(text):
         return []
     spans: list[Body] = []
     for heading in ROLE_HEADING.finditer(text):
         rank = _rank(text, heading.start())
+        role = "lead" if heading.group("lead") else None
         pos = heading.end() + 1
         for _ in range(MAX_SECTION_LINES):
             if pos >= len(text):
@@ -54,7 +56,7 @@ def section_bodies(text: str) -> list[Body]:
             line_rank = _rank(text, pos)
             if line_rank is not None and (rank is None or line_rank <= rank):
                 break
-            spans += _line_bodies(text, pos, end)
+            spans += [b._replace(role=role) for b in _line_bodies(text, pos, end)]
             pos = end + 1
     return spans
 
@@ -85,22 +87,22 @@ def _line_bodies(text: str, start: int, end: int) -> list[Body]:
     return found
 
 
-def role_column_cells(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the cells under a table header naming a role (牵头单位), row by row until
-    the table ends (a line without the header's cells)."""
+def role_column_cells(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, header) of the cells under a table header naming a role (牵头单位), row by row
+    until the table ends (a line without the header's cells); `header` is the role's label."""
     if "\t" not in text:
         return []
-    cells: list[tuple[int, int]] = []
+    cells: list[tuple[int, int, str]] = []
     lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]*", text) if m.end() > m.start()]
-    columns: list[int] = []
+    columns: list[tuple[int, str]] = []
     width = 0
     for start, end in lines:
         row = list(CELL.finditer(text, start, end)) if "\t" in text[start:end] else []
-        header = [k for k, cell in enumerate(row) if ROLE_COLUMN.fullmatch(cell.group())]
+        header = [(k, cell.group().strip()) for k, cell in enumerate(row) if ROLE_COLUMN.fullmatch(cell.group())]
         if header:
             columns, width = header, len(row)
         elif columns and len(row) == width:
-            cells += [row[k].span() for k in columns]
+            cells += [(*row[k].span(), label) for k, label in columns]
         else:
             columns = []
     return cells

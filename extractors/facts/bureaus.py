@@ -9,8 +9,9 @@ the bracketed lists after measures (extractors/facts/bureau_clauses.py). Issuers
 lists, bodies as objects and bodies in running text are not facts. Known bodies come from the
 gazetteer (data/bureaus.yaml, extractors/facts/bureau_gazetteer.py) through a spaCy EntityRuler over
 jieba tokens; other names are kept as printed when the clause's shape and the naming grammar
-(extractors/facts/bureau_names.py, extractors/facts/bureau_lists.py) say they are bodies. The spaCy pipeline
-is built once, on first use.
+(extractors/facts/bureau_names.py, extractors/facts/bureau_lists.py) say they are bodies. Each fact's role
+(lead, cooperating, interpreter) is the one its label, verb or written word gives it
+(extractors/facts/bureau_roles.py). The spaCy pipeline is built once, on first use.
 """
 from __future__ import annotations
 
@@ -23,8 +24,16 @@ from extractors.cues import across_cjk_spaces
 from extractors.facts.bureau_clauses import responsibility_bodies
 
 # gazetteer_rows is read from here by the loader (flows/ingest/loader.py) and the tests.
-from extractors.facts.bureau_gazetteer import DATA_DIR, form_pattern, gazetteer, gazetteer_rows, userdict_lines  # noqa: F401
+from extractors.facts.bureau_gazetteer import (  # noqa: F401
+    DATA_DIR,
+    bureau_alias_rows,
+    form_pattern,
+    gazetteer,
+    gazetteer_rows,
+    userdict_lines,
+)
 from extractors.facts.bureau_names import DEFINED_SHORT_NAME, JOINT_JURISDICTION, NAME_BRACKET, is_specific
+from extractors.facts.bureau_roles import label_role, role_in_list
 from extractors.facts.bureau_sections import role_column_cells, section_bodies
 from extractors.jieba_words import JIEBA_BLOCK, whole_token
 from extractors.nlp_imports import import_jieba, import_spacy
@@ -41,12 +50,12 @@ LIST_LABEL = (r"(?:责任单位|责任部门|牵头单位|牵头部门|配合单
 # (责任单位:市投促中心,市科委、中关村管委会,各区政府): inside a bracket the list runs to the
 # closing bracket, across a page break; on a line of its own, to the line's end. Either way it
 # stops at the next label: (牵头单位:市发展改革委,配合单位:市委组织部、各区、县级市).
-LIST_CUE = regex.compile(rf"{LIST_LABEL}{SP}:{SP}")
+LIST_CUE = regex.compile(rf"(?P<label>{LIST_LABEL}){SP}:{SP}")
 LIST_REACH = 120
 FIELD_NAME = regex.compile(r"(?:完成时限|完成时间|时间节点|时限|责任人|联系人|联系电话|联系方式|牵头领导|分管领导|备注)[ \t]*$")
 # 七、主责部门 ⏎ 经开区生物技术与大健康产业局 (a section whose body is the next line).
 RESPONSIBLE_HEADING = regex.compile(
-    rf"^{SP}(?:[一二三四五六七八九十]+、)?{SP}(?:主责部门|责任部门|责任单位|主管部门){SP}:?{SP}\n+{SP}(?P<list>[^\n]+?){SP}$",
+    rf"^{SP}(?:[一二三四五六七八九十]+、)?{SP}(?P<label>主责部门|责任部门|责任单位|主管部门){SP}:?{SP}\n+{SP}(?P<list>[^\n]+?){SP}$",
     regex.MULTILINE,
 )
 INTERPRETER_CLAUSES = (
@@ -81,38 +90,43 @@ def extract_bureaus(text: str) -> list[Fact]:
     """Responsible bodies in document order; value_text is a Beijing body's canonical name
     (与 → 和, misprints folded, 经开区 prefix dropped; a division as 市科委、中关村管委会促进处)
     and any other body's name as written (whitespace out, 与 → 和; 同级财政、税务部门 shares out
-    同级税务部门)."""
+    同级税务部门). `role` is the body's part as written (schemas.records.BureauRole): the label,
+    verb or word that names it says whether it leads, cooperates or interprets; else None."""
     if not text:
         return []
     folded = fold_width(text)
     facts: dict[tuple[int, int], Fact] = {}
     if CUE_PREFILTER.search(folded):
-        for start, end, open_list in _cue_lists(folded):
-            for s, e, value in _bodies(folded, start, end, open_list):
+        for start, end, open_list, role in _cue_lists(folded):
+            for s, e, value, body_role in _bodies(folded, start, end, open_list, role):
                 facts.setdefault((s, e), Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
-                                              value_text=value))
-    for s, e, name in [*responsibility_bodies(folded), *section_bodies(folded)]:
+                                              value_text=value, role=body_role))
+    for s, e, name, role in [*responsibility_bodies(folded), *section_bodies(folded)]:
         if not any(s < fe and fs < e for fs, fe in facts):
             facts[(s, e)] = Fact(kind="bureau", text=text[s:e], char_start=s, char_end=e,
-                                 value_text=_canonical_unknown(name or folded[s:e]))
+                                 value_text=_canonical_unknown(name or folded[s:e]), role=role)
     return [facts[k] for k in sorted(facts)]
 
 
-def _cue_lists(folded: str) -> list[tuple[int, int, bool]]:
-    """(start, end, open_list) of every span that names responsible bodies.
+def _cue_lists(folded: str) -> list[tuple[int, int, bool, str | None]]:
+    """(start, end, open_list, role) of every span that names responsible bodies.
 
     `open_list` is True where any name is a body (a 责任单位 list); elsewhere a name must be
-    a known body or look like one (end in 局, 委员会, 中心…).
+    a known body or look like one (end in 局, 委员会, 中心…). `role` is the role its bodies
+    take, RANKED (extractors/facts/bureau_roles.py), or None.
     """
     spans = _labelled_lists(folded)
-    spans += [(s, e, True) for s, e in role_column_cells(folded)]
-    spans += [(m.start("list"), m.end("list"), True) for m in RESPONSIBLE_HEADING.finditer(folded)]
-    for pattern in (*INTERPRETER_CLAUSES, PROCEDURE_STEP, CONTACT_LINE):
-        spans += [(m.start("list"), m.end("list"), False) for m in pattern.finditer(folded)]
+    spans += [(s, e, True, label_role(label)) for s, e, label in role_column_cells(folded)]
+    spans += [(m.start("list"), m.end("list"), True, label_role(m.group("label")))
+              for m in RESPONSIBLE_HEADING.finditer(folded)]
+    for pattern in INTERPRETER_CLAUSES:
+        spans += [(m.start("list"), m.end("list"), False, "interpreter") for m in pattern.finditer(folded)]
+    for pattern in (PROCEDURE_STEP, CONTACT_LINE):
+        spans += [(m.start("list"), m.end("list"), False, None) for m in pattern.finditer(folded)]
     return spans
 
 
-def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
+def _labelled_lists(folded: str) -> list[tuple[int, int, bool, str | None]]:
     cues = list(LIST_CUE.finditer(folded))
     spans = []
     for k, cue in enumerate(cues):
@@ -132,7 +146,7 @@ def _labelled_lists(folded: str) -> list[tuple[int, int, bool]]:
         while end > start and folded[end - 1] in " \t\n,，、":
             end -= 1
         if end > start:
-            spans.append((start, end, True))
+            spans.append((start, end, True, label_role(cue.group("label"))))
     return spans
 
 
@@ -161,8 +175,10 @@ def _list_end(folded: str, start: int, limit: int, stops: str) -> int | None:
     return None
 
 
-def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[int, int, str]]:
-    """Bodies named in folded[start:end]: gazetteer entities first, then the rest split on separators.
+def _bodies(folded: str, start: int, end: int, open_list: bool,
+            role: str | None) -> list[tuple[int, int, str, str | None]]:
+    """Bodies named in folded[start:end] with their roles: gazetteer entities first, then the rest
+    split on separators.
 
     Line breaks are taken out before matching (科⏎技和产业促进局 is a name cut by a page break)
     and the offsets mapped back, so a fact's text may span the break.
@@ -183,7 +199,10 @@ def _bodies(folded: str, start: int, end: int, open_list: bool) -> list[tuple[in
             continue
         s += span[s:e].index(name)
         found.append((s, s + len(name), _canonical_unknown(name)))
-    return [(index[s], index[e - 1] + 1, value) for s, e, value in found]
+    found.sort()
+    roles = [role_in_list(span, e, role, k) for k, (_, e, _) in enumerate(found)]
+    return [(index[s], index[e - 1] + 1, value, r) for (s, e, value), r in zip(found, roles, strict=True)]
+
 
 
 def _mask_parentheticals(span: str) -> str:

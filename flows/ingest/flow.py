@@ -201,6 +201,7 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
         renditions.merge_renditions(con, doc_ids)
         relate.resolve_relations(con)
     loader.sync_bureaus(con)
+    loader.sync_bureau_aliases(con)
     loader.sync_fact_kinds(con)
     _timed("relate", started)
     if doc_ids:

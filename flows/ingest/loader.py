@@ -12,10 +12,10 @@ from typing import NamedTuple
 import orjson
 
 from extractors.facts import FACT_KINDS
-from extractors.facts.bureaus import gazetteer_rows
+from extractors.facts.bureaus import bureau_alias_rows, gazetteer_rows
 from flows import catalog
 from flows.catalog import now_utc
-from flows.ingest.rows import SOURCE_TABLES, BureauRow, FactKindRow, check_row_type, columns
+from flows.ingest.rows import SOURCE_TABLES, BureauAliasRow, BureauRow, FactKindRow, check_row_type, columns
 from flows.ingest.staged_parts import HEADER_TABLES, TYPED_TABLES, json_value
 
 # JSON lines per bulk insert statement, so that neither the file nor DuckDB's read of it grows
@@ -64,6 +64,12 @@ def sync_bureaus(con) -> None:
     """Make the `bureaus` table the gazetteer's canonical bureaus with aliases and jurisdiction."""
     con.execute("delete from bureaus")
     insert_rows(con, "bureaus", [BureauRow(*row) for row in gazetteer_rows()])
+
+
+def sync_bureau_aliases(con) -> None:
+    """Make the `bureau_aliases` table the gazetteer's other names of each bureau (abbreviations too)."""
+    con.execute("delete from bureau_aliases")
+    insert_rows(con, "bureau_aliases", [BureauAliasRow(*row) for row in bureau_alias_rows()])
 
 
 def sync_fact_kinds(con) -> None:

@@ -173,6 +173,12 @@ class BureauRow(NamedTuple):
     aliases: list[str] | None
 
 
+class BureauAliasRow(NamedTuple):
+    """Another name of a gazetteer bureau, and the bureau's canonical name."""
+    alias: str
+    canonical: str
+
+
 class FactKindRow(NamedTuple):
     """A kind of fact the extractors register (extractors/facts FACT_KINDS)."""
     kind: str
