@@ -208,3 +208,51 @@ def test_an_undated_document_is_in_force_on_no_date(corpus_con):
         assert listed == []
     assert rows(corpus_con, "select p.status, v.status from policies p join versions_as_of() v using (doc_id) "
                             "where p.title = ?", [GUIDE]) == [("undated", "undated")]
+
+
+# A clean-up decision repealing three of the gazette's policies (more than a successor repeals,
+# so it is no version of any of them: extractors/diff/family.py MAX_SUCCESSOR_REPEALS).
+REPEAL_DECISION = """北京经济技术开发区管理委员会关于废止部分规范性文件的决定
+
+京技管发〔2026〕1号
+
+2026年2月1日
+
+工委、管委会各机构，各重点国有企业：
+
+根据工作需要，经管委会研究，决定废止《北京经济技术开发区关于加快建设开源开放信创产业高地的若干措施》（京技管发〔2025〕3号）、\
+《北京经济技术开发区关于进一步激发创新活力打造高精尖产业主阵地的若干意见》（京技管发〔2025〕4号）和\
+《北京经济技术开发区声环境功能区划实施细则》（京技管发〔2025〕8号）。
+
+本决定自发布之日起施行。
+"""
+
+
+def test_a_policy_repealed_by_a_catalog_document_is_repealed_from_its_date(corpus_catalog, tmp_path):
+    from flows import catalog
+    from flows.ingest.flow import ingest
+
+    db = tmp_path / "catalog.duckdb"
+    shutil.copy(corpus_catalog[0], db)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "jjgf-2026-1.txt").write_text(REPEAL_DECISION, encoding="utf-8")
+    ingest([tmp_path / "raw"], db_path=db)
+    repealed = ["京技管发〔2025〕3号", "京技管发〔2025〕4号", "京技管发〔2025〕8号"]
+    con = catalog.connect(db, read_only=True)
+    try:
+        statuses = rows(con, "select doc_number, versions, status, chosen_as from policies "
+                             "where doc_number like '京技管发%' and doc_number <> ? order by doc_number", [NUMBER_9])
+        before = rows(con, "select doc_number from policies_in_force(as_of := DATE '2026-01-31') "
+                           "where doc_number in (?, ?, ?) order by 1", repealed)
+        after = rows(con, "select doc_number from policies_in_force(as_of := DATE '2026-02-01') "
+                          "where doc_number in (?, ?, ?)", repealed)
+        caps = one(con, "select count(*) from v_money_caps where doc_number = '京技管发〔2025〕3号'")
+    finally:
+        con.close()
+    assert statuses == [("京技管发〔2025〕1号", 1, "expired", "latest"), ("京技管发〔2025〕3号", 1, "repealed", "latest"),
+                        ("京技管发〔2025〕4号", 1, "repealed", "latest"), ("京技管发〔2025〕5号", 1, "in_force", "in_force"),
+                        ("京技管发〔2025〕8号", 1, "repealed", "latest"),
+                        ("京技管发〔2026〕1号", 1, "in_force", "in_force")]
+    assert before == [(n,) for n in repealed] and after == []
+    # a repealed policy keeps its current version: its caps are still listed, with its status in `policies`
+    assert caps > 0
