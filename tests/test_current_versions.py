@@ -256,3 +256,23 @@ def test_a_policy_repealed_by_a_catalog_document_is_repealed_from_its_date(corpu
     assert before == [(n,) for n in repealed] and after == []
     # a repealed policy keeps its current version: its caps are still listed, with its status in `policies`
     assert caps > 0
+
+
+def test_summary_lists_each_policy_once(revised_catalog, capsys):
+    from flows import catalog
+    from flows.cli.main import main
+
+    con = catalog.connect(revised_catalog, read_only=True)
+    try:
+        versions, documents = rows(con, "select count(distinct version_no), count(*) from policy_versions "
+                                        "where family_id = ?", [JJGF_FAMILY])[0]
+        policies = one(con, "select count(*) from policies")
+    finally:
+        con.close()
+    assert main(["--db", str(revised_catalog), "summary"]) == 0
+    section = capsys.readouterr().out.split("\npolicies\n")[1].split("\n\n")[0].splitlines()
+    assert section[0].split() == ["doc_number", "title", "versions", "status", "documents"]
+    assert section[-1] == f"({policies} rows)"
+    # 9号 once, with the title of its current version and the documents of all its versions
+    assert [line.split() for line in section if line.startswith(NUMBER_9)] == [
+        [NUMBER_9, JJGF_FAMILY, str(versions), "in_force", str(documents)]]
