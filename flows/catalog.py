@@ -364,9 +364,10 @@ SUMMARY_QUERIES = (
                 "from sources group by all order by all"),
     ("issues", "select publication, year, issue_no, total_no, issue_date, count(*) as renditions "
                "from issues group by all order by all"),
-    ("documents", "select any_value(doc_number) as doc_number, any_value(title) as title, "
-                  "count(distinct doc_key) as versions, count(*) as renditions "
-                  "from documents group by policy_key order by 1, 2"),
+    # One row per policy: its current version's 文号 and title, and the documents of all its versions.
+    ("policies", "select p.doc_number, p.title, p.versions, p.status, count(*) as documents "
+                 "from policies p join v_documents_all_versions v using (family_id) "
+                 "join documents d on d.doc_key = v.doc_key group by all order by 1, 2"),
     ("articles and facts", "select (select count(*) from articles) as articles, "
                            "(select count(*) from facts) as facts, "
                            "(select count(*) from relations) as relations, "

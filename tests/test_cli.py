@@ -54,7 +54,7 @@ def test_query_formats(corpus_catalog, capsys):
     assert capsys.readouterr().out.splitlines()[:2] == ["doc_number,in_issue", "京技管发〔2025〕1号,True"]
     assert main(["--db", db, "query", sql]) == 0
     table = capsys.readouterr().out
-    assert table.splitlines()[0].split() == ["doc_number", "in_issue"] and "(7 rows)" in table
+    assert table.splitlines()[0].split() == ["doc_number", "in_issue"] and "(6 rows)" in table
 
 
 def test_query_connection_is_read_only(corpus_catalog, capsys):

@@ -13,7 +13,7 @@ import pytest
 
 from flows.cli.main import main
 
-CAPS_SQL = ("select fact_id, cap_yuan, scope, is_draft, terms from v_money_caps "
+CAPS_SQL = ("select fact_id, cap_yuan, scope, is_draft, terms from v_money_caps_all_versions "
             "where fact_id in ('c3b6d5888ac2-01/f22', 'c3b6d5888ac2-01/f32', 'c3b6d5888ac2-01/f43') order by fact_id")
 CAPS = [
     ("c3b6d5888ac2-01/f22", Decimal("100000000"), "per_enterprise_per_year", False, ["临床试验", "细胞与基因治疗"]),
@@ -62,8 +62,8 @@ def test_a_view_named_alone_is_exported_whole_and_format_can_be_given(corpus_cat
     assert export(db, "v_money_caps", "--to", target, "--format", "parquet") == 0
     with duckdb.connect(str(db), read_only=True) as con:
         expected = con.execute("select count(*) from v_money_caps").fetchone()[0]
-    assert expected == 85 and pq.read_table(target).num_rows == expected
-    assert capsys.readouterr().out == f"exported 85 rows to {target}\n"
+    assert expected == 73 and pq.read_table(target).num_rows == expected
+    assert capsys.readouterr().out == f"exported 73 rows to {target}\n"
 
 
 @pytest.mark.parametrize("suffix", ["", ".wal", ".lock", ".next"])

@@ -51,8 +51,8 @@ select * exclude (first_seen, doc_key) from (
                 when not o.in_issue then 'document:' || o.doc_key end as alert_id,
            o.prev_key is not null as is_revision, v.doc_id, v.issue_id, p.doc_id as prev_doc_id,
            {revision_id} as revision_id, o.first_seen, o.doc_key
-    from ordered o join v_documents v using (doc_key)
-    left join v_documents p on p.doc_key = o.prev_key
+    from ordered o join v_documents_all_versions v using (doc_key)
+    left join v_documents_all_versions p on p.doc_key = o.prev_key
 ) o
 where alert_id is not null and alert_id not in (select alert_id from alerts)
   and o.doc_key not in (select doc_key from announced)
@@ -121,7 +121,7 @@ def _insert(con, alert: Alert) -> bool:
 
 def _issue_alert(con, key: str, issue_id: str) -> Alert:
     doc_ids = [doc_id for (doc_id,) in con.execute(
-        "select v.doc_id from documents d join v_documents v using (doc_key) "
+        "select v.doc_id from documents d join v_documents_all_versions v using (doc_key) "
         "where d.issue_id = ? order by d.seq", [issue_id]).fetchall()]
     subject = issue_subject(con, issue_id, len(doc_ids))
     lines = [subject] + [f"{i}. {document_line(con, doc_id)}" for i, doc_id in enumerate(doc_ids, 1)]

@@ -22,9 +22,9 @@ order by value_num desc, char_start limit 1
 WINDOWS = """
 select distinct date_as_written(opens, opens_precision) as opens,
        date_as_written(closes, closes_precision) as closes
-from v_application_windows where doc_id = $doc
+from v_application_windows_all_versions where doc_id = $doc
 union
-select distinct null, date_as_written(due, due_precision) from v_deadlines
+select distinct null, date_as_written(due, due_precision) from v_deadlines_all_versions
 where doc_id = $doc and kind = 'deadline'
 order by closes nulls last, opens nulls first
 """

@@ -17,12 +17,12 @@ from flows.cli.command import Command
 SNIPPET_BEFORE = 12
 SNIPPET_CHARS = 48
 # The smallest provision holding every word: a parent whose child holds them all is left out,
-# since the child says the same in fewer words. One text of each document (v_documents).
+# since the child says the same in fewer words. One text of each version (v_documents_all_versions).
 SEARCH_SQL = """
 with hits as (
     select a.article_id, a.parent_id, a.path_label, a.text, d.doc_id, d.doc_number, d.title,
            {phrase} as phrase, ({occurrences}) as occurrences
-    from articles a join v_documents d using (doc_id)
+    from articles a join v_documents_all_versions d using (doc_id)
     where {every_word}
 )
 select doc_id, coalesce(doc_number, title), path_label, text from hits h

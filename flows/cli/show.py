@@ -50,7 +50,7 @@ def document_named(con, ref: str) -> dict:
 
     for where, value in (("doc_id = ?", ref), ("doc_number = ?", normalize_doc_number(ref)),
                          ("contains(title, ?)", ref)):
-        rows = con.execute(f"select {DOCUMENT_COLUMNS} from v_documents where {where} order by doc_id",
+        rows = con.execute(f"select {DOCUMENT_COLUMNS} from v_documents_all_versions where {where} order by doc_id",
                            [value]).fetchall()
         if rows:
             break

@@ -16,7 +16,7 @@ from schemas.status import Citation, DatedDocument
 
 DATED_DOCUMENTS_SQL = f"""
 select d.doc_id, d.doc_key, d.title, d.doc_number, d.is_draft, d.issued_date, d.effective_date,
-       d.expiry_date, h.revised, p.family_id, p.version_no, d.doc_id in (select doc_id from v_documents)
+       d.expiry_date, h.revised, p.family_id, p.version_no, d.doc_id in (select doc_id from v_documents_all_versions)
 from documents d left join policy_versions p using (doc_id)
 left join ({HEAD_REVISED_SQL}) h using (doc_id)
 order by d.doc_id

@@ -65,7 +65,7 @@ def candidates(con, ref: str) -> list[Version]:
     if con is not None:
         rows = con.execute("select doc_id from documents where doc_id = ?", [ref]).fetchall()
         if not rows:
-            rows = con.execute("select doc_id from v_documents where doc_number = ? order by doc_id",
+            rows = con.execute("select doc_id from v_documents_all_versions where doc_number = ? order by doc_id",
                                [normalize_doc_number(ref)]).fetchall()
         if rows:
             versions = load_versions(con, [r[0] for r in rows])
@@ -74,7 +74,7 @@ def candidates(con, ref: str) -> list[Version]:
     if path.is_file():
         return _file_versions(con, path)
     raise DocumentRefError(f"no document {ref!r}: give a doc id, a 文号 or the path of a file "
-                           "(see `gazette query \"select doc_id, doc_number, title from v_documents\"`)")
+                           "(see `gazette query \"select doc_id, doc_number, title from v_documents_all_versions\"`)")
 
 
 def _file_versions(con, path: Path) -> list[Version]:
@@ -129,7 +129,7 @@ HEAD_REVISED_SQL = """
 # texts a chunk at a time when a new document could be a version of one (`stored_texts`).
 VERSIONS_SQL = f"""
 select d.doc_id, d.doc_key, d.policy_key, d.title, d.doc_number, d.is_draft, d.issued_date,
-       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents),
+       i.issue_date, cast(s.ingested_at as date), d.doc_id in (select doc_id from v_documents_all_versions),
        case when d.doc_id in (select doc_id from policy_versions) then '' else d.text end,
        d.effective_date, h.revised
 from documents d join sources s using (source_id) left join issues i using (issue_id)
