@@ -133,7 +133,7 @@ MEASURES = {
     "v_article_terms": f"select count(*) from articles where doc_id in {CURRENT}",
     "v_measure_bureaus": "select count(*) from (select distinct article_id, bureau from v_measure_bureaus_all_versions "
                          f"where doc_id in {CURRENT})",
-    "v_bureau_workload": "select count(distinct bureau) from v_measure_bureaus_all_versions b join facts f "
+    "v_bureau_workload": "select count(distinct canonical) from v_measure_bureaus_all_versions b join facts f "
                          f"using (article_id) where f.kind = 'money' and b.doc_id in {CURRENT}",
 }
 
