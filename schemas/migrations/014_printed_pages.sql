@@ -1,0 +1,34 @@
+-- The page a reader cites is the one the gazette prints (`— 74 —`), not the PDF's own index: a
+-- document keeps where each of its pages begins in its text and the number that page prints, and
+-- its articles and facts the printed page they begin on. `page_source` says where the numbers come
+-- from: 'footer' (printed on the page), 'pdf_index' (the PDF prints none it can be trusted for) or
+-- 'toc_start' (a text rendition without a PDF: its issue's table of contents, first page only).
+ALTER TABLE documents ADD COLUMN printed_page_start INTEGER;
+ALTER TABLE documents ADD COLUMN printed_page_end INTEGER;
+ALTER TABLE documents ADD COLUMN page_source VARCHAR;
+ALTER TABLE documents ADD COLUMN page_offsets INTEGER[];   -- where each page begins in `text`; the first is 0
+ALTER TABLE documents ADD COLUMN page_numbers INTEGER[];   -- the number each of those pages prints
+ALTER TABLE articles ADD COLUMN printed_page INTEGER;
+ALTER TABLE facts ADD COLUMN printed_page INTEGER;
+
+-- The printed page holding a character offset of a document's text.
+CREATE MACRO printed_page_at(page_offsets, page_numbers, pos) AS
+    page_numbers[greatest(1, len(list_filter(page_offsets, o -> o <= pos)))];
+
+-- An article's labels as an analyst cites them: `二/(二)/10` → `第二部分（二）10`, `第五条/（一）` →
+-- `第五条（一）` (a bare 一、 heads a part of the document; brackets as the full-width ones printed).
+CREATE MACRO citation_label(path_label) AS array_to_string(list_transform(string_split(path_label, '/'),
+    part -> CASE WHEN regexp_full_match(part, '[一二三四五六七八九十百零〇]+') THEN '第' || part || '部分'
+                 ELSE replace(replace(part, '(', '（'), ')', '）') END), '');
+
+-- How an analyst cites a fact: the policy's title in 《》, the article's labels as printed, and the
+-- gazette issue and its printed page; a document outside an issue gives its 文号 instead.
+CREATE OR REPLACE VIEW v_fact_citations AS
+SELECT f.fact_id, f.doc_id, f.kind, f.text, f.printed_page, d.page_source,
+       '《' || d.title || '》' || coalesce(citation_label(a.path_label), '')
+       || coalesce('，' || i.publication || i.year || '年第' || i.issue_no || '期', '，' || d.doc_number, '')
+       || coalesce('第' || f.printed_page || '页', '') AS citation
+FROM facts f
+JOIN documents d USING (doc_id)
+LEFT JOIN articles a ON a.article_id = f.article_id
+LEFT JOIN issues i ON i.issue_id = d.issue_id;
