@@ -78,7 +78,7 @@ def test_decimals_round_to_the_columns_scale_as_duckdb_rounds_a_cast(tmp_path, v
 def _fact(text: str, value: Decimal, start: int, end: int) -> FactRow:
     return FactRow(fact_id="d-01/f0", doc_id="d-01", article_id=None, kind="percent", text=text, value_num=value,
                    value_text=None, role="ratio", scope=None, condition=None, basis=None, inferred=False,
-                   sentence=text, char_start=start, char_end=end, printed_page=None)
+                   sentence=text, char_start=start, char_end=end, printed_page=None, paragraph=None)
 
 
 def test_a_third_keeps_six_places():

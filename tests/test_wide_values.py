@@ -105,7 +105,7 @@ def test_a_source_staged_alone_leaves_out_only_the_fact_that_does_not_fit(tmp_pa
 def _fact(value, char_start=0) -> FactRow:
     return FactRow(fact_id="d-01/f0", doc_id="d-01", article_id=None, kind="money", text="x元", value_num=value,
                    value_text=None, role="cap", scope=None, condition=None, basis=None, inferred=False,
-                   sentence="x元", char_start=char_start, char_end=2, printed_page=None)
+                   sentence="x元", char_start=char_start, char_end=2, printed_page=None, paragraph=None)
 
 
 @pytest.mark.parametrize("value, char_start, reason", [

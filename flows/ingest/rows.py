@@ -120,6 +120,7 @@ class FactRow(NamedTuple):
     char_start: int
     char_end: int
     printed_page: int | None
+    paragraph: int | None
 
 
 class FactWarningRow(NamedTuple):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from extractors.article_locator import ArticleLocator
+from extractors.paragraphs import ParagraphLocator
 from extractors.pipeline import document_key, policy_key
 from extractors.sentences import Sentences
 from flows.catalog import SourceFile, now_utc
@@ -124,18 +125,22 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: str | None, d
         rows.add(DocumentWarningRow(doc_id=doc_id, article_label=None, message=message))
     article_ids = _article_rows(rows, doc_id, doc.tree.nodes, page_at)
     sentences, locator = Sentences(span.text), ArticleLocator(doc.tree.nodes)
+    paragraphs = ParagraphLocator(span.text, doc.tree.nodes)
 
     def article_at(start: int, end: int) -> str | None:
         seq = locator.seq_at(start, end)
         return article_ids.get(seq) if seq is not None else None
 
     for i, fact in enumerate(doc.facts):
+        article_seq = locator.seq_at(fact.char_start, fact.char_end)
         rows.add(FactRow(
-            fact_id=f"{doc_id}/f{i}", doc_id=doc_id, article_id=article_at(fact.char_start, fact.char_end),
+            fact_id=f"{doc_id}/f{i}", doc_id=doc_id,
+            article_id=article_ids.get(article_seq) if article_seq is not None else None,
             kind=fact.kind, text=fact.text, value_num=fact.value_num, value_text=fact.value_text, role=fact.role,
             scope=fact.scope, condition=fact.condition, basis=fact.basis, inferred=fact.inferred,
             sentence=sentences.around(fact.char_start, fact.char_end), char_start=fact.char_start,
-            char_end=fact.char_end, printed_page=page_at(fact.char_start)))
+            char_end=fact.char_end, printed_page=page_at(fact.char_start),
+            paragraph=paragraphs.paragraph_at(article_seq, fact.char_start)))
     for t in doc.terms:
         rows.add(PolicyTermRow(doc_id=doc_id, article_id=article_at(t.char_start, t.char_end), term=t.term,
                                category=t.category, text=t.text, char_start=t.char_start, char_end=t.char_end))
