@@ -122,3 +122,20 @@ def test_a_fact_of_the_若干意见_cites_the_page_it_is_printed_on(corpus_con):
     assert cited[0] == ("beijing-gazette-2025-27.pdf",
                         f"{JJGF}第二部分（二）10，北京市人民政府公报2025年第27期第72页")
     assert ("jjgf-2025-9.pdf", f"{JJGF}第二部分（二）10，京技管发〔2025〕9号第79页") in cited
+
+
+def test_a_text_ingested_before_its_pdf_takes_the_pdf_s_pages_when_it_comes(prefect_harness, tmp_path):
+    from flows import catalog
+    from flows.ingest.flow import ingest
+
+    db = tmp_path / "c.duckdb"
+    ingest([SAMPLES / "jjgf-2025-9.txt"], db_path=db)
+    pages = "select printed_page_start, printed_page_end, page_source from documents order by doc_id"
+    with catalog.reading(db) as con:
+        assert con.execute(pages).fetchall() == [(None, None, None)]
+    ingest([SAMPLES / "jjgf-2025-9.pdf"], db_path=db)
+    with catalog.reading(db) as con:
+        assert con.execute(pages).fetchall() == [(74, 84, "footer"), (74, 84, "footer")]
+        assert con.execute("""select count(*), count(printed_page), count(distinct printed_page) from facts f
+                              join documents d using (doc_id) join sources s using (source_id)
+                              where s.media_type = 'text'""").fetchone() == (79, 79, 11)

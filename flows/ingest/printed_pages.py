@@ -11,16 +11,19 @@ from extractors.printed_pages import carried_pages
 from flows import catalog
 from schemas.records import DocumentPages
 
+# Text documents that are new or have a new PDF twin, with every PDF twin they have, best first.
 CANDIDATES_SQL = f"""
-select t.doc_id, t.text, p.doc_id, p.text, p.page_offsets, p.page_numbers, p.page_source
-from documents t join sources ts on ts.source_id = t.source_id
-join documents p on p.doc_key = t.doc_key and p.doc_id <> t.doc_id
-join sources ps on ps.source_id = p.source_id
-left join issues ti on ti.issue_id = t.issue_id left join issues pi on pi.issue_id = p.issue_id
-where ts.media_type = 'text' and ps.media_type = 'pdf' and coalesce(t.page_source, 'toc_start') = 'toc_start'
-  and p.page_source in ('footer', 'pdf_index')
-  and ({catalog.in_ids('t.doc_id')} or {catalog.in_ids('p.doc_id')})
-order by t.doc_id, p.printed_page_start is not distinct from t.toc_page desc,
+with twins as (
+    select t.doc_id as text_id, p.doc_id as pdf_id, t.toc_page, t.issue_id as text_issue, p.issue_id as pdf_issue
+    from documents t join sources ts on ts.source_id = t.source_id
+    join documents p on p.doc_key = t.doc_key and p.doc_id <> t.doc_id
+    join sources ps on ps.source_id = p.source_id
+    where ts.media_type = 'text' and ps.media_type = 'pdf' and p.page_source in ('footer', 'pdf_index'))
+select w.text_id, t.text, p.text, p.page_offsets, p.page_numbers, p.page_source
+from twins w join documents t on t.doc_id = w.text_id join documents p on p.doc_id = w.pdf_id
+left join issues ti on ti.issue_id = w.text_issue left join issues pi on pi.issue_id = w.pdf_issue
+where w.text_id in (select text_id from twins where {catalog.in_ids('text_id')} or {catalog.in_ids('pdf_id')})
+order by w.text_id, p.printed_page_start is not distinct from w.toc_page desc,
          ti.issue_key is not distinct from pi.issue_key desc, p.page_source = 'footer' desc, p.doc_id
 """
 SET_DOCUMENT_PAGES = """
@@ -40,7 +43,7 @@ def borrow_printed_pages(con, new_doc_ids: list[str]) -> int:
         return 0
     ids = catalog.ids_param(new_doc_ids)
     given: dict[str, DocumentPages] = {}
-    for doc_id, text, _pdf_id, pdf_text, offsets, numbers, source in con.execute(CANDIDATES_SQL, [ids, ids]).fetchall():
+    for doc_id, text, pdf_text, offsets, numbers, source in con.execute(CANDIDATES_SQL, [ids, ids]).fetchall():
         if doc_id not in given:
             pages = carried_pages(DocumentPages(tuple(offsets), tuple(numbers), source), pdf_text, text)
             if pages is not None:
