@@ -3,8 +3,8 @@ the footers and headers the page chrome leaves out (extractors/pdf_chrome.py).
 
 A gazette's offprint continues the issue's numbering (jjgf-2025-9.pdf's pages 1–11 print 74–84),
 so the printed page, not the PDF's own index, is the page an analyst cites. A run of printed
-numbers is trusted only when every numbered page agrees on one offset from the PDF's index; a
-page without a number (a cover) has none.
+numbers is trusted when (nearly) every numbered page agrees on one offset from the PDF's index;
+a page without a number (a cover) has none.
 """
 from __future__ import annotations
 
@@ -24,31 +24,35 @@ from schemas.records import DocumentPages, PageNumbering, PdfPage
 # number (`3/10`, `Page 3 of 10`).
 PAGE_OF_FORM = regex.compile(r"第\s*(\d{1,4}|[一二三四五六七八九十百]{1,4})\s*页")
 FIRST_NUMBER = regex.compile(r"\d{1,4}")
+# A run is trusted when this share of its numbered pages agree: the scan of 第27期 reads page
+# 44's `— 44 —` as `— 4 —`, one page in 78.
+TRUSTED_SHARE = 0.9
 
 
 def page_numbering(pages: Sequence[PdfPage]) -> PageNumbering:
     """Each page's printed number (None where it prints none), or the PDF's index for every page
-    when it prints none or an inconsistent run, with a warning saying which pages disagree."""
+    when it prints none or an inconsistent run, with a warning saying which pages disagree. A
+    run whose pages nearly all agree is trusted, the few that disagree (misread) taking its number."""
     candidates = [printed_candidates(page) for page in pages]
     offsets = Counter(offset for page, found in zip(pages, candidates)
                       for offset in {n - page.number for n in found})
     index = tuple(page.number for page in pages)
     if not offsets:
         return PageNumbering(numbers=index, source="pdf_index")
-    offset = offsets.most_common(1)[0][0]
-    numbers, disagreeing = [], []
-    for page, found in zip(pages, candidates):
-        if page.number + offset in found:
-            numbers.append(page.number + offset)
-        else:
-            numbers.append(None)
-            if found:
-                disagreeing.append(f"{page.number} ({found[0]})")
-    if disagreeing:
+    offset, agreeing = offsets.most_common(1)[0]
+    disagreeing = [f"{page.number} ({found[0]})" for page, found in zip(pages, candidates)
+                   if found and page.number + offset not in found]
+    if not disagreeing:
+        return PageNumbering(numbers=tuple(page.number + offset if found else None
+                                           for page, found in zip(pages, candidates)), source="footer")
+    if agreeing < TRUSTED_SHARE * (agreeing + len(disagreeing)):
         return PageNumbering(numbers=index, source="pdf_index", warning=(
             f"printed page numbers not trusted: pages {', '.join(disagreeing)} do not follow the run "
             f"the other pages print; pages are the PDF's own"))
-    return PageNumbering(numbers=tuple(numbers), source="footer")
+    return PageNumbering(
+        numbers=tuple(page.number + offset if found else None for page, found in zip(pages, candidates)),
+        source="footer", warning=(f"printed page numbers: pages {', '.join(disagreeing)} do not follow the run "
+                                  f"the other pages print; they take its numbers"))
 
 
 def printed_candidates(page: PdfPage) -> list[int]:

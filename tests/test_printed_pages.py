@@ -38,11 +38,21 @@ def test_a_cover_without_a_footer_has_no_printed_page():
 
 
 def test_an_inconsistent_run_is_not_trusted_and_says_which_page():
-    numbering = page_numbering([page(1, "- 1 -"), page(2, "- 2 -"), page(3, "- 7 -"), page(4, "- 4 -")])
-    assert numbering.numbers == (1, 2, 3, 4)
+    """Pages 42–44 of the scanned gazette as Tesseract reads their footers: page 44 as `— 4 —`."""
+    numbering = page_numbering([page(1, "— 42 —"), page(2, "— 43 —"), page(3, "— 4 —")])
+    assert numbering.numbers == (1, 2, 3)
     assert numbering.source == "pdf_index"
-    assert numbering.warning == ("printed page numbers not trusted: pages 3 (7) do not follow the run the "
+    assert numbering.warning == ("printed page numbers not trusted: pages 3 (4) do not follow the run the "
                                  "other pages print; pages are the PDF's own")
+
+
+def test_a_page_misread_in_a_long_run_takes_the_run_s_number():
+    """A cover and pages 2–21, page 14 read `— 4 —` as the scan's — 44 — is: 18 of 19 agree."""
+    footers = [None] + [f"— {n} —" if n != 14 else "— 4 —" for n in range(2, 22)]
+    numbering = page_numbering([page(n, footer) for n, footer in enumerate(footers, start=1)])
+    assert (numbering.source, numbering.numbers) == ("footer", (None, *range(2, 22)))
+    assert numbering.warning == ("printed page numbers: pages 14 (4) do not follow the run the other pages "
+                                 "print; they take its numbers")
 
 
 def test_a_pdf_printing_no_numbers_keeps_its_own_index():
