@@ -60,9 +60,17 @@ def test_a_节_stands_between_its_章_and_its_条(land_regs):
     assert paragraph_of(land_regs, "土壤污染", "第十四条") == ("第四章/第一节/第十四条", 2)
 
 
+def test_a_heading_line_is_no_款_of_its_条():
+    """changping: 第五条  支持新药临床研发 / 对开展临床试验…: / （一）…: one 款, its items, no second."""
+    doc, = parse_text((Path(__file__).resolve().parents[1] / "data" / "samples"
+                       / "changping-pharma-2025-draft.txt").read_text(encoding="utf-8")).documents
+    assert paragraph_of(doc, "1类生物制品", "第五条") == ("第二章/第五条/（一）", None)
+
+
 @pytest.mark.parametrize("path_label, paragraph, cited", [
     ("第四十五条", 2, "第四十五条第二款"),
-    ("第四章/第一节/第十七条/（二）", 2, "第四章第一节第十七条第二款（二）"),
+    ("第四章/第一节/第十七条/（二）", 2, "第十七条第二款（二）"),
+    ("第二章", None, "第二章"),
     ("二/(二)/10", None, "第二部分（二）10"),
 ])
 def test_an_article_as_cited(path_label, paragraph, cited):

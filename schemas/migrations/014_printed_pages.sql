@@ -17,10 +17,13 @@ ALTER TABLE facts ADD COLUMN paragraph INTEGER;
 CREATE MACRO printed_page_at(page_offsets, page_numbers, pos) AS
     page_numbers[greatest(1, len(list_filter(page_offsets, o -> o <= pos)))];
 
--- An article's labels as an analyst cites them: `二/(二)/10` → `第二部分（二）10`, `第五条/（一）` →
--- `第五条（一）` (a bare 一、 heads a part of the document; brackets as the full-width ones printed),
--- with the 款 after its 条: `citation_label('第四十五条', 2)` → `第四十五条第二款`.
-CREATE MACRO citation_label(path_label, paragraph := NULL) AS array_to_string(list_transform(string_split(path_label, '/'),
+-- An article's labels as an analyst cites them: `二/(二)/10` → `第二部分（二）10`, `第二章/第五条/（一）` →
+-- `第五条（一）` (a 条's number is the document's own: its 编, 章 and 节 go; a bare 一、 heads a
+-- part of the document; brackets as the full-width ones printed), with the 款 after its 条:
+-- `citation_label('第四十五条', 2)` → `第四十五条第二款`.
+CREATE MACRO citation_label(path_label, paragraph := NULL) AS array_to_string(list_transform(
+    list_filter(string_split(path_label, '/'), part -> NOT (regexp_full_match(part, '第.+[编章节]')
+                                                            AND regexp_matches(path_label, '第[^/]+条'))),
     part -> CASE WHEN regexp_full_match(part, '[一二三四五六七八九十百零〇]+') THEN '第' || part || '部分'
                  WHEN regexp_full_match(part, '第.+条') AND paragraph IS NOT NULL
                      THEN part || '第' || coalesce(['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一',
@@ -29,12 +32,14 @@ CREATE MACRO citation_label(path_label, paragraph := NULL) AS array_to_string(li
                  ELSE replace(replace(part, '(', '（'), ')', '）') END), '');
 
 -- How an analyst cites a fact: the policy's title in 《》, the article's labels as printed, and the
--- gazette issue and its printed page; a document outside an issue gives its 文号 instead.
+-- gazette issue and its printed page; a document outside an issue gives its 文号 instead, and
+-- `page_source` says whether the page is printed on it or only its table of contents' first page.
 CREATE OR REPLACE VIEW v_fact_citations AS
 SELECT f.fact_id, f.doc_id, f.kind, f.text, f.printed_page, d.page_source,
        '《' || d.title || '》' || coalesce(citation_label(a.path_label, f.paragraph), '')
-       || coalesce('，' || i.publication || i.year || '年第' || i.issue_no || '期', '，' || d.doc_number, '')
-       || coalesce('第' || f.printed_page || '页', '') AS citation
+       || CASE WHEN i.issue_id IS NOT NULL OR d.doc_number IS NOT NULL OR f.printed_page IS NOT NULL
+               THEN '，' || coalesce(i.publication || i.year || '年第' || i.issue_no || '期', d.doc_number, '')
+                    || coalesce('第' || f.printed_page || '页', '') ELSE '' END AS citation
 FROM facts f
 JOIN documents d USING (doc_id)
 LEFT JOIN articles a ON a.article_id = f.article_id
