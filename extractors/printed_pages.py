@@ -42,17 +42,15 @@ def page_numbering(pages: Sequence[PdfPage]) -> PageNumbering:
     offset, agreeing = offsets.most_common(1)[0]
     disagreeing = [f"{page.number} ({found[0]})" for page, found in zip(pages, candidates)
                    if found and page.number + offset not in found]
-    if not disagreeing:
-        return PageNumbering(numbers=tuple(page.number + offset if found else None
-                                           for page, found in zip(pages, candidates)), source="footer")
     if agreeing < TRUSTED_SHARE * (agreeing + len(disagreeing)):
         return PageNumbering(numbers=index, source="pdf_index", warning=(
             f"printed page numbers not trusted: pages {', '.join(disagreeing)} do not follow the run "
             f"the other pages print; pages are the PDF's own"))
-    return PageNumbering(
-        numbers=tuple(page.number + offset if found else None for page, found in zip(pages, candidates)),
-        source="footer", warning=(f"printed page numbers: pages {', '.join(disagreeing)} do not follow the run "
-                                  f"the other pages print; they take its numbers"))
+    warning = (f"printed page numbers: pages {', '.join(disagreeing)} do not follow the run the other pages "
+               f"print; they take its numbers") if disagreeing else None
+    return PageNumbering(numbers=tuple(page.number + offset if found else None
+                                       for page, found in zip(pages, candidates)),
+                         source="footer", warning=warning)
 
 
 def printed_candidates(page: PdfPage) -> list[int]:
