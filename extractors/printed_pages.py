@@ -4,7 +4,7 @@ the footers and headers the page chrome leaves out (extractors/pdf_chrome.py).
 A gazette's offprint continues the issue's numbering (jjgf-2025-9.pdf's pages 1–11 print 74–84),
 so the printed page, not the PDF's own index, is the page an analyst cites. A run of printed
 numbers is trusted when (nearly) every numbered page agrees on one offset from the PDF's index;
-a page without a number (a cover) has none.
+a page before or after the run without a number (a cover) has none, one inside it is of the run.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ TRUSTED_SHARE = 0.9
 
 
 def page_numbering(pages: Sequence[PdfPage]) -> PageNumbering:
-    """Each page's printed number (None where it prints none), or the PDF's index for every page
+    """Each page's printed number (None before or after the run), or the PDF's index for every page
     when it prints none or an inconsistent run, with a warning saying which pages disagree. A
     run whose pages nearly all agree is trusted, the few that disagree (misread) taking its number."""
     candidates = [printed_candidates(page) for page in pages]
@@ -48,8 +48,11 @@ def page_numbering(pages: Sequence[PdfPage]) -> PageNumbering:
             f"the other pages print; pages are the PDF's own"))
     warning = (f"printed page numbers: pages {', '.join(disagreeing)} do not follow the run the other pages "
                f"print; they take its numbers") if disagreeing else None
-    return PageNumbering(numbers=tuple(page.number + offset if found else None
-                                       for page, found in zip(pages, candidates)),
+    numbered = [i for i, found in enumerate(candidates) if found]
+    # A page inside the run whose number was not read (the scan of 第27期 loses 4 footers of 79)
+    # is of the run; a page before or after it (a cover, back matter) has none.
+    return PageNumbering(numbers=tuple(page.number + offset if numbered[0] <= i <= numbered[-1] else None
+                                       for i, page in enumerate(pages)),
                          source="footer", warning=warning)
 
 

@@ -55,6 +55,13 @@ def test_a_page_misread_in_a_long_run_takes_the_run_s_number():
                                  "print; they take its numbers")
 
 
+def test_a_page_inside_the_run_whose_footer_was_not_read_is_of_the_run():
+    """Tesseract reads no footer on page 8 of the scanned gazette, its last line 务,拓展消费新业态新场景。"""
+    footers = [None, "— 2 —", "— 3 —", None, "— 5 —", None]
+    numbering = page_numbering([page(n, footer) for n, footer in enumerate(footers, start=1)])
+    assert (numbering.numbers, numbering.warning) == ((None, 2, 3, 4, 5, None), None)
+
+
 def test_a_pdf_printing_no_numbers_keeps_its_own_index():
     numbering = page_numbering([page(1, None), page(2, None)])
     assert (numbering.numbers, numbering.source) == ((1, 2), "pdf_index")
