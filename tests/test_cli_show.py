@@ -77,3 +77,11 @@ def test_a_label_under_several_parents_asks_for_its_path(corpus_catalog, capsys)
 def test_an_unknown_document_says_how_to_name_one(corpus_catalog, capsys):
     code, _, err = show(corpus_catalog, capsys, "no such policy")
     assert code == 2 and "give a doc id, a 文号 or part of a title" in err
+
+
+def test_a_page_known_only_from_the_table_of_contents_says_so():
+    from flows.cli.show import heading
+
+    doc = {"doc_number": "京技管发〔2025〕9号", "title": "若干意见", "doc_id": "d-08", "issuer": None, "issued_date": None}
+    assert heading(doc, (74, None, "toc_start"), None).splitlines()[1] == "d-08 · p. 74 (table of contents)"
+    assert heading(doc, (1, 11, "pdf_index"), None).splitlines()[1] == "d-08 · pp. 1–11 (PDF pages)"
