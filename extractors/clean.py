@@ -11,13 +11,14 @@ The clean format (the splitter and the segmenter rely on it):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
 from extractors.issue import DOC_NUMBER
 from extractors.pdf_chrome import without_page_chrome
 from extractors.pdf_layout import Layout, cuts_doc_number, page_layouts
+from extractors.printed_pages import page_numbering
 from extractors.web_chrome import without_web_chrome
 from schemas.records import CleanText, PdfLine, PdfPage
 
@@ -194,7 +195,8 @@ PageItem = PdfLine | TableRow
 def clean_pdf_pages(pages: Sequence[PdfPage]) -> CleanText:
     """Clean a PDF's pages: headers and page numbers removed, paragraphs rebuilt from geometry.
 
-    `page_starts[i]` is where page i+1's text begins (the end of the text for an empty page).
+    `page_starts[i]` is where page i+1's text begins (the end of the text for an empty page),
+    `numbering` the number each page prints in the chrome left out.
     """
     bodies = [page_body(page) for page in without_page_chrome(pages)]
     layouts = page_layouts(bodies)
@@ -209,7 +211,7 @@ def clean_pdf_pages(pages: Sequence[PdfPage]) -> CleanText:
             else:
                 paragraphs.append([piece])
             previous, before = item, layout
-    return assemble(paragraphs, len(pages))
+    return replace(assemble(paragraphs, len(pages)), numbering=page_numbering(pages))
 
 
 def page_body(page: PdfPage) -> list[PageItem]:

@@ -19,7 +19,15 @@ from extractors.facts import extract_facts
 from extractors.facts.policy_terms import extract_policy_terms
 from extractors.relations import document_dates, extract_relations
 from extractors.textnorm import normalize_for_compare
-from schemas.records import CleanText, DocumentSpan, IssueMeta, ParsedDocument, ParsedSource, media_type_of
+from schemas.records import (
+    CleanText,
+    DocumentPages,
+    DocumentSpan,
+    IssueMeta,
+    ParsedDocument,
+    ParsedSource,
+    media_type_of,
+)
 
 
 @dataclass
@@ -95,9 +103,23 @@ def extract_documents(cleaned: CleanText, spans: list[DocumentSpan], trees) -> t
             terms=tuple(extract_policy_terms(span.text)),
             page_start=cleaned.page_at(span.char_start),
             page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
+            pages=document_pages(cleaned, span),
+            page_warnings=(cleaned.numbering.warning,) if cleaned.numbering and cleaned.numbering.warning else (),
             effective_date=span.effective_date or effective, expiry_date=expiry,
         ))
     return tuple(docs)
+
+
+def document_pages(cleaned: CleanText, span: DocumentSpan) -> DocumentPages | None:
+    """The printed pages of a document: a PDF's numbering over the pages it spans, else the page
+    its issue's table of contents gives for its start, else None."""
+    if cleaned.numbering is None:
+        toc_page = span.toc_entry.printed_page if span.toc_entry else None
+        return None if toc_page is None else DocumentPages(offsets=(0,), numbers=(toc_page,), source="toc_start")
+    first, last = cleaned.page_at(span.char_start), cleaned.page_at(max(span.char_end - 1, span.char_start))
+    return DocumentPages(
+        offsets=tuple(max(0, cleaned.page_starts[page - 1] - span.char_start) for page in range(first, last + 1)),
+        numbers=cleaned.numbering.numbers[first - 1:last], source=cleaned.numbering.source)
 
 
 def tree_warnings(docs: tuple[ParsedDocument, ...]) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ in each docstring.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -86,14 +87,54 @@ class PdfPage:
     tables: tuple[PdfTable, ...] = ()
 
 
+# Where a printed page number comes from: the page's footer or header, the issue's table of
+# contents (a document's first page only), or the PDF's own page index when it prints none.
+PageSource = Literal["footer", "toc_start", "pdf_index"]
+
+
+@dataclass(frozen=True)
+class PageNumbering:
+    """The number each page of a PDF prints (None where it prints none, as a cover), where the
+    numbers come from, and why the printed ones were not trusted when they were not."""
+    numbers: tuple[int | None, ...]
+    source: PageSource
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentPages:
+    """The pages of a document's text: `offsets[i]` is where its i-th page begins in the text
+    (the first is 0), `numbers[i]` the number that page prints (None when it prints none)."""
+    offsets: tuple[int, ...]
+    numbers: tuple[int | None, ...]
+    source: PageSource
+
+    def page_at(self, offset: int) -> int | None:
+        """The printed page holding `offset`: the last page beginning at or before it."""
+        return self.numbers[max(0, bisect.bisect_right(self.offsets, offset) - 1)]
+
+    @property
+    def start(self) -> int | None:
+        return next((n for n in self.numbers if n is not None), None)
+
+    @property
+    def end(self) -> int | None:
+        """The last printed page; None when only the first is known (a TOC's page)."""
+        if self.source == "toc_start":
+            return None
+        return next((n for n in reversed(self.numbers) if n is not None), None)
+
+
 @dataclass(frozen=True)
 class CleanText:
     """A source's text after cleaning: one paragraph per line, joined with '\\n'.
 
     `page_starts[i]` is the offset in `text` where page i+1 begins (PDFs); empty for text files.
+    `numbering` is the number each of those pages prints (PDFs).
     """
     text: str
     page_starts: tuple[int, ...] = ()
+    numbering: PageNumbering | None = None
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for sources without pages."""
@@ -232,6 +273,8 @@ class ParsedDocument:
     tree: ArticleTree
     page_start: int | None = None
     page_end: int | None = None
+    pages: DocumentPages | None = None
+    page_warnings: tuple[str, ...] = ()
     facts: tuple[Fact, ...] = ()
     relations: tuple[Relation, ...] = ()
     effective_date: date | None = None

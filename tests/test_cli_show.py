@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flows.cli.main import main
 
-# 京技管发〔2025〕9号 as its own file (jjgf-2025-9.txt; its PDF twin gives the pages).
+# 京技管发〔2025〕9号 as its own file (jjgf-2025-9.txt; its PDF twin gives the pages it prints, 74–84).
 JJGF_9 = "c3b6d5888ac2-01"
 ARTICLE_10 = (
     "10. 鼓励医药科技服务业发展。加大对面向医药产品早期探索、成果转化、临床研究、中试生产、注册上市、"
@@ -27,8 +27,8 @@ def test_a_provision_by_its_path_with_its_facts_marked(corpus_catalog, capsys):
     code, lines, _ = show(corpus_catalog, capsys, JJGF_9, "二/(二)/10")
     assert code == 0
     assert lines == ["京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
-                     f"{JJGF_9} · 北京经济技术开发区管理委员会 · 2025-04-30 · pp. 1–11",
-                     "二/(二)/10", "", ARTICLE_10]
+                     f"{JJGF_9} · 北京经济技术开发区管理委员会 · 2025-04-30 · pp. 74–84",
+                     "二/(二)/10 · p. 79", "", ARTICLE_10]
 
 
 def test_a_provision_by_its_label_as_printed(corpus_catalog, capsys):
@@ -48,11 +48,18 @@ def test_a_whole_document_marks_its_文号_and_dates(corpus_catalog, capsys):
     assert sum(line.count("【") for line in lines) == 79
 
 
+def test_each_article_beginning_a_line_shows_its_printed_page(corpus_catalog, capsys):
+    """(二) 加快产业集群建设 begins on — 78 — of jjgf-2025-9.pdf, 10. on — 79 — (pdfplumber, by hand)."""
+    lines = show(corpus_catalog, capsys, JJGF_9, "二/(二)")[1]
+    assert lines[2] == "二/(二) · p. 78"
+    assert [line[:12] for line in lines[5:9]] == ["[p. 78] 8. 支", "[p. 78] 9. 鼓", "[p. 79] 10. ", "[p. 79] 11. "]
+
+
 def test_a_document_by_title_fragment_and_a_nested_label(corpus_catalog, capsys):
     code, lines, _ = show(corpus_catalog, capsys, "自贸试验区", "第六条/（一）")
     assert code == 0 and lines[:3] == [
         "中国（北京）自贸试验区科技创新片区昌平组团促进医药健康产业发展支持办法（修订稿）",
-        "8299e6910fdc-01 · pp. 1–10", "第二章/第六条/（一）"]
+        "8299e6910fdc-01 · pp. 1–10", "第二章/第六条/（一） · p. 4"]  # 第六条 is on - 4 -
     assert lines[4].startswith("（一）对获得药品注册证书且实施产业化的1类生物制品、1类化学药和1类中药，"
                                "单品种给予最高1000万元【1000万元 cap per_product】资金支持。")
 
@@ -70,3 +77,11 @@ def test_a_label_under_several_parents_asks_for_its_path(corpus_catalog, capsys)
 def test_an_unknown_document_says_how_to_name_one(corpus_catalog, capsys):
     code, _, err = show(corpus_catalog, capsys, "no such policy")
     assert code == 2 and "give a doc id, a 文号 or part of a title" in err
+
+
+def test_a_page_known_only_from_the_table_of_contents_says_so():
+    from flows.cli.show import heading
+
+    doc = {"doc_number": "京技管发〔2025〕9号", "title": "若干意见", "doc_id": "d-08", "issuer": None, "issued_date": None}
+    assert heading(doc, (74, None, "toc_start"), None).splitlines()[1] == "d-08 · p. 74 (table of contents)"
+    assert heading(doc, (1, 11, "pdf_index"), None).splitlines()[1] == "d-08 · pp. 1–11 (PDF pages)"

@@ -140,7 +140,7 @@ def test_a_fact_row_too_short_fails_as_it_is_built_naming_what_it_lacks():
     cannot be built, since a row is built by column name (flows/ingest/rows.py)."""
     from flows.ingest.rows import FactRow
 
-    with pytest.raises(TypeError, match=r"FactRow.*missing 12 required .*'article_id'"):
+    with pytest.raises(TypeError, match=r"FactRow.*missing 14 required .*'article_id'"):
         FactRow(fact_id="f1", doc_id="d1", kind="money")
 
 

@@ -78,7 +78,7 @@ def test_decimals_round_to_the_columns_scale_as_duckdb_rounds_a_cast(tmp_path, v
 def _fact(text: str, value: Decimal, start: int, end: int) -> FactRow:
     return FactRow(fact_id="d-01/f0", doc_id="d-01", article_id=None, kind="percent", text=text, value_num=value,
                    value_text=None, role="ratio", scope=None, condition=None, basis=None, inferred=False,
-                   sentence=text, char_start=start, char_end=end)
+                   sentence=text, char_start=start, char_end=end, printed_page=None, paragraph=None)
 
 
 def test_a_third_keeps_six_places():
@@ -95,7 +95,7 @@ def test_a_value_that_does_not_fit_its_column_fails_the_part_and_names_the_colum
                        bytes=10, warnings=[], ingested_at=datetime(2026, 11, 30), failure=None, attempts=0))
     rows.add(ArticleRow(article_id="d-01/0", doc_id="d-01", parent_id=None, seq=0, level=1, kind="article",
                         label="第一条", path_label="第一条", number=1, heading=None, text="x", char_start="seven",
-                        char_end=1))
+                        char_end=1, printed_page=None))
     with pytest.raises(StagingError, match=r"a articles row does not fit the catalog: char_start \(int32\)"):
         stage_rows(rows, tmp_path / "s1")
     assert not list(tmp_path.iterdir())

@@ -105,7 +105,7 @@ def test_a_source_staged_alone_leaves_out_only_the_fact_that_does_not_fit(tmp_pa
 def _fact(value, char_start=0) -> FactRow:
     return FactRow(fact_id="d-01/f0", doc_id="d-01", article_id=None, kind="money", text="x元", value_num=value,
                    value_text=None, role="cap", scope=None, condition=None, basis=None, inferred=False,
-                   sentence="x元", char_start=char_start, char_end=2)
+                   sentence="x元", char_start=char_start, char_end=2, printed_page=None, paragraph=None)
 
 
 @pytest.mark.parametrize("value, char_start, reason", [
@@ -189,7 +189,7 @@ def test_bureau_workload_sums_the_largest_caps_without_overflow(tmp_path):
         con.execute("insert into documents (doc_id, doc_key, policy_key, source_id, seq, title, is_draft, text) "
                     "values ('d', 'k', 'p', 's', 1, 't', false, 'x')")
         con.execute("insert into articles values ('d/0', 'd', null, 0, 1, 'article', '第一条', '第一条', 1, "
-                    "null, 'x', 0, 1)")
+                    "null, 'x', 0, 1, null)")
         for i, (kind, value, text) in enumerate((("money", largest, None), ("money", largest, None),
                                                   ("bureau", None, "市科委"))):
             con.execute("insert into facts (fact_id, doc_id, article_id, kind, text, value_num, value_text, "

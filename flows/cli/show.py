@@ -13,12 +13,19 @@ from flows.cli.command import Command
 from schemas.errors import DocumentRefError
 
 DOCUMENT_COLUMNS = "doc_id, doc_number, title, issuer, issued_date, doc_key, text"
-# The printed pages of any rendition of the same text: a text file's PDF twin knows them.
-PAGES_SQL = """
-select min(page_start), max(page_end) from documents where doc_key = ? and page_start is not null
+# A text file's printed pages are its PDF twin's (flows/ingest/printed_pages.py).
+PAGES_SQL = "select printed_page_start, printed_page_end, page_source from documents where doc_id = ?"
+# How a page not read from the page itself is told apart.
+PAGE_SOURCE_NOTES = {"toc_start": " (table of contents)", "pdf_index": " (PDF pages)"}
+# The printed page each article begins on, beside the line it begins; the pages of a text with
+# only its table of contents' first page are not where its articles begin.
+ARTICLE_PAGES_SQL = """
+select distinct a.char_start, a.printed_page from articles a join documents d using (doc_id)
+where a.doc_id = ? and a.char_start >= ? and a.char_start < ? and a.printed_page is not null
+  and d.page_source <> 'toc_start' order by a.char_start
 """
 ARTICLE_SQL = """
-select path_label, char_start, char_end from articles
+select path_label, char_start, char_end, printed_page from articles
 where doc_id = $1 and (path_label = $2 or label = $2 or path_label like '%/' || $2) order by seq
 """
 FACTS_SQL = """
@@ -39,8 +46,11 @@ def run_show(args) -> int:
         doc = document_named(con, args.doc)
         start, end, path = provision(con, doc, args.article)
         facts = con.execute(FACTS_SQL, [doc["doc_id"], start, end]).fetchall()
-        pages = con.execute(PAGES_SQL, [doc["doc_key"]]).fetchone()
-    sys.stdout.write(heading(doc, pages, path) + marked(doc["text"], start, end, facts) + "\n")
+        pages = con.execute(PAGES_SQL, [doc["doc_id"]]).fetchone()
+        # A provision's own page is on its heading line; the articles under it are marked.
+        article_pages = con.execute(ARTICLE_PAGES_SQL, [doc["doc_id"], start + (path is not None), end]).fetchall()
+    page_marks = [(at, page) for at, page in article_pages if at == 0 or doc["text"][at - 1] == "\n"]
+    sys.stdout.write(heading(doc, pages, path) + marked(doc["text"], start, end, facts, page_marks) + "\n")
     return 0
 
 
@@ -62,7 +72,8 @@ def document_named(con, ref: str) -> dict:
 
 
 def provision(con, doc: dict, label: str | None) -> tuple[int, int, str | None]:
-    """The character span of the provision `label` names in `doc` (all of it when None), and its path."""
+    """The character span of the provision `label` names in `doc` (all of it when None), and its
+    path with the printed page it begins on."""
 
     if label is None:
         return 0, len(doc["text"]), None
@@ -71,28 +82,35 @@ def provision(con, doc: dict, label: str | None) -> tuple[int, int, str | None]:
         paths = ", ".join(r[0] for r in rows[:10])
         raise DocumentRefError(f"{label!r} names {len(rows)} provisions of {doc['doc_id']}"
                                + (f" ({paths}): give its path" if rows else ""))
-    path, start, end = rows[0]
-    return start, end, path
+    path, start, end, page = rows[0]
+    return start, end, path if page is None else f"{path} · p. {page}"
 
 
 def heading(doc: dict, pages: tuple, path: str | None) -> str:
     first = " ".join(p for p in (doc["doc_number"], doc["title"]) if p)
     about = [doc["doc_id"], doc["issuer"], doc["issued_date"] and doc["issued_date"].isoformat()]
-    if pages and pages[0] is not None:
-        about.append(f"p. {pages[0]}" if pages[0] == pages[1] else f"pp. {pages[0]}–{pages[1]}")
+    first_page, last_page, source = pages or (None, None, None)
+    if first_page is not None:
+        note = PAGE_SOURCE_NOTES.get(source, "")
+        about.append(f"p. {first_page}{note}" if last_page in (None, first_page)
+                     else f"pp. {first_page}–{last_page}{note}")
     lines = [first, " · ".join(str(a) for a in about if a)] + ([path] if path else [])
     return "\n".join(lines) + "\n\n"
 
 
-def marked(text: str, start: int, end: int, facts: list[tuple]) -> str:
-    """text[start:end] with each fact's reading in 【】 right after its words."""
-    out, at = [], start
+def marked(text: str, start: int, end: int, facts: list[tuple],
+           page_marks: list[tuple[int, int]] = ()) -> str:
+    """text[start:end] with each fact's reading in 【】 right after its words, and the printed
+    page `[p. 79]` before each article beginning a line (`page_marks`: offset, page)."""
+    inserts = [(at, f"[p. {page}] ") for at, page in page_marks]
     for kind, fact_start, fact_end, value_num, value_text, *qualifiers in facts:
-        out.append(text[at:fact_end])
-        at = fact_end
         words = text[fact_start:fact_end]
         value_text = None if value_text == words else value_text
-        out.append(f"【{fact_reading(kind, value_num, value_text, *qualifiers)}】")
+        inserts.append((fact_end, f"【{fact_reading(kind, value_num, value_text, *qualifiers)}】"))
+    out, at = [], start
+    for position, insert in sorted(inserts, key=lambda item: item[0]):
+        out.append(text[at:position] + insert)
+        at = position
     out.append(text[at:end])
     return "".join(out)
 
@@ -115,6 +133,7 @@ SHOW = Command(
     "show", help="a document or one provision, with its facts marked (read-only)",
     description="Print a document, named by doc id, 文号 or part of its title, or one of its "
                 "provisions (its label as printed, e.g. 第六条, or its path, e.g. 二/(二)/10), "
-                "with each fact's value, role and scope in 【】 after its words and the printed "
-                "pages when a PDF rendition gives them.",
+                "with each fact's value, role and scope in 【】 after its words, and the printed "
+                "pages (a text file's from its PDF rendition): the document's, and [p. N] before "
+                "each article.",
     add_arguments=add_show_arguments, run=run_show)

@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from flows import catalog  # noqa: E402
-from flows.ingest import loader, relate, renditions
+from flows.ingest import loader, printed_pages, relate, renditions
 from flows.ingest.jieba_cache import load_dictionary  # noqa: E402
 from flows.ingest.parse import (  # noqa: E402
     FlushedBatch,
@@ -199,6 +199,7 @@ def _finish_load(con, staged: list[StagedSource]) -> list[str]:
         [catalog.ids_param(ids)]).fetchall()]
     if staged:
         renditions.merge_renditions(con, doc_ids)
+        printed_pages.borrow_printed_pages(con, doc_ids)
         relate.resolve_relations(con)
     loader.sync_bureaus(con)
     loader.sync_bureau_aliases(con)

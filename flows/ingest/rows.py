@@ -70,6 +70,11 @@ class DocumentRow(NamedTuple):
     page_end: int | None
     toc_title_en: str | None
     toc_page: int | None
+    printed_page_start: int | None
+    printed_page_end: int | None
+    page_source: str | None
+    page_offsets: list[int] | None
+    page_numbers: list[int | None] | None
 
 
 class DocumentWarningRow(NamedTuple):
@@ -94,6 +99,7 @@ class ArticleRow(NamedTuple):
     text: str
     char_start: int
     char_end: int
+    printed_page: int | None
 
 
 class FactRow(NamedTuple):
@@ -113,6 +119,8 @@ class FactRow(NamedTuple):
     sentence: str | None
     char_start: int
     char_end: int
+    printed_page: int | None
+    paragraph: int | None
 
 
 class FactWarningRow(NamedTuple):

@@ -3,9 +3,11 @@ facts, terms and relations, and the issue's table of contents (flows/ingest/rows
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from extractors.article_locator import ArticleLocator
+from extractors.paragraphs import ParagraphLocator
 from extractors.pipeline import document_key, policy_key
 from extractors.sentences import Sentences
 from flows.catalog import SourceFile, now_utc
@@ -104,7 +106,8 @@ def build_toc(rows: SourceRows, issue_id: str | None, parsed: ParsedSource, foun
 
 
 def _document_rows(rows: SourceRows, source: SourceFile, issue_id: str | None, doc: ParsedDocument) -> str:
-    span, toc = doc.span, doc.span.toc_entry
+    span, toc, pages = doc.span, doc.span.toc_entry, doc.pages
+    page_at = pages.page_at if pages else _no_page
     doc_id = f"{source.source_id[:12]}-{span.seq:02d}"
     rows.add(DocumentRow(
         doc_id=doc_id, doc_key=document_key(span.text), policy_key=policy_key(span), source_id=source.source_id,
@@ -112,23 +115,32 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: str | None, d
         notice_title=span.notice_title, issuer=span.issuer, doc_type=span.doc_type, is_draft=span.is_draft,
         issued_date=span.issued_date, effective_date=doc.effective_date, expiry_date=doc.expiry_date,
         text=span.text, page_start=doc.page_start, page_end=doc.page_end,
-        toc_title_en=toc.title_en if toc else None, toc_page=toc.printed_page if toc else None))
+        toc_title_en=toc.title_en if toc else None, toc_page=toc.printed_page if toc else None,
+        printed_page_start=pages.start if pages else None, printed_page_end=pages.end if pages else None,
+        page_source=pages.source if pages else None, page_offsets=list(pages.offsets) if pages else None,
+        page_numbers=list(pages.numbers) if pages else None))
     for warning in doc.tree.warnings:
         rows.add(DocumentWarningRow(doc_id=doc_id, article_label=warning.article_label, message=warning.message))
-    article_ids = _article_rows(rows, doc_id, doc.tree.nodes)
+    for message in doc.page_warnings:
+        rows.add(DocumentWarningRow(doc_id=doc_id, article_label=None, message=message))
+    article_ids = _article_rows(rows, doc_id, doc.tree.nodes, page_at)
     sentences, locator = Sentences(span.text), ArticleLocator(doc.tree.nodes)
+    paragraphs = ParagraphLocator(span.text, doc.tree.nodes)
 
     def article_at(start: int, end: int) -> str | None:
         seq = locator.seq_at(start, end)
         return article_ids.get(seq) if seq is not None else None
 
     for i, fact in enumerate(doc.facts):
+        article_seq = locator.seq_at(fact.char_start, fact.char_end)
         rows.add(FactRow(
-            fact_id=f"{doc_id}/f{i}", doc_id=doc_id, article_id=article_at(fact.char_start, fact.char_end),
+            fact_id=f"{doc_id}/f{i}", doc_id=doc_id,
+            article_id=article_ids.get(article_seq) if article_seq is not None else None,
             kind=fact.kind, text=fact.text, value_num=fact.value_num, value_text=fact.value_text, role=fact.role,
             scope=fact.scope, condition=fact.condition, basis=fact.basis, inferred=fact.inferred,
             sentence=sentences.around(fact.char_start, fact.char_end), char_start=fact.char_start,
-            char_end=fact.char_end))
+            char_end=fact.char_end, printed_page=page_at(fact.char_start),
+            paragraph=paragraphs.paragraph_at(article_seq, fact.char_start)))
     for t in doc.terms:
         rows.add(PolicyTermRow(doc_id=doc_id, article_id=article_at(t.char_start, t.char_end), term=t.term,
                                category=t.category, text=t.text, char_start=t.char_start, char_end=t.char_end))
@@ -152,12 +164,18 @@ def path_labels(nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
     return out
 
 
-def _article_rows(rows: SourceRows, doc_id: str, nodes: tuple[ArticleNode, ...]) -> dict[int, str]:
+def _no_page(offset: int) -> None:
+    return None
+
+
+def _article_rows(rows: SourceRows, doc_id: str, nodes: tuple[ArticleNode, ...],
+                  page_at: Callable[[int], int | None]) -> dict[int, str]:
     ids = {n.seq: f"{doc_id}/{n.seq}" for n in nodes}
     paths = path_labels(nodes)
     for n in nodes:
         rows.add(ArticleRow(
             article_id=ids[n.seq], doc_id=doc_id, parent_id=ids.get(n.parent_seq) if n.parent_seq is not None else None,
             seq=n.seq, level=n.level, kind=n.kind, label=n.label, path_label=paths[n.seq], number=n.number,
-            heading=n.heading, text=n.text, char_start=n.char_start, char_end=n.char_end))
+            heading=n.heading, text=n.text, char_start=n.char_start, char_end=n.char_end,
+            printed_page=page_at(n.char_start)))
     return ids
