@@ -39,8 +39,10 @@ def extract_eligibility(text: str) -> list[EligibilityCondition]:
 
 
 def _inside_any(condition: EligibilityCondition, others: list[EligibilityCondition]) -> bool:
-    """A named condition inside a threshold's words (the 营业收入 of a revenue threshold) is none."""
-    return any(o.char_start <= condition.char_start and condition.char_end <= o.char_end for o in others)
+    """A named condition inside a money threshold's words (the 营业收入 of a revenue threshold) is
+    none; a place inside a company age (近三年在京新设立) is a condition of its own."""
+    return any(o.unit == "yuan" and o.char_start <= condition.char_start and condition.char_end <= o.char_end
+               for o in others)
 
 
 def _unparsed(sentence: ConditionSentence) -> EligibilityCondition:

@@ -20,21 +20,26 @@ SCOPE_CUE = regex.compile(r"适用于|所指企业|申报对象|申请对象|支
 # An obligation or a list of conditions a company must meet.
 DUTY_CUE = regex.compile(r"申报条件|申请条件|以下条件|(?:须|需|应当?)(?=属于|为|在|满足|符合|具有|具备|纳入|注册|取得|获得)")
 # A grant on a condition: 对(于) the company or product, then the verb that gives the money or status.
-# Not 对接, 对标, 针对, 面对.
-GRANT = regex.compile(r"(?:对于|(?<![针面相绝应])对(?![接标外象])|凡)(?P<who>.+?)(?:给予|予以|奖励|补贴|资助|支持|可享受)")
+# Not 对接, 对标, 针对, 面对, nor 加大对…的支持力度 (a direction, not a grant).
+GRANT = regex.compile(r"(?:对于|(?<![针面相绝应大强])对(?![接标外象])|凡)(?P<who>.+)")
+# The verb ending the company part: the first 给予 or 予以, else the first other granting word
+# (昌平 第十二条（二）: 对获…资金支持的企业，经认定后可给予).
+GIVES = regex.compile(r"给予|予以|可享受")
+GRANT_WORDS = regex.compile(r"奖励|补贴|资助|支持|提供")
 # A grant with no 对 (昌平 第五条: 1类生物制品…，进入Ⅰ期、Ⅱ期、Ⅲ期临床试验，每个品种分别给予): what
 # comes before the verb names the company or product.
 PLAIN_GRANT = regex.compile(r"给予|予以")
 # Where the company part of a grant ends when it is a 的-clause (对…的企业，给予).
-WHO_END = regex.compile(r"的(?:企业|单位|机构|项目|品种|产品|动物药|药品|[，,]|给予|予以)")
+WHO_END = regex.compile(r"的[^，,。；]{0,6}?(?:企业|单位|机构|项目|品种|产品|药品|动物药|主体|平台|活动)|的(?:[，,]|给予|予以)")
 # 北京科技服务业措施 (四): 对符合条件的企业给予 — a condition stated elsewhere, not here.
-VAGUE_WHO = regex.compile(r"(?:符合条件|经认定|入选)的(?:企业|单位|机构|项目)[，,]?(?:给予|予以|按)")
+VAGUE_WHO = regex.compile(r"(?:符合条件|经认定|入选)的[^，,]{0,8}?(?:按照|按|给予|予以)")
 # 渝北区科技局 申报通知: the items under 一、申报对象 carry no cue of their own.
 SECTION_HEADING = regex.compile(r"^[一二三四五六七八九十]+、")
 CONDITION_HEADING = regex.compile(r"对象|条件")
 SQUEEZED = regex.compile(r"[\s\u3000]")
 # 京技管发〔2025〕9号 3: 实现受试者 / 入组的 — a sentence cut across a page; headings are shorter.
 CONTINUED_LINE_CHARS = 30
+NONBLANK = regex.compile(r"\S")
 OPEN_END = regex.compile(r"[。;；!！?？:：)）」”]$")
 # 京技管发〔2025〕9号 13: 支持药品批发和零售企业发展,对于营收…的企业 — the lead names the company.
 SUPPORT_LEAD = regex.compile(r"^支持[^，,。]+[，,]$")
@@ -91,9 +96,13 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 def _continued(text: str, start: int, end: int) -> bool:
     """Whether the line ending at `end` stops mid-sentence: long, and no mark ends it."""
-    before = text[start:end].rstrip()
-    line = before[before.rfind("\n") + 1:]
-    return len(line) >= CONTINUED_LINE_CHARS and not OPEN_END.search(line) and text[end:].strip() != ""
+    last = end
+    while last > start and text[last - 1].isspace():
+        last -= 1
+    if last == start:
+        return False
+    line = text[text.rfind("\n", 0, last) + 1:last]
+    return len(line) >= CONTINUED_LINE_CHARS and not OPEN_END.search(line) and NONBLANK.search(text, end) is not None
 
 
 def condition_sentences(text: str) -> list[ConditionSentence]:
@@ -117,13 +126,14 @@ def condition_sentences(text: str) -> list[ConditionSentence]:
 def _read(squeezed: str, offsets: tuple[int, ...], in_condition_section: bool) -> ConditionSentence | None:
     scope = SCOPE_CUE.search(squeezed) is not None
     grant = GRANT.search(squeezed)
-    if grant is not None and not scope:
-        who_end = WHO_END.search(squeezed, grant.start("who"), grant.end("who"))
-        if who_end is not None and VAGUE_WHO.match(squeezed, grant.start("who")):
-            who_end = None
+    verb = None if grant is None else (GIVES.search(squeezed, grant.start("who"))
+                                       or GRANT_WORDS.search(squeezed, grant.start("who")))
+    if verb is not None and not scope:
+        if VAGUE_WHO.match(squeezed, grant.start("who")):
+            return None
         who_start = 0 if SUPPORT_LEAD.match(squeezed[:grant.start()]) else grant.start("who")
-        return ConditionSentence(squeezed, offsets, who_start, grant.end("who"), scope=False,
-                                 grant_with_condition=who_end is not None)
+        return ConditionSentence(squeezed, offsets, who_start, verb.start(), scope=False,
+                                 grant_with_condition=WHO_END.search(squeezed, who_start, verb.end()) is not None)
     if scope or in_condition_section or DUTY_CUE.search(squeezed):
         return ConditionSentence(squeezed, offsets, 0, len(squeezed), scope=scope, grant_with_condition=False)
     plain = PLAIN_GRANT.search(squeezed)

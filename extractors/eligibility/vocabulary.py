@@ -21,6 +21,9 @@ PHASE_RUN = regex.compile(
     r"|(?P<run>[一二三ⅠⅡⅢ]期(?:[、和及或][一二三ⅠⅡⅢ]期)*)临床"
 )
 PHASE = regex.compile(r"[一二三ⅠⅡⅢ](?=期)")
+# 昌平 第十七条: 昌平区其他扶持政策; 渝北区科技局初审 — a place naming a body or its policies, not
+# where a company is.
+NOT_A_PLACE = regex.compile(r"其他|关于|相关|政府|管委会|高水平|自贸组团|[^，,。]{0,3}[局委办]")
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +47,8 @@ def named_conditions(sentence: ConditionSentence) -> list[EligibilityCondition]:
     text = sentence.squeezed
     for m in _alias_pattern().finditer(text, sentence.who_start, sentence.who_end):
         kind, value = alias_table()[m.group()]
+        if kind == "location" and NOT_A_PLACE.match(text, m.end()):
+            continue
         _add(found, seen, sentence, kind, value, m.start(), m.end())
     for m in PHASE_RUN.finditer(text, sentence.who_start, sentence.who_end):
         for phase in PHASE.finditer(text, m.start("run"), m.end("run")):
