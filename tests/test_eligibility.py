@@ -1,4 +1,5 @@
-"""Eligibility conditions: cases from tests/cases/eligibility.yaml, offsets on every corpus text,
+"""Eligibility conditions: cases from tests/cases/eligibility/conditions.yaml (not a fact kind,
+so not beside the fact kinds' case files), offsets on every corpus text,
 the catalog's rows and view from data/samples, and the scorer's figure on the gold."""
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
 
 from benchmarks.eval_eligibility import score
 from extractors.eligibility import extract_eligibility
+from tests.test_properties import any_texts
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = yaml.safe_load((Path(__file__).parent / "cases" / "eligibility.yaml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "eligibility" / "conditions.yaml").read_text(encoding="utf-8"))
 FIELDS = ("op", "unit", "basis_year", "rule")
 
 
@@ -75,3 +78,15 @@ def test_the_scorer_reaches_its_measured_figure_on_the_gold():
     assert result.measures >= 30 and len(result.documents) >= 4
     assert (round(precision, 3), round(recall, 3), round(f1, 3)) == (0.971, 0.943, 0.957)
     assert result.thresholds_exact == result.thresholds_matched == 28
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_texts)
+def test_never_raises_and_offsets_slice(text):
+    for condition in extract_eligibility(text):
+        assert text[condition.char_start:condition.char_end] == condition.text and condition.text
+
+
+@pytest.mark.parametrize("text", ["带动就业百百人以上的，给予", "成立不满十十年的企业，给予", "累计支持不超过十年"])
+def test_odd_numerals_never_raise(text):
+    extract_eligibility(text)

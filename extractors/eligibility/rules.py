@@ -3,13 +3,11 @@ and the caps per enterprise per year (单个企业每年支持额度不超过1�
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 import regex
 
 from extractors.eligibility.clauses import squeeze
+from extractors.eligibility.thresholds import count_value
 from extractors.facts.money_amounts import find_amounts
-from extractors.numerals import chinese_to_int
 from schemas.records import EligibilityCondition
 
 # Rule code → its cue. 京技管发〔2025〕9号 附则: 择优不重复; 昌平 第十七条: 从优不重复;
@@ -48,7 +46,7 @@ def combination_rules(text: str, start: int, end: int) -> list[EligibilityCondit
         if cap is not None:
             add("per_enterprise_per_year_cap", m.start(), cap[1], op="<=", value_num=cap[2], unit="yuan")
     for m in SUPPORT_YEARS.finditer(squeezed):
-        n = m.group("n")
-        add("max_support_years", m.start(), m.end(), op="<=", unit="years",
-            value_num=Decimal(n if n.isdigit() else chinese_to_int(n)))
+        years = count_value(m.group("n"))
+        if years is not None:
+            add("max_support_years", m.start(), m.end(), op="<=", unit="years", value_num=years)
     return found

@@ -98,17 +98,25 @@ def _basis_year(before: str) -> str | None:
     return None
 
 
-def _number(digits: str) -> Decimal:
-    return Decimal(digits) if digits.isdigit() else Decimal(chinese_to_int(digits))
+def count_value(digits: str) -> Decimal | None:
+    """A count written in digits or Chinese numerals (3, 三, 十五); None when it is no numeral (百百)."""
+    if digits.isdigit():
+        return Decimal(digits)
+    try:
+        return Decimal(chinese_to_int(digits))
+    except ValueError:
+        return None
 
 
 def _headcounts(sentence: ConditionSentence) -> list[EligibilityCondition]:
     found = []
     for m in HEADCOUNT.finditer(sentence.squeezed, sentence.who_start, sentence.who_end):
-        op = ">" if m.group("cmp") == "超过" else ">="
+        op, value = ">" if m.group("cmp") == "超过" else ">=", count_value(m.group("n"))
+        if value is None:
+            continue
         char_start, char_end = sentence.span(m.start(), m.end())
         found.append(EligibilityCondition(kind="headcount", text="", char_start=char_start, char_end=char_end,
-                                          op=op, value_num=_number(m.group("n")), unit="persons"))
+                                          op=op, value_num=value, unit="persons"))
     return found
 
 
@@ -116,10 +124,13 @@ def _ages(sentence: ConditionSentence) -> list[EligibilityCondition]:
     found = []
     for pattern, op in ((AGE_YOUNG, "<="), (AGE_OLD, ">=")):
         for m in pattern.finditer(sentence.squeezed, sentence.who_start, sentence.who_end):
+            value = count_value(m.group("n"))
+            if value is None:
+                continue
             unit = "months" if m.groupdict().get("unit") == "个月" else "years"
             op_here = "<" if regex.search(r"不满|不足|未满", m.group()) else op
             char_start, char_end = sentence.span(m.start(), m.end())
             found.append(EligibilityCondition(kind="company_age", text="", char_start=char_start,
-                                              char_end=char_end, op=op_here, value_num=_number(m.group("n")),
+                                              char_end=char_end, op=op_here, value_num=value,
                                               unit=unit))
     return found
