@@ -82,11 +82,15 @@ def extracted_conditions(path: Path) -> dict[tuple, dict]:
     return found
 
 
-def score(gold_dir: Path = GOLD) -> Score:
-    """Precision, recall and threshold exactness over every gold file of `gold_dir`."""
+def score(gold_dir: Path = GOLD, split: str | None = None) -> Score:
+    """Precision, recall and threshold exactness over the gold files of `gold_dir`: all of them,
+    or those of one split (`development`: the texts the extractor was written against;
+    `held_out`: labelled before the extractor first ran on them)."""
     result = Score()
     for gold_path in sorted(gold_dir.glob("*.eligibility.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if split is not None and gold.get("split", "development") != split:
+            continue
         result.documents.append(f"{gold['match']['path']} ({gold['jurisdiction']})")
         result.measures += len(gold["measures"])
         expected: dict[tuple, dict] = {}
@@ -109,7 +113,7 @@ def score(gold_dir: Path = GOLD) -> Score:
     return result
 
 
-def report(result: Score) -> str:
+def report(result: Score, splits: dict[str, Score]) -> str:
     p, r, f = result.prf()
     lines = ["# Eligibility conditions against the gold", "",
              "`benchmarks/eval_eligibility.py` (run by `make eval`) on `data/corpus/eligibility/` "
@@ -123,6 +127,8 @@ def report(result: Score) -> str:
     lines.append(f"| **all** | {sum(result.gold.values())} | {sum(result.extracted.values())} | "
                  f"{sum(result.tp.values())} | {p:.3f} | {r:.3f} | {f:.3f} |")
     exact = result.thresholds_exact / result.thresholds_matched if result.thresholds_matched else 1.0
+    lines += [""] + [f"- {name}: {s.measures} measures, precision {s.prf()[0]:.3f}, recall {s.prf()[1]:.3f}, "
+                     f"F1 {s.prf()[2]:.3f}" for name, s in splits.items()]
     lines += ["", f"Thresholds and caps exact (op, unit, basis year, qualifier): {result.thresholds_exact} of "
               f"{result.thresholds_matched} matched ({exact:.3f}).", "", "Documents: " + "; ".join(result.documents),
               "", "## Missed", ""] + [f"- {m}" for m in result.misses] + ["", "## Not in the gold", ""] + [
@@ -136,10 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     result = score(args.gold)
-    args.out.write_text(report(result), encoding="utf-8")
+    splits = {name: score(args.gold, name) for name in ("development", "held_out")}
+    args.out.write_text(report(result, splits), encoding="utf-8")
     p, r, f = result.prf()
-    print(f"eligibility: precision {p:.3f} recall {r:.3f} F1 {f:.3f} "
-          f"({result.measures} measures); report in {args.out}")
+    print(f"eligibility: precision {p:.3f} recall {r:.3f} F1 {f:.3f} ({result.measures} measures; "
+          f"held-out F1 {splits['held_out'].prf()[2]:.3f}); report in {args.out}")
     return 0
 
 
