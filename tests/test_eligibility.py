@@ -76,8 +76,9 @@ def test_the_scorer_reaches_its_measured_figure_on_the_gold():
     result = score()
     precision, recall, f1 = result.prf()
     assert result.measures >= 30 and len(result.documents) >= 4
-    assert (round(precision, 3), round(recall, 3), round(f1, 3)) == (0.971, 0.943, 0.957)
-    assert result.thresholds_exact == result.thresholds_matched == 28
+    assert (round(precision, 3), round(recall, 3), round(f1, 3)) == (0.965, 0.878, 0.919)
+    assert round(score(split="held_out").prf()[2], 3) == 0.844
+    assert result.thresholds_exact == result.thresholds_matched == 40
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -28,7 +28,8 @@ GIVES = regex.compile(r"给予|予以|可享受")
 GRANT_WORDS = regex.compile(r"奖励|补贴|资助|支持|提供")
 # A grant with no 对 (昌平 第五条: 1类生物制品…，进入Ⅰ期、Ⅱ期、Ⅲ期临床试验，每个品种分别给予): what
 # comes before the verb names the company or product.
-PLAIN_GRANT = regex.compile(r"给予|予以")
+# 柳河县 第8条: …年销售额在5000万元及以上的，单品种奖励企业100万元.
+PLAIN_GRANT = regex.compile(r"给予|予以|(?:奖励|补贴|资助)(?:企业|单位)")
 # Where the company part of a grant ends when it is a 的-clause (对…的企业，给予).
 WHO_END = regex.compile(r"的[^，,。；]{0,6}?(?:企业|单位|机构|项目|品种|产品|药品|动物药|主体|平台|活动)|的(?:[，,]|给予|予以)")
 # 北京科技服务业措施 (四): 对符合条件的企业给予 — a condition stated elsewhere, not here.

@@ -17,8 +17,10 @@ from extractors.numerals import chinese_to_int
 from schemas.records import EligibilityCondition
 
 METRICS = regex.compile(
-    r"(?P<revenue>主营业务收入|营业收入|销售收入|营收)|(?P<output>产值)|(?P<investment>固定资产投资额|投资额)"
-    r"|(?P<rd_spend>研发投入|研发费用)|(?P<tax>纳税额|税收贡献)"
+    r"(?P<revenue>主营业务收入|营业收入|销售收入|销售额|营收)|(?P<output>产值)"
+    r"|(?P<investment>固定资产投资额?|投资总额|投资额)|(?P<rd_spend>研发投入|研发费用)"
+    # 柳河县 第5条: 年度地方财政贡献1000万元及以上 — the taxes a company pays to the county.
+    r"|(?P<tax>纳税额|税收贡献|税收|地方财政贡献)"
 )
 # The year a metric is measured in, written just before it: 上一年度营业收入, 上两年研发投入.
 BASIS_YEARS = (
@@ -31,6 +33,10 @@ BASIS_YEARS = (
 BEFORE = regex.compile(r"(?P<ge>不低于|不少于|达到|达|突破|以上)|(?P<gt>超过|高于|大于)|(?P<lt>不足|低于|少于|未达到)"
                        r"|(?P<le>不超过|不高于)")
 AFTER = regex.compile(r"^(?:\(含\)|（含）)?(?:及以上|以上)")
+# What may follow a tier's amount: (含) and 以上.
+TIER_TAIL = regex.compile(r"(?:\(含\))?(?:及以上|以上)?")
+# 柳河县 第11条: 年产值同比增长超过1000万元 — a threshold on the increase.
+INCREASE = regex.compile(r"增量|增长|增加")
 # Between a metric and its amount: a comparator and at most a few words (首次, 增量, 总额).
 GAP_LIMIT = 12
 HEADCOUNT = regex.compile(r"(?:带动就业|员工|职工|从业人员|就业人数)(?:人数)?(?P<cmp>不少于|达到|超过)?"
@@ -60,7 +66,7 @@ def _money_thresholds(sentence: ConditionSentence) -> list[EligibilityCondition]
         if op is None or "，" in gap or "," in gap:
             continue
         qualifier = "首次" if "首次" in text[max(0, metric.start() - 4):start] else (
-            "增量" if "增量" in gap else None)
+            "增量" if INCREASE.search(gap) else None)
         basis = _basis_year(text[max(0, metric.start() - 6):metric.start()])
         for tier_start, tier_end, tier_value in [(start, end, value)] + _tiers(text, amounts, end):
             first = tier_start == start
@@ -81,13 +87,17 @@ def _comparator(gap: str, after: str) -> str | None:
 
 
 def _tiers(text: str, amounts: list, end: int) -> list:
-    """Amounts chained after the one ending at `end` by 、 alone (1亿元、10亿元)."""
-    tiers = []
-    for a in amounts:
-        if a[0] == end + 1 and text[end] == "、":
-            tiers.append(a)
-            end = a[1]
-    return tiers
+    """Amounts chained after the one ending at `end` by 、 (1亿元、10亿元), each tier's own 以上 and
+    upper bound passed over (柳河县 第2条: 1000万元及以上至5000万元、5000万元以上至1亿元、1亿元以上)."""
+    tiers, starts = [], {a[0]: a for a in amounts}
+    while True:
+        end = TIER_TAIL.match(text, end).end()
+        if text.startswith("至", end) and end + 1 in starts:
+            end = TIER_TAIL.match(text, starts[end + 1][1]).end()
+        if not text.startswith("、", end) or end + 1 not in starts:
+            return tiers
+        tiers.append(starts[end + 1])
+        end = starts[end + 1][1]
 
 
 def _basis_year(before: str) -> str | None:
