@@ -5,7 +5,8 @@
 output, investment, R&D spend, tax, headcount, company age), and every sentence for combination
 rules (rules.py). A condition sentence with none of these is kept whole as an unparsed `other`
 condition, never dropped. A condition of a text's scope (本意见适用于…) carries rule
-`document_scope`: it holds for every measure of the document.
+`document_scope`: it holds for every measure of the document. Pure functions over strings:
+imports only `schemas` and other extractors (numerals, money amounts, sentences, width folding).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Condition sentences: the sentences of a text that state what a company must be or have.
 
-A sentence is matched on its squeezed form (width folded, spaces and tabs dropped, so that
+A sentence is matched on its squeezed form (width folded, whitespace dropped, so that
 `亦庄新城 225 平方公里` and `1000 万元` read as printed elsewhere), with a map back to the
 document's offsets. A sentence states conditions when it grants on a condition (对…的…给予), says
 who a text applies to (适用于, 申报对象), or obliges (须, 应当); the part that names the company is
@@ -21,7 +21,7 @@ SCOPE_CUE = regex.compile(r"适用于|所指企业|申报对象|申请对象|支
 DUTY_CUE = regex.compile(r"申报条件|申请条件|以下条件|(?:须|需|应当?)(?=属于|为|在|满足|符合|具有|具备|纳入|注册|取得|获得)")
 # A grant on a condition: 对(于) the company or product, then the verb that gives the money or status.
 # Not 对接, 对标, 针对, 面对, nor 加大对…的支持力度 (a direction, not a grant).
-GRANT = regex.compile(r"(?:对于|(?<![针面相绝应大强])对(?![接标外象])|凡)(?P<who>.+)")
+GRANT = regex.compile(r"对于|(?<![针面相绝应大强])对(?![接标外象])|凡")
 # The verb ending the company part: the first 给予 or 予以, else the first other granting word
 # (昌平 第十二条（二）: 对获…资金支持的企业，经认定后可给予).
 GIVES = regex.compile(r"给予|予以|可享受")
@@ -37,15 +37,12 @@ VAGUE_WHO = regex.compile(r"(?:符合条件|经认定|入选)的[^，,]{0,8}?(?:
 # 渝北区科技局 申报通知: the items under 一、申报对象 carry no cue of their own.
 SECTION_HEADING = regex.compile(r"^[一二三四五六七八九十]+、")
 CONDITION_HEADING = regex.compile(r"对象|条件")
-SQUEEZED = regex.compile(r"[\s\u3000]")
 # 京技管发〔2025〕9号 3: 实现受试者 / 入组的 — a sentence cut across a page; headings are shorter.
 CONTINUED_LINE_CHARS = 30
 NONBLANK = regex.compile(r"\S")
 OPEN_END = regex.compile(r"[。;；!！?？:：)）」”]$")
 # 京技管发〔2025〕9号 13: 支持药品批发和零售企业发展,对于营收…的企业 — the lead names the company.
 SUPPORT_LEAD = regex.compile(r"^支持[^，,。]+[，,]$")
-
-
 # A line that only names a category (1.高层次人才。, （一）申请类别) or introduces a list (…以下条件：)
 # states no condition of its own.
 HEADING_CHARS = 14
@@ -76,7 +73,7 @@ class ConditionSentence:
 def squeeze(text: str, start: int, end: int) -> tuple[str, tuple[int, ...]]:
     """text[start:end] width folded without spaces, and each kept character's offset in text."""
     folded = fold_width(text)
-    kept = [i for i in range(start, end) if not SQUEEZED.match(folded[i])]
+    kept = [i for i in range(start, end) if not folded[i].isspace()]
     return "".join(folded[i] for i in kept), tuple(kept)
 
 
@@ -127,12 +124,11 @@ def condition_sentences(text: str) -> list[ConditionSentence]:
 def _read(squeezed: str, offsets: tuple[int, ...], in_condition_section: bool) -> ConditionSentence | None:
     scope = SCOPE_CUE.search(squeezed) is not None
     grant = GRANT.search(squeezed)
-    verb = None if grant is None else (GIVES.search(squeezed, grant.start("who"))
-                                       or GRANT_WORDS.search(squeezed, grant.start("who")))
+    verb = None if grant is None else (GIVES.search(squeezed, grant.end()) or GRANT_WORDS.search(squeezed, grant.end()))
     if verb is not None and not scope:
-        if VAGUE_WHO.match(squeezed, grant.start("who")):
+        if VAGUE_WHO.match(squeezed, grant.end()):
             return None
-        who_start = 0 if SUPPORT_LEAD.match(squeezed[:grant.start()]) else grant.start("who")
+        who_start = 0 if SUPPORT_LEAD.match(squeezed[:grant.start()]) else grant.end()
         return ConditionSentence(squeezed, offsets, who_start, verb.start(), scope=False,
                                  grant_with_condition=WHO_END.search(squeezed, who_start, verb.end()) is not None)
     if scope or in_condition_section or DUTY_CUE.search(squeezed):

@@ -32,7 +32,7 @@ BASIS_YEARS = (
 # Comparators between a metric and its amount, and after the amount (5亿元（含）以上).
 BEFORE = regex.compile(r"(?P<ge>不低于|不少于|达到|达|突破|以上)|(?P<gt>超过|高于|大于)|(?P<lt>不足|低于|少于|未达到)"
                        r"|(?P<le>不超过|不高于)")
-AFTER = regex.compile(r"^(?:\(含\)|（含）)?(?:及以上|以上)")
+AFTER = regex.compile(r"^(?:\(含\))?(?:及以上|以上)")
 # What may follow a tier's amount: (含) and 以上.
 TIER_TAIL = regex.compile(r"(?:\(含\))?(?:及以上|以上)?")
 # 柳河县 第11条: 年产值同比增长超过1000万元 — a threshold on the increase.
