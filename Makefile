@@ -60,9 +60,11 @@ fonts:
 	else echo "no CJK fonts, and apt-get cannot run as root here: the renderer tests will skip"; fi
 
 # Every gold set (bundled and data/corpus), text and PDF renditions, on a catalog of its own;
-# the whole report goes to benchmarks/results_eval.md.
+# the whole report goes to benchmarks/results_eval.md; eligibility conditions against
+# data/corpus/eligibility go to benchmarks/results_eligibility.md.
 eval: $(STAMP)
 	SHARED=$(SHARED) $(BIN)/python benchmarks/eval_corpus.py
+	$(BIN)/python benchmarks/eval_eligibility.py
 
 clean-catalog:
 	rm -f data/warehouse/catalog.duckdb data/warehouse/catalog.duckdb.wal

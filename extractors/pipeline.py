@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractors import clean, ocr, read, segment, split
+from extractors.eligibility import extract_eligibility
 from extractors.facts import extract_facts
 from extractors.facts.policy_terms import extract_policy_terms
 from extractors.relations import document_dates, extract_relations
@@ -101,6 +102,7 @@ def extract_documents(cleaned: CleanText, spans: list[DocumentSpan], trees) -> t
             span=span, tree=tree, facts=facts,
             relations=tuple(extract_relations(span.text, span.doc_number, span.title, facts)),
             terms=tuple(extract_policy_terms(span.text)),
+            eligibility=tuple(extract_eligibility(span.text)),
             page_start=cleaned.page_at(span.char_start),
             page_end=cleaned.page_at(max(span.char_end - 1, span.char_start)),
             pages=document_pages(cleaned, span),

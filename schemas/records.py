@@ -266,6 +266,33 @@ class PolicyTerm:
     char_end: int
 
 
+# Eligibility: what a company must be or have for a measure (extractors/eligibility/).
+EligibilityKind = Literal["location", "industry", "revenue", "output", "investment", "rd_spend", "tax",
+                          "headcount", "company_age", "status", "project_stage", "combination", "other"]
+
+
+@dataclass(frozen=True)
+class EligibilityCondition:
+    """A condition a company must meet for a measure; `text == source[char_start:char_end]`.
+
+    A threshold has `op` ('>=', '>', '<', '<='), `value_num` in `unit` ('yuan', 'persons', 'years',
+    'months') and `basis_year` ('previous_year', 'annual', 'last_2_years'…); a named condition its
+    canonical `value_text` (经开区, 高新技术企业, 临床Ⅱ期); a combination rule its `rule` code. `parsed`
+    is False for a sentence read as a condition that no kind fits: kept, as text, under kind 'other'.
+    """
+    kind: EligibilityKind
+    text: str
+    char_start: int
+    char_end: int
+    op: str | None = None
+    value_num: Decimal | None = None
+    unit: str | None = None
+    value_text: str | None = None
+    basis_year: str | None = None
+    rule: str | None = None
+    parsed: bool = True
+
+
 @dataclass(frozen=True)
 class ParsedDocument:
     """Everything the pipeline derives from one document, ready for the catalog writer."""
@@ -280,6 +307,7 @@ class ParsedDocument:
     effective_date: date | None = None
     expiry_date: date | None = None
     terms: tuple[PolicyTerm, ...] = ()
+    eligibility: tuple[EligibilityCondition, ...] = ()
 
 
 @dataclass(frozen=True)

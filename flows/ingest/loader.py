@@ -113,6 +113,7 @@ def delete_source(con, source_id: str) -> None:
     issue_ids = "select issue_id from issues where source_id = ?"
     for table, column, sub in (
         ("facts", "doc_id", doc_ids), ("relations", "from_doc_id", doc_ids), ("policy_terms", "doc_id", doc_ids),
+        ("eligibility_conditions", "doc_id", doc_ids),
         ("articles", "doc_id", doc_ids), ("document_warnings", "doc_id", doc_ids),
         ("issue_toc", "issue_id", issue_ids),
     ):

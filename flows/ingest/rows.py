@@ -162,6 +162,24 @@ class PolicyTermRow(NamedTuple):
     char_end: int
 
 
+class EligibilityConditionRow(NamedTuple):
+    """A condition a company must meet for a measure (extractors/eligibility/)."""
+    condition_id: str
+    doc_id: str
+    article_id: str | None
+    kind: str
+    op: str | None
+    value_num: Decimal | None
+    unit: str | None
+    value_text: str | None
+    basis_year: str | None
+    rule: str | None
+    parsed: bool
+    text: str
+    char_start: int
+    char_end: int
+
+
 class IssueTocRow(NamedTuple):
     """An entry of an issue's table of contents."""
     issue_id: str
@@ -198,7 +216,7 @@ SOURCE_ROWS: dict[str, type] = {
     "sources": SourceRow, "source_paths": SourcePathRow, "issues": IssueRow, "documents": DocumentRow,
     "document_warnings": DocumentWarningRow, "articles": ArticleRow, "facts": FactRow,
     "fact_warnings": FactWarningRow, "relations": RelationRow, "policy_terms": PolicyTermRow,
-    "issue_toc": IssueTocRow,
+    "issue_toc": IssueTocRow, "eligibility_conditions": EligibilityConditionRow,
 }
 SOURCE_TABLES = tuple(SOURCE_ROWS)
 TABLE_OF = {row_type: table for table, row_type in SOURCE_ROWS.items()}

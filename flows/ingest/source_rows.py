@@ -18,6 +18,7 @@ from flows.ingest.rows import (
     ArticleRow,
     DocumentRow,
     DocumentWarningRow,
+    EligibilityConditionRow,
     FactRow,
     IssueRow,
     IssueTocRow,
@@ -144,6 +145,12 @@ def _document_rows(rows: SourceRows, source: SourceFile, issue_id: str | None, d
     for t in doc.terms:
         rows.add(PolicyTermRow(doc_id=doc_id, article_id=article_at(t.char_start, t.char_end), term=t.term,
                                category=t.category, text=t.text, char_start=t.char_start, char_end=t.char_end))
+    for i, c in enumerate(doc.eligibility):
+        rows.add(EligibilityConditionRow(
+            condition_id=f"{doc_id}/e{i}", doc_id=doc_id, article_id=article_at(c.char_start, c.char_end),
+            kind=c.kind, op=c.op, value_num=c.value_num, unit=c.unit, value_text=c.value_text,
+            basis_year=c.basis_year, rule=c.rule, parsed=c.parsed, text=c.text, char_start=c.char_start,
+            char_end=c.char_end))
     for r in doc.relations:
         rows.add(RelationRow(from_doc_id=doc_id, kind=r.kind, to_doc_number=r.to_doc_number, to_title=r.to_title,
                              to_doc_id=None, to_article_label=r.to_article_label, quoted_text=r.quoted_text,
