@@ -12,9 +12,10 @@ def rows(con, sql):
 
 
 def test_renditions_are_counted_once(corpus_con):
-    assert rows(corpus_con, "select count(*) from documents") == [(22,)]
-    # 8 gazette documents, the standalone 9号 (another version), 3 standalone policies
-    assert rows(corpus_con, "select count(*) from v_documents") == [(12,)]
+    assert rows(corpus_con, "select count(*) from documents") == [(24,)]
+    # 8 gazette documents, the standalone 9号 (another version), 3 standalone policies, the two
+    # versions of 统计法
+    assert rows(corpus_con, "select count(*) from v_documents") == [(14,)]
     assert rows(corpus_con, "select media_type from v_documents where source_path = 'jjgf-2025-9.pdf'") == []
 
 
@@ -141,3 +142,4 @@ def test_caps_for_cro_and_first_class_drugs_carry_their_article_terms(corpus_con
     cro = rows(corpus_con, "select distinct doc_number, article_label from v_money_caps "
                            "where list_contains(terms, 'CRO') and doc_number is not null")
     assert cro == [("京技管发〔2025〕9号", "二/(二)/10")]
+
