@@ -3,33 +3,12 @@ to stderr on the first import in a terminal; the flows turn it off before import
 from __future__ import annotations
 
 import os
-import pty
-import subprocess
 import sys
 
 from prefect._internal.analytics.ci_detection import CI_ENV_VARS
 
 from tests.conftest import ROOT, sample
-
-
-def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
-    """Run with stdout on a pseudo-terminal (as `gazette` in a shell) and stderr captured; the
-    exit code, what the terminal showed and stderr."""
-    leader, follower = pty.openpty()
-    try:
-        run = subprocess.run(args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=follower,
-                             stderr=subprocess.PIPE, text=True, timeout=300)
-    finally:
-        os.close(follower)
-    shown = b""
-    try:
-        while chunk := os.read(leader, 65536):
-            shown += chunk
-    except OSError:  # EIO: the terminal's other end is closed and everything was read
-        pass
-    finally:
-        os.close(leader)
-    return run.returncode, shown.decode("utf-8", "replace"), run.stderr
+from tests.terminal import run_in_terminal
 
 
 def test_an_ingest_on_a_terminal_prints_no_prefect_notice(tmp_path):
