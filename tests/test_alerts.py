@@ -146,9 +146,9 @@ STATISTICS_LAW_REVISION = [
     "   来源：nat-statistics-law-2024.txt；上一版本：nat-statistics-law-2009.txt",
     "   preamble new date 2024-09-13",
     # 第四十四条第二款: 五万元以下 and 五万元以上二十万元以下 become 十万元 and 十万元以上五十万元
-    "   第四十四条（五） amount: 5万元 → 10万元",
-    "   第四十四条（五） amount: 5万元 → 10万元",
-    "   第四十四条（五） amount: 20万元 → 50万元",
+    "   第四十四条 amount: 5万元 → 10万元",
+    "   第四十四条 amount: 5万元 → 10万元",
+    "   第四十四条 amount: 20万元 → 50万元",
     "   第四十五条 amount: 1万元 → 5万元"]
 
 

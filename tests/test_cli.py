@@ -112,7 +112,7 @@ def test_summary_lists_each_revision_and_the_facts_it_changed(corpus_catalog, ca
     changes = out.split("\nfact changes\n")[1].split("\n\n")[0].splitlines()[2:-1]
     assert [line.split(None, 1) for line in changes] == [
         ["中华人民共和国统计法", "preamble new date 2024-09-13"],
-        ["中华人民共和国统计法", "第四十四条（五） amount: 5万元 → 10万元"],
-        ["中华人民共和国统计法", "第四十四条（五） amount: 5万元 → 10万元"],
-        ["中华人民共和国统计法", "第四十四条（五） amount: 20万元 → 50万元"],
+        ["中华人民共和国统计法", "第四十四条 amount: 5万元 → 10万元"],
+        ["中华人民共和国统计法", "第四十四条 amount: 5万元 → 10万元"],
+        ["中华人民共和国统计法", "第四十四条 amount: 20万元 → 50万元"],
         ["中华人民共和国统计法", "第四十五条 amount: 1万元 → 5万元"]]

@@ -167,7 +167,7 @@ def test_revision_changes_show_the_fines_in_yuan_and_in_words(corpus_con):
                                "where family_id = '中华人民共和国统计法' and subject = 'fact' order by seq")
     assert changes == [
         ("preamble", None, None, None, None),  # the 2024 修正 date: no money
-        ("第四十四条（五）", Decimal(50000), "5万元", Decimal(100000), "10万元"),
-        ("第四十四条（五）", Decimal(50000), "5万元", Decimal(100000), "10万元"),
-        ("第四十四条（五）", Decimal(200000), "20万元", Decimal(500000), "50万元"),
+        ("第四十四条", Decimal(50000), "5万元", Decimal(100000), "10万元"),
+        ("第四十四条", Decimal(50000), "5万元", Decimal(100000), "10万元"),
+        ("第四十四条", Decimal(200000), "20万元", Decimal(500000), "50万元"),
         ("第四十五条", Decimal(10000), "1万元", Decimal(50000), "5万元")]
