@@ -307,3 +307,20 @@ def test_settings_refuse_unknown_keys():
         parse_settings({"schedule": {"crn": "0 3 * * *"}})
     with pytest.raises(SettingsError, match="kind must be one of"):
         parse_settings({"feeds": [{"name": "a", "url": "http://127.0.0.1/", "kind": "rss"}]})
+
+
+def test_an_older_version_found_after_its_issue_is_announced_as_a_document(prefect_harness, tmp_path):
+    """jjgf-2025-9.txt (9号 as issued on 2025-04-30) dropped in after the gazette that reprinted it:
+    the revision stage makes it 9号's first version, and the gazette's copy, which the issue's
+    alert announced already, gets no revision alert of its own."""
+    from flows.ingest.flow import ingest
+    from tests.conftest import sample
+
+    raw, db = tmp_path / "raw", tmp_path / "catalog.duckdb"
+    raw.mkdir()
+    shutil.copy(sample("beijing-gazette-2025-27.txt"), raw)
+    ingest([raw], db_path=db)
+    assert [a.alert_id for a in derive_alerts(db)] == ["issue:北京市人民政府公报/2025/27"]
+    shutil.copy(sample("jjgf-2025-9.txt"), raw)
+    ingest([raw], db_path=db)
+    assert [(a.kind, a.alert_id) for a in derive_alerts(db)] == [("document", "document:4ddef63d05d69cca")]

@@ -33,7 +33,8 @@ order by i.issue_key
 # saw them (source_paths survive --force), so that a newer text ingested first is still the new
 # side of its revision. A policy is its family in `policy_versions` (文号, title, repeal, text
 # similarity) when that has the document, else its policy_key (文号, else title). An alert id
-# depends on the document alone, and a doc_key some alert already names is never announced again.
+# depends on the document alone, and a doc_key some alert already names (an issue's alert names
+# its documents) is never announced again: an older version found later is a document alert.
 VERSIONS = """
 with seen as (
     select source_id, min(first_seen) as first_seen from source_paths group by source_id
@@ -48,6 +49,8 @@ with seen as (
     from keys
 ), announced as (
     select d.doc_key from alerts a join documents d on d.doc_id = a.doc_id
+    union
+    select d.doc_key from alerts a join documents d on d.issue_id = a.issue_id where a.kind = 'issue'
 )
 select * exclude (first_seen, doc_key) from (
     select case when o.prev_key is not null then 'revision:' || o.policy_key || '@' || o.doc_key
