@@ -14,8 +14,9 @@ every later number is its predecessor + 1; anything else becomes a NumberingWarn
 
 A law's headings rank above its articles whatever order they come in: 第X编 > 第X章 > 第X节 >
 第X条, so a 节 that follows a chapter's first articles closes them instead of nesting under one.
-An article's unnumbered paragraphs (款) are text of the article. A 目录 listing the headings
-before the body is no node.
+An article's unnumbered paragraphs (款) are text of the article; one after the article's items
+that refers back to the paragraph above them (前款, 本条第一款) closes the items, whose list ended
+with a 。. A 目录 listing the headings before the body is no node.
 """
 from __future__ import annotations
 
@@ -70,6 +71,11 @@ SENTENCE_PUNCT = regex.compile(r"[。；;：:！？]")
 # 京技管发〔2025〕5号 "第二十条 科技企业孵化器应严格按照…。" and "第十六条 …负责组织考核评价工作。".
 NORMATIVE = regex.compile(r"本(?:措施|办法|意见|细则|政策|通知|规定|指南)|负责|应当|应严格|应按|不得|须|予以|给予")
 CJK_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
+# 统计法 第四十四条: after its items (一)…(五), "企业事业单位或者其他组织有前款所列行为之一的，可以并处
+# 十万元以下的罚款" and "个体工商户有本条第一款所列行为之一的" are its second and third 款, not item (五).
+NEXT_PARAGRAPH_CUE = regex.compile(r"前[两二三]?款|本条第[一二三四五六七八九十]+款")
+NEXT_PARAGRAPH_CUE_SPAN = 40
+ITEM_KINDS = ("section", "item", "subitem", "point")
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,8 @@ class _TreeBuilder:
             found = self._resolve_subitem(found)
         if found:
             self._open(i, found)
+        elif NEXT_PARAGRAPH_CUE.search(body, 0, NEXT_PARAGRAPH_CUE_SPAN):
+            self._close_items(i)
         return i + 1
 
     def _open(self, i: int, found: _Numbered) -> None:
@@ -176,6 +184,16 @@ class _TreeBuilder:
                                 _heading(found.kind, found.rest), line.start, line.end,
                                 parent, self.container, found.rest))
         self.stack.append(len(self.nodes) - 1)
+
+    def _close_items(self, i: int) -> None:
+        """Line i is the next 款 of the innermost open article: close the items open under it,
+        when the one before ended its list (a 。; items before the last end with ；)."""
+        kinds = [self.nodes[k].kind for k in self.stack]
+        if "article" not in kinds or not self.lines[i - 1].text.rstrip().endswith("。"):
+            return
+        depth = len(kinds) - kinds[::-1].index("article")
+        if depth < len(kinds) and all(kind in ITEM_KINDS for kind in kinds[depth:]):
+            self._close_to(depth, self.lines[i - 1].end)
 
     def _close_to(self, depth: int, end: int) -> None:
         """Close the open nodes from stack position `depth` upward, ending them at `end`."""

@@ -374,6 +374,15 @@ SUMMARY_QUERIES = (
                            "(select count(*) from document_warnings) as numbering_warnings, "
                            "(select count(*) from fact_warnings) as facts_left_out"),
     ("facts by kind", "select kind, count(*) as facts from facts group by all order by all"),
+    # Each side by its file: the two versions of one 文号 differ there, not in their titles.
+    ("revisions", "select r.family_id as policy, os.path as old, ns.path as new, r.modified, "
+                  "r.added, r.removed, r.renumbered + r.moved as moved, r.fact_changes "
+                  "from revisions r join documents o on o.doc_id = r.old_doc_id "
+                  "join sources os on os.source_id = o.source_id "
+                  "join documents n on n.doc_id = r.new_doc_id "
+                  "join sources ns on ns.source_id = n.source_id order by r.family_id, r.new_version_no"),
+    ("fact changes", "select family_id as policy, summary as change from v_revision_changes "
+                     "where subject = 'fact' order by family_id, revision_id, seq"),
     # A transient quarantine's tries out of those it gets; a permanent one's tries alone.
     ("quarantined", "select path, failure, attempts || case when failure = 'transient' "
                     f"then '/{MAX_TRANSIENT_ATTEMPTS}' else '' end as tries, error, "

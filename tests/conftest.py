@@ -47,7 +47,7 @@ def prefect_harness():
 
 @pytest.fixture(scope="session")
 def corpus_catalog(prefect_harness, tmp_path_factory):
-    """The whole bundled corpus (5 texts, 3 PDFs) ingested once into a temporary catalog."""
+    """The whole bundled corpus (7 texts, 3 PDFs) ingested once into a temporary catalog."""
     from flows.ingest.flow import ingest
 
     raw = tmp_path_factory.mktemp("raw")

@@ -113,8 +113,11 @@ def test_corpus_alerts_one_per_issue_document_and_revision(catalog_copy):
         ("document", "document:26b7b7b7d6e674c3"),   # yizhuang-pharma-service-guide-2026
         ("document", "document:2fa825f3a2f7f56e"),   # beijing-tech-services-2025-draft
         ("document", "document:304287588cce5dea"),   # changping-pharma-2025-draft, text and PDF
+        ("document", "document:4ddef63d05d69cca"),   # jjgf-2025-9, text and PDF: 9号's first version
+        ("document", "document:9d1dfe8868f74638"),   # nat-statistics-law-2009
         ("issue", "issue:北京市人民政府公报/2025/27"),  # text and PDF; its 8 documents in its alert
-        ("revision", "revision:京技管发〔2025〕9号@4ddef63d05d69cca")]  # jjgf-2025-9.txt
+        ("revision", "revision:中华人民共和国统计法@64eae9eea270c906"),  # nat-statistics-law-2024
+        ("revision", "revision:京技管发〔2025〕9号@ecc6193767565e4b")]  # the gazette's 9号
     issue = next(a for a in created if a.kind == "issue")
     assert issue.summary == GAZETTE_ISSUE_SUMMARY
     assert issue.subject == "北京市人民政府公报 2025年第27期（总第903期，2025-07-24）：8件文件"
@@ -132,17 +135,49 @@ def test_versions_by_policy_key_without_the_revision_stage(catalog_copy, monkeyp
     monkeypatch.setattr(flows.alerts.derive, "has_revisions", lambda con: False)
     assert sorted(a.alert_id for a in derive_alerts(catalog_copy)) == [
         "document:26b7b7b7d6e674c3", "document:2fa825f3a2f7f56e", "document:304287588cce5dea",
-        "issue:北京市人民政府公报/2025/27", "revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
+        "document:9d1dfe8868f74638", "issue:北京市人民政府公报/2025/27",
+        "revision:中华人民共和国统计法@64eae9eea270c906",
+        # first seen first: without the revision stage's order the gazette's 9号 is the older
+        "revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
+
+
+STATISTICS_LAW_REVISION = [
+    "修订：中华人民共和国统计法",
+    "   来源：nat-statistics-law-2024.txt；上一版本：nat-statistics-law-2009.txt",
+    "   preamble new date 2024-09-13",
+    # 第四十四条第二款: 五万元以下 and 五万元以上二十万元以下 become 十万元 and 十万元以上五十万元
+    "   第四十四条 amount: 5万元 → 10万元",
+    "   第四十四条 amount: 5万元 → 10万元",
+    "   第四十四条 amount: 20万元 → 50万元",
+    "   第四十五条 amount: 1万元 → 5万元"]
 
 
 def test_revision_alert_names_the_previous_version(catalog_copy):
-    [revision] = [a for a in derive_alerts(catalog_copy) if a.kind == "revision"]
-    # jjgf-2025-9.txt differs from the gazette's 9号 in two characters, none of them a fact
-    assert revision.summary.splitlines() == [
+    revisions = {a.doc_id: a for a in derive_alerts(catalog_copy) if a.kind == "revision"}
+    # the revision stage's order: jjgf-2025-9.txt is 9号's first version, the gazette's copy (two
+    # characters differ, none of them a fact) its second
+    assert revisions["41ec1b749d30-08"].summary.splitlines() == [
         "修订：京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
-        "   来源：jjgf-2025-9.txt；上一版本：北京市人民政府公报 2025年第27期",
+        "   来源：北京市人民政府公报 2025年第27期；上一版本：jjgf-2025-9.txt",
         "   事实无变化（正文有改动）",
         "   现行：最高 1亿元（单个企业每年）；废止 京技管发〔2023〕5号；有效期至 2027-12-31"]
+    assert revisions["5f53ceaf9604-01"].summary.splitlines() == STATISTICS_LAW_REVISION
+
+
+def test_a_newer_version_seen_first_is_still_the_new_side_of_its_alert(catalog_copy):
+    """Issue #22: a revision alert named the older text as the newer one, because versions were
+    ordered as the catalog first saw them; the 2024 统计法 dropped in before the 2009 one must
+    still be announced as the revision of the 2009 one, with the fines it raised."""
+    con = catalog.connect(catalog_copy)
+    con.execute("update source_paths set first_seen = first_seen - interval 1 day "
+                "where path = 'nat-statistics-law-2024.txt'")
+    con.close()
+    alerts = {a.alert_id: a for a in derive_alerts(catalog_copy)}
+    revision = alerts["revision:中华人民共和国统计法@64eae9eea270c906"]
+    assert (revision.kind, revision.doc_id) == ("revision", "5f53ceaf9604-01")
+    assert revision.summary.splitlines() == STATISTICS_LAW_REVISION
+    older = alerts["document:9d1dfe8868f74638"]
+    assert (older.kind, older.doc_id, older.subject) == ("document", "8b6e9f545b0d-01", "新文件：中华人民共和国统计法")
 
 
 def test_delivery_to_every_channel_once_and_retried_after_a_failure(catalog_copy, tmp_path, webhook, smtp_sink):
@@ -187,18 +222,18 @@ def test_jsonl_channel_skips_an_alert_already_in_the_file(catalog_copy, tmp_path
     con.execute("update alerts set delivered_at = null")
     con.close()
     deliver_pending(catalog_copy, {"jsonl": JsonlConfig(path)})
-    assert len(path.read_text(encoding="utf-8").splitlines()) == 5
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 8
 
 
 def test_a_reader_holding_the_catalog_does_not_block_deriving_or_delivering(catalog_copy, tmp_path):
     with held_reader(catalog_copy, "select count(*) from alerts") as ask:
         assert ask() == "0"
-        assert len(derive_alerts(catalog_copy)) == 5
+        assert len(derive_alerts(catalog_copy)) == 8
         report = deliver_pending(catalog_copy, {"jsonl": JsonlConfig(tmp_path / "alerts.jsonl")})
-        assert (len(report.sent["jsonl"]), report.failed, report.pending) == (5, {}, 0)
+        assert (len(report.sent["jsonl"]), report.failed, report.pending) == (8, {}, 0)
         assert ask() == "0"  # its snapshot
     con = catalog.connect(catalog_copy, read_only=True)
-    assert [a.delivered_at is not None for a in list_alerts(con)] == [True] * 5
+    assert [a.delivered_at is not None for a in list_alerts(con)] == [True] * 8
     con.close()
 
 
@@ -243,7 +278,7 @@ def test_killed_after_a_send_the_next_run_neither_sends_it_again_nor_loses_it(ca
     assert journal_path(catalog_copy).read_text() == ""
     con = catalog.connect(catalog_copy, read_only=True)
     assert con.execute("select channel, count(*), sum(attempts), count(delivered_at) from alert_deliveries "
-                       "group by all order by all").fetchall() == [("jsonl", 5, 5, 5), ("webhook", 5, 5, 5)]
+                       "group by all order by all").fetchall() == [("jsonl", 8, 8, 8), ("webhook", 8, 8, 8)]
     assert list_alerts(con, undelivered=True) == []
     con.close()
 
@@ -252,12 +287,12 @@ def test_gazette_alerts_command(catalog_copy, capsys):
     derive_alerts(catalog_copy)
     assert main(["--db", str(catalog_copy), "alerts", "--undelivered"]) == 0
     out = capsys.readouterr().out
-    assert "issue  issue:北京市人民政府公报/2025/27  (undelivered)" in out and out.rstrip().endswith("(5 alerts)")
+    assert "issue  issue:北京市人民政府公报/2025/27  (undelivered)" in out and out.rstrip().endswith("(8 alerts)")
     assert main(["--db", str(catalog_copy), "alerts", "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out == "(0 alerts)\n"
     assert main(["--db", str(catalog_copy), "alerts", "--since", date.today().isoformat(), "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [a["kind"] for a in listed].count("document") == 3 and listed[0]["delivered_at"] is None
+    assert [a["kind"] for a in listed].count("document") == 5 and listed[0]["delivered_at"] is None
 
 
 def test_example_settings_parse():
@@ -272,3 +307,20 @@ def test_settings_refuse_unknown_keys():
         parse_settings({"schedule": {"crn": "0 3 * * *"}})
     with pytest.raises(SettingsError, match="kind must be one of"):
         parse_settings({"feeds": [{"name": "a", "url": "http://127.0.0.1/", "kind": "rss"}]})
+
+
+def test_an_older_version_found_after_its_issue_is_announced_as_a_document(prefect_harness, tmp_path):
+    """jjgf-2025-9.txt (9号 as issued on 2025-04-30) dropped in after the gazette that reprinted it:
+    the revision stage makes it 9号's first version, and the gazette's copy, which the issue's
+    alert announced already, gets no revision alert of its own."""
+    from flows.ingest.flow import ingest
+    from tests.conftest import sample
+
+    raw, db = tmp_path / "raw", tmp_path / "catalog.duckdb"
+    raw.mkdir()
+    shutil.copy(sample("beijing-gazette-2025-27.txt"), raw)
+    ingest([raw], db_path=db)
+    assert [a.alert_id for a in derive_alerts(db)] == ["issue:北京市人民政府公报/2025/27"]
+    shutil.copy(sample("jjgf-2025-9.txt"), raw)
+    ingest([raw], db_path=db)
+    assert [(a.kind, a.alert_id) for a in derive_alerts(db)] == [("document", "document:4ddef63d05d69cca")]

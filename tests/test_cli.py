@@ -97,3 +97,22 @@ def test_a_reader_that_closes_early_ends_the_command_quietly(corpus_catalog):
     process.stdout.close()
     assert process.wait(timeout=60) == EXIT_BROKEN_PIPE
     assert process.stderr.read() == b""
+
+
+def test_summary_lists_each_revision_and_the_facts_it_changed(corpus_catalog, capsys):
+    assert main(["--db", str(corpus_catalog[0]), "summary"]) == 0
+    out = capsys.readouterr().out
+    revisions = out.split("\nrevisions\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split() for line in revisions[:1] + revisions[2:]] == [
+        ["policy", "old", "new", "modified", "added", "removed", "moved", "fact_changes"],
+        ["中华人民共和国统计法", "nat-statistics-law-2009.txt", "nat-statistics-law-2024.txt", "22", "3", "0", "27", "5"],
+        ["北京经济技术开发区关于促进医药健康产业高质量发展的若干意见", "jjgf-2025-9.txt", "beijing-gazette-2025-27.txt",
+         "1", "0", "0", "0", "0"],
+        ["(2", "rows)"]]
+    changes = out.split("\nfact changes\n")[1].split("\n\n")[0].splitlines()[2:-1]
+    assert [line.split(None, 1) for line in changes] == [
+        ["中华人民共和国统计法", "preamble new date 2024-09-13"],
+        ["中华人民共和国统计法", "第四十四条 amount: 5万元 → 10万元"],
+        ["中华人民共和国统计法", "第四十四条 amount: 5万元 → 10万元"],
+        ["中华人民共和国统计法", "第四十四条 amount: 20万元 → 50万元"],
+        ["中华人民共和国统计法", "第四十五条 amount: 1万元 → 5万元"]]

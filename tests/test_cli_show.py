@@ -1,7 +1,14 @@
 """`gazette show`: a document or one provision of the bundled corpus, its facts marked inline."""
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 from flows.cli.main import main
+from tests.conftest import ROOT
+from tests.terminal import run_in_terminal
 
 # 京技管发〔2025〕9号 as its own file (jjgf-2025-9.txt; its PDF twin gives the pages it prints, 74–84).
 JJGF_9 = "c3b6d5888ac2-01"
@@ -85,3 +92,40 @@ def test_a_page_known_only_from_the_table_of_contents_says_so():
     doc = {"doc_number": "京技管发〔2025〕9号", "title": "若干意见", "doc_id": "d-08", "issuer": None, "issued_date": None}
     assert heading(doc, (74, None, "toc_start"), None).splitlines()[1] == "d-08 · p. 74 (table of contents)"
     assert heading(doc, (1, 11, "pdf_index"), None).splitlines()[1] == "d-08 · pp. 1–11 (PDF pages)"
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+YELLOW, CYAN, BOLD, RESET = "\x1b[33m", "\x1b[36m", "\x1b[1m", "\x1b[0m"
+
+
+def test_with_colour_each_fact_is_highlighted_in_its_kinds_colour(corpus_catalog, capsys):
+    code, lines, _ = show(corpus_catalog, capsys, JJGF_9, "10", "--color=always")
+    assert code == 0
+    assert (f"金额不超过{BOLD}{YELLOW}200万元{RESET}{YELLOW}【200万元 cap per_enterprise_per_year】{RESET},"
+            in lines[-1])
+    assert (f"(责任单位:{BOLD}{CYAN}生物技术和大健康产业链{RESET}{CYAN}【生物技术和大健康产业局】{RESET},"
+            in lines[-1])
+    # 6 facts: their words bold, coloured and reset, their readings coloured and reset
+    assert len(ANSI.findall(lines[-1])) == 6 * 5
+    assert ANSI.sub("", lines[-1]) == ARTICLE_10 and not ANSI.search("".join(lines[:-1]))
+
+
+def test_never_colours_even_when_asked_for_auto_on_a_pipe(corpus_catalog, capsys):
+    for option in ("--color=never", "--color=auto"):
+        assert show(corpus_catalog, capsys, JJGF_9, "10", option)[1][-1] == ARTICLE_10
+
+
+def test_on_a_terminal_colour_unless_no_color_or_never(corpus_catalog):
+    """As an analyst runs it: coloured on a terminal, plain when NO_COLOR is set, with
+    --color=never, or when piped."""
+    command = [sys.executable, "-m", "flows.cli", "--db", str(corpus_catalog[0]), "show", JJGF_9, "10"]
+    env = {name: value for name, value in os.environ.items() if name != "NO_COLOR"}
+    env["PYTHONPATH"] = str(ROOT)
+    code, shown, err = run_in_terminal(command, env)
+    assert (code, err) == (0, "") and f"{BOLD}{YELLOW}200万元{RESET}" in shown
+    assert ANSI.sub("", shown).splitlines()[-1] == ARTICLE_10
+    for args, extra in ((command, {"NO_COLOR": "1"}), (command + ["--color=never"], {})):
+        code, shown, _ = run_in_terminal(args, {**env, **extra})
+        assert code == 0 and "\x1b" not in shown and shown.splitlines()[-1] == ARTICLE_10
+    piped = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and "\x1b" not in piped.stdout and piped.stdout.splitlines()[-1] == ARTICLE_10

@@ -136,7 +136,7 @@ def test_second_ingest_of_the_same_files_adds_no_rows(corpus_catalog):
 
     before = counts()
     report = ingest([raw], db_path=db)
-    assert report.added == [] and len(report.skipped) == 8
+    assert report.added == [] and len(report.skipped) == 10
     assert counts() == before
 
 

@@ -150,7 +150,8 @@ def test_a_normal_ingest_stops_what_it_started_and_prints_no_traceback(tmp_path)
             tree.poll()
             time.sleep(0.05)
         out, err = cli.communicate()
-        assert (cli.returncode, out) == (0, "ingested 1 source(s), 1 document(s); skipped 0 already in the catalog\n")
+        assert (cli.returncode, out) == (0, "ingested 1 source(s), 1 document(s); skipped 0 already in the catalog\n"
+                                            "1 new alert(s) (1 document): `gazette alerts` lists them\n")
         assert "Traceback" not in err and "Error" not in err, err
         assert tree.count(SERVER_MARKS) == 1
         assert tree.wait_gone(GONE_TIMEOUT_S) == []

@@ -77,8 +77,9 @@ def test_a_timeout_is_retried_by_the_next_ingest_and_becomes_ok_while_a_bad_file
     assert ingest(db, raw) == 0
     assert sources(db) == {"junk.pdf": ("quarantined", "permanent", 1, NOT_A_PDF_ERROR, 0),
                            TEXT: ("ok", None, 1, None, 1)}
-    assert capsys.readouterr().out.splitlines()[-1] == (
-        "ingested 1 source(s) (1 quarantined before), 1 document(s); skipped 1 already in the catalog")
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "ingested 1 source(s) (1 quarantined before), 1 document(s); skipped 1 already in the catalog",
+        "1 new alert(s) (1 document): `gazette alerts` lists them"]
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -164,7 +164,7 @@ def test_versions_read_for_diffs_are_the_trees_and_facts_extraction_gave(corpus_
     doc_ids = [r[0] for r in corpus_con.execute("select doc_id from documents order by doc_id").fetchall()]
     versions = load_versions(corpus_con, doc_ids)
     stored = {(d, seq): text for d, seq, text in corpus_con.execute("select doc_id, seq, text from articles").fetchall()}
-    assert len(versions) == len(doc_ids) == 22 and len(stored) > 300
+    assert len(versions) == len(doc_ids) == 24 and len(stored) > 300
     for doc_id, version in versions.items():
         assert [n.text for n in version.nodes] == [stored[doc_id, n.seq] for n in version.nodes]
         assert version.nodes == article_tree(version.text).nodes
@@ -196,17 +196,36 @@ def test_a_file_diffed_outside_the_catalog_has_the_dates_and_relations_ingest_st
 def test_corpus_revision_is_one_change_in_measure_10(corpus_con):
     ids = _ids_by_path(corpus_con)
     (revision,) = corpus_con.execute("select revision_id, family_id, old_doc_id, new_doc_id, summary "
-                                     "from revisions").fetchall()
+                                     "from revisions where family_id = ?", [JJGF_FAMILY]).fetchall()
     assert revision == (f"{ids['jjgf-2025-9.txt']}..{ids['beijing-gazette-2025-27.txt']}", JJGF_FAMILY,
                         ids["jjgf-2025-9.txt"], ids["beijing-gazette-2025-27.txt"],
                         "1 modified, 35 unchanged; no fact changes")
     (change,) = corpus_con.execute(
         "select subject, kind, old_label, new_label, old_text, new_text, text_ops from revision_changes "
-        "where kind <> 'unchanged'").fetchall()
+        "where kind <> 'unchanged' and revision_id = ?", [revision[0]]).fetchall()
     subject, kind, old_label, new_label, old_text, new_text, ops = change
     assert (subject, kind, old_label, new_label) == ("article", "modified", "二/(二)/10", "二/(二)/10")
     ((tag, o1, o2, n1, n2),) = json.loads(ops)
     assert (tag, old_text[o1 - 2:o2 + 2], new_text[n1 - 2:n2 + 2]) == ("insert", "生产能力", "生产服务能力")
+
+
+def test_the_statistics_law_revision_raises_its_fines(corpus_con):
+    """The demo's real revision: 统计法 as revised in 2009 against its 2024 amendment (both state
+    the same adoption and 施行 dates; the head's last 修正 line orders them)."""
+    ids = dict(corpus_con.execute("select s.path, d.doc_id from documents d join sources s using (source_id) "
+                                  "where s.path like 'nat-statistics-law-%'").fetchall())
+    (revision,) = corpus_con.execute(
+        "select old_doc_id, new_doc_id, old_version_no, new_version_no, modified, added, removed, renumbered, "
+        "fact_changes from revisions where family_id = '中华人民共和国统计法'").fetchall()
+    assert revision == (ids["nat-statistics-law-2009.txt"], ids["nat-statistics-law-2024.txt"], 1, 2, 22, 3, 0, 27, 5)
+    fines = corpus_con.execute(
+        "select new_label, old_value_num, new_value_num from revision_changes "
+        "where revision_id = ? and fact_kind = 'money' order by seq",
+        [f"{revision[0]}..{revision[1]}"]).fetchall()
+    # 第四十一条 → 第四十四条: 五万元以下, 五万元以上二十万元以下; 第四十二条 → 第四十五条: 一万元以下
+    assert [(label, int(old), int(new)) for label, old, new in fines] == [
+        ("第四十四条", 50000, 100000), ("第四十四条", 50000, 100000),
+        ("第四十四条", 200000, 500000), ("第四十五条", 10000, 50000)]
 
 
 def corpus_with_2023_version(corpus_catalog, tmp_path) -> tuple[Path, Path]:
@@ -251,7 +270,7 @@ def test_dropping_another_version_into_raw_links_and_diffs_it(corpus_catalog, tm
         ("fact", "changed", "第十五条（一） cap: 30% of 年度实际服务金额 → 20%"),
         ("fact", "added", "第十八条 new 文号 昌政办发〔2023〕13号 (《中国（北京）自贸试验区科技创新片区昌平组团促…)"),
     ]
-    assert revisions == 2
+    assert revisions == 3
 
 
 def test_an_older_version_found_later_renumbers_the_revisions_kept_from_before(corpus_catalog, tmp_path):

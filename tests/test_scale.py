@@ -57,7 +57,7 @@ def test_cli_ingest_with_nothing_new_ends_before_prefect_is_imported(corpus_cata
     db, raw, _ = corpus_catalog
     out = subprocess.run([sys.executable, "-c", NOOP_INGEST, str(db), str(raw)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip().splitlines() == ["nothing new: 8 file(s) already in the catalog",
+    assert out.stdout.strip().splitlines() == ["nothing new: 10 file(s) already in the catalog",
                                                "code 0 prefect imported: False"], out.stderr
 
 

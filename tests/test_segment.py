@@ -397,3 +397,23 @@ def test_joint_signature_dated_in_chinese_numerals_closes_the_last_section():
     _, [span] = split_documents(clean_text_source(path.read_text(encoding="utf-8")))
     last = article_tree(span.text).nodes[-1]
     assert last.label == "三" and last.text.endswith("都要立即逐级上报，不得擅自处理。")
+
+
+def test_a_paragraph_after_a_laws_items_that_cites_the_one_above_is_the_articles():
+    # nat-statistics-law-2024 第四十四条: items (一)…(五), the last ending in 。, then two 款 that cite
+    # 前款 and 本条第一款; their fines are the article's, not item (五)'s.
+    _, [span] = split_documents(clean_text_source((SAMPLES / "nat-statistics-law-2024.txt").read_text(encoding="utf-8")))
+    tree = article_tree(span.text)
+    article = find(tree, "第四十四条")
+    items = children(tree, article)
+    assert [n.label for n in items] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
+    assert items[-1].text == ("（五）转移、隐匿、篡改、毁弃或者拒绝提供原始记录和凭证、统计台账、统计调查表"
+                              "及其他相关证明和资料的。")
+    assert article.text.endswith("企业事业单位或者其他组织有前款所列行为之一的，可以并处十万元以下的罚款；情节严重的，"
+                                 "并处十万元以上五十万元以下的罚款。\n个体工商户有本条第一款所列行为之一的，由县级以上"
+                                 "人民政府统计机构责令改正，给予警告，可以并处一万元以下的罚款。")
+    # 第四十二条: the same after its (四), "统计人员有前款所列行为之一的"
+    fourty_two = find(tree, "第四十二条")
+    assert children(tree, fourty_two)[-1].text.endswith("造成统计资料毁损、灭失的。")
+    assert fourty_two.text.endswith("灭失的。\n统计人员有前款所列行为之一的，依法给予处分。")
+    assert tree.warnings == ()

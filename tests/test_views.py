@@ -12,13 +12,14 @@ def rows(con, sql):
 
 
 def test_renditions_are_counted_once(corpus_con):
-    assert rows(corpus_con, "select count(*) from documents") == [(22,)]
-    # 8 gazette documents, the standalone 9号 (another version), 3 standalone policies
-    assert rows(corpus_con, "select count(*) from v_documents_all_versions") == [(12,)]
+    assert rows(corpus_con, "select count(*) from documents") == [(24,)]
+    # 8 gazette documents, the standalone 9号 (another version), 3 standalone policies, the two
+    # versions of 统计法
+    assert rows(corpus_con, "select count(*) from v_documents_all_versions") == [(14,)]
     assert rows(corpus_con, "select media_type from v_documents_all_versions "
                             "where source_path = 'jjgf-2025-9.pdf'") == []
-    # one row per policy: the two versions of 9号 are one
-    assert rows(corpus_con, "select count(*) from v_documents") == [(11,)]
+    # one row per policy: the two versions of 9号 are one, and so are those of 统计法
+    assert rows(corpus_con, "select count(*) from v_documents") == [(12,)]
 
 
 def test_money_caps_of_the_pharma_opinion(corpus_con):
@@ -171,3 +172,32 @@ def test_caps_for_cro_and_first_class_drugs_carry_their_article_terms(corpus_con
     cro = rows(corpus_con, "select distinct doc_number, article_label from v_money_caps "
                            "where list_contains(terms, 'CRO') and doc_number is not null")
     assert cro == [("京技管发〔2025〕9号", "二/(二)/10")]
+
+
+MONEY_WORDS = [
+    ("3000000", "300万元"), ("120000000", "1.2亿元"), ("5000", "5000元"), ("100000000", "1亿元"),
+    ("150000000", "1.5亿元"), ("25000000", "2500万元"), ("10000", "1万元"), ("9999.99", "9999.99元"),
+    ("15000.5", "1.50005万元"), ("806235700000000000", "8062357000亿元"), ("0", "0元"),
+]
+
+
+def test_money_human_words_yuan_as_alerts_do(corpus_con):
+    from flows.alerts.text import format_yuan
+
+    for yuan, words in MONEY_WORDS:
+        assert corpus_con.execute("select money_human(?::DECIMAL(38, 6))", [yuan]).fetchone()[0] == words, yuan
+        assert format_yuan(Decimal(yuan)) == words, yuan
+    assert rows(corpus_con, "select money_human(null), money_human(2000), money_human(1.2e8)") == [
+        (None, "2000元", "1.2亿元")]
+
+
+def test_revision_changes_show_the_fines_in_yuan_and_in_words(corpus_con):
+    # 统计法 2009 → 2024: 第四十一条 → 第四十四条 五万元以下 and 五万元以上二十万元以下 raised, 第四十五条 一万元 raised
+    changes = rows(corpus_con, "select new_label, old_yuan, old_money, new_yuan, new_money from v_revision_changes "
+                               "where family_id = '中华人民共和国统计法' and subject = 'fact' order by seq")
+    assert changes == [
+        ("preamble", None, None, None, None),  # the 2024 修正 date: no money
+        ("第四十四条", Decimal(50000), "5万元", Decimal(100000), "10万元"),
+        ("第四十四条", Decimal(50000), "5万元", Decimal(100000), "10万元"),
+        ("第四十四条", Decimal(200000), "20万元", Decimal(500000), "50万元"),
+        ("第四十五条", Decimal(10000), "1万元", Decimal(50000), "5万元")]

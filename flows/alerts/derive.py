@@ -28,23 +28,29 @@ qualify row_number() over (partition by i.issue_key order by s.media_type = 'pdf
 order by i.issue_key
 """
 
-# Versions of each policy in the order the catalog first saw them (source_paths survive --force).
-# A policy is its family in the revision stage's `policy_versions` (文号, title, repeal, text
+# Versions of each policy oldest first: in the revision stage's order (`policy_versions`:
+# revised, effective, issued dates) when it has the document, else in the order the catalog first
+# saw them (source_paths survive --force), so that a newer text ingested first is still the new
+# side of its revision. A policy is its family in `policy_versions` (文号, title, repeal, text
 # similarity) when that has the document, else its policy_key (文号, else title). An alert id
-# depends on the document alone, and a doc_key some alert already names is never announced again.
+# depends on the document alone, and a doc_key some alert already names (an issue's alert names
+# its documents) is never announced again: an older version found later is a document alert.
 VERSIONS = """
 with seen as (
     select source_id, min(first_seen) as first_seen from source_paths group by source_id
 ), keys as (
-    select d.doc_key, any_value(d.policy_key) as policy_key, {family} as family,
+    select d.doc_key, any_value(d.policy_key) as policy_key, {family} as family, {version_no} as version_no,
            min(seen.first_seen) as first_seen, bool_or(d.issue_id is not null) as in_issue
     from documents d join seen using (source_id) {family_join}
     group by d.doc_key
 ), ordered as (
-    select *, lag(doc_key) over (partition by family order by first_seen, doc_key) as prev_key
+    select *, lag(doc_key) over (partition by family order by version_no nulls last, first_seen, doc_key)
+              as prev_key
     from keys
 ), announced as (
     select d.doc_key from alerts a join documents d on d.doc_id = a.doc_id
+    union
+    select d.doc_key from alerts a join documents d on d.issue_id = a.issue_id where a.kind = 'issue'
 )
 select * exclude (first_seen, doc_key) from (
     select case when o.prev_key is not null then 'revision:' || o.policy_key || '@' || o.doc_key
@@ -58,10 +64,12 @@ where alert_id is not null and alert_id not in (select alert_id from alerts)
   and o.doc_key not in (select doc_key from announced)
 order by o.first_seen, o.doc_key
 """
-BY_POLICY_KEY = {"family": "any_value(d.policy_key)", "family_join": "", "revision_id": "null"}
+BY_POLICY_KEY = {"family": "any_value(d.policy_key)", "version_no": "null", "family_join": "",
+                 "revision_id": "null"}
 # The revision stage's diff of exactly this pair, when it made one.
 BY_FAMILY = {
     "family": "coalesce(any_value(pv.family_id), any_value(d.policy_key))",
+    "version_no": "min(pv.version_no)",
     "family_join": "left join policy_versions pv using (doc_id)",
     "revision_id": "(select arg_max(r.revision_id, r.created_at) from revisions r "
                    "where r.old_doc_key = o.prev_key and r.new_doc_key = o.doc_key)",

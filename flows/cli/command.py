@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +13,18 @@ EXIT_PARTIAL = 3
 
 def no_arguments(parser: argparse.ArgumentParser) -> None:
     """For a command that takes only the global options (`--db`)."""
+
+
+def add_color_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help=f"colour {what} (default auto: when printing to a terminal and NO_COLOR "
+                             "is unset)")
+
+
+def wants_colour(choice: str) -> bool:
+    """Whether `--color` CHOICE colours stdout: always, never, or on a terminal unless NO_COLOR
+    is set to anything but the empty string (no-color.org)."""
+    return choice == "always" or (choice == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
 
 
 @dataclass(frozen=True)

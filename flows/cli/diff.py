@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from flows.cli.command import Command
+from flows.cli.command import Command, add_color_argument, wants_colour
 
 
 def add_diff_arguments(diff: argparse.ArgumentParser) -> None:
@@ -17,8 +16,7 @@ def add_diff_arguments(diff: argparse.ArgumentParser) -> None:
                       help="a coloured summary (default) or JSON")
     diff.add_argument("--html", type=Path, metavar="FILE",
                       help="also write a self-contained side-by-side redline page to FILE")
-    diff.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                      help="colour the summary (default: when printing to a terminal)")
+    add_color_argument(diff, "the summary")
     diff.add_argument("--all", action="store_true", help="list unchanged provisions too")
 
 
@@ -34,9 +32,7 @@ def run_diff(args) -> int:
     if args.format == "json":
         sys.stdout.write(diff_render.render_json(revision, show_all=args.all))
     else:
-        colour = args.color == "always" or (
-            args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-        sys.stdout.write(diff_render.render_text(revision, colour=colour, show_all=args.all))
+        sys.stdout.write(diff_render.render_text(revision, colour=wants_colour(args.color), show_all=args.all))
     if args.html:
         print(f"wrote {args.html}", file=sys.stderr)
     return 0

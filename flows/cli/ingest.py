@@ -77,6 +77,7 @@ def run_ingest(args) -> int:
     retried = f" ({len(report.retried)} quarantined before)" if report.retried else ""
     print(f"ingested {len(report.added)} source(s){retried}, {report.documents} document(s); "
           f"skipped {len(report.skipped)} already in the catalog")
+    _derive_alerts(args)
     for path, error in report.quarantined.items():
         print(f"quarantined {path}: {error}", file=sys.stderr)
     if not report.ok:
@@ -88,6 +89,19 @@ def run_ingest(args) -> int:
                   "`gazette summary` shows their tries", file=sys.stderr)
         return EXIT_PARTIAL
     return 0
+
+
+def _derive_alerts(args) -> None:
+    """Announce what the run added (the alert step of the nightly flow, without delivery), so
+    that `gazette alerts` lists it at once; the nightly run delivers it."""
+    from collections import Counter
+
+    from flows.alerts.derive import derive_alerts
+
+    alerts = derive_alerts(args.db, args.lock_timeout)
+    if alerts:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in Counter(a.kind for a in alerts).items())
+        print(f"{len(alerts)} new alert(s) ({kinds}): `gazette alerts` lists them")
 
 
 def _print_gone(paths: list[str]) -> None:

@@ -42,7 +42,7 @@ QUERY = Command(
     add_arguments=add_query_arguments, run=run_query)
 
 SUMMARY = Command(
-    "summary", help="row counts of the catalog, and quarantined sources",
-    description="Print what the catalog holds: sources, issues, documents, "
-                "articles and facts by kind, and why any source failed.",
+    "summary", help="row counts of the catalog, its revisions, and quarantined sources",
+    description="Print what the catalog holds: sources, issues, documents, articles and "
+                "facts by kind, each revision with the facts it changed, and why any source failed.",
     add_arguments=no_arguments, run=run_summary)

@@ -1,7 +1,8 @@
 """The `gazette show` command: a document or one provision, its facts marked inline, read-only.
 
 A document is named as `gazette diff` names one (doc id or 文号), or by a fragment of its title;
-a provision by its label as printed (第六条, 10.) or its label path (二/(二)/10).
+a provision by its label as printed (第六条, 10.) or its label path (二/(二)/10). On a terminal
+each fact's words are highlighted in its kind's colour (`--color`).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import argparse
 import sys
 from decimal import Decimal
 
-from flows.cli.command import Command
+from flows.cli.command import Command, add_color_argument, wants_colour
 from schemas.errors import DocumentRefError
 
 DOCUMENT_COLUMNS = "doc_id, doc_number, title, issuer, issued_date, doc_key, text"
@@ -28,6 +29,11 @@ ARTICLE_SQL = """
 select path_label, char_start, char_end, printed_page from articles
 where doc_id = $1 and (path_label = $2 or label = $2 or path_label like '%/' || $2) order by seq
 """
+# On a terminal a fact's words are bold in its kind's colour and its reading follows in that colour.
+RESET, BOLD = "\033[0m", "\033[1m"
+KIND_COLOURS = {"money": "\033[33m", "percent": "\033[33m", "date": "\033[32m", "bureau": "\033[36m",
+                "doc_number": "\033[35m"}
+OTHER_KIND_COLOUR = "\033[34m"  # a kind registered later (docs/extending.md)
 FACTS_SQL = """
 select kind, char_start, char_end, value_num, value_text, role, scope, condition, basis from facts
 where doc_id = ? and char_start >= ? and char_end <= ? order by char_end, char_start, fact_id
@@ -37,6 +43,7 @@ where doc_id = ? and char_start >= ? and char_end <= ? order by char_end, char_s
 def add_show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("doc", help="doc id, 文号 or a fragment of the title")
     show.add_argument("article", nargs="?", help="a provision: its label (第六条) or path (二/(二)/10)")
+    add_color_argument(show, "the facts")
 
 
 def run_show(args) -> int:
@@ -50,7 +57,8 @@ def run_show(args) -> int:
         # A provision's own page is on its heading line; the articles under it are marked.
         article_pages = con.execute(ARTICLE_PAGES_SQL, [doc["doc_id"], start + (path is not None), end]).fetchall()
     page_marks = [(at, page) for at, page in article_pages if at == 0 or doc["text"][at - 1] == "\n"]
-    sys.stdout.write(heading(doc, pages, path) + marked(doc["text"], start, end, facts, page_marks) + "\n")
+    text = marked(doc["text"], start, end, facts, page_marks, colour=wants_colour(args.color))
+    sys.stdout.write(heading(doc, pages, path) + text + "\n")
     return 0
 
 
@@ -99,20 +107,38 @@ def heading(doc: dict, pages: tuple, path: str | None) -> str:
 
 
 def marked(text: str, start: int, end: int, facts: list[tuple],
-           page_marks: list[tuple[int, int]] = ()) -> str:
+           page_marks: list[tuple[int, int]] = (), colour: bool = False) -> str:
     """text[start:end] with each fact's reading in 【】 right after its words, and the printed
-    page `[p. 79]` before each article beginning a line (`page_marks`: offset, page)."""
-    inserts = [(at, f"[p. {page}] ") for at, page in page_marks]
+    page `[p. 79]` before each article beginning a line (`page_marks`: offset, page); with
+    `colour`, the words and the reading in ANSI colours too (of a fact ending inside another, the
+    other's words are coloured from where the first ends). Facts come ordered by where they end."""
+    marks = sorted(page_marks, reverse=True)
+    out, at = [], start
+
+    def plain(upto: int) -> None:
+        nonlocal at
+        while marks and marks[-1][0] < upto:
+            position, page = marks.pop()
+            position = max(position, at)
+            out.append(text[at:position] + f"[p. {page}] ")
+            at = position
+        out.append(text[at:upto])
+        at = upto
+
     for kind, fact_start, fact_end, value_num, value_text, *qualifiers in facts:
+        plain(max(at, fact_start))
+        hue = KIND_COLOURS.get(kind, OTHER_KIND_COLOUR)
+        out.append(_painted(text[at:fact_end], colour, BOLD + hue))
+        at = fact_end
         words = text[fact_start:fact_end]
         value_text = None if value_text == words else value_text
-        inserts.append((fact_end, f"【{fact_reading(kind, value_num, value_text, *qualifiers)}】"))
-    out, at = [], start
-    for position, insert in sorted(inserts, key=lambda item: item[0]):
-        out.append(text[at:position] + insert)
-        at = position
-    out.append(text[at:end])
+        out.append(_painted(f"【{fact_reading(kind, value_num, value_text, *qualifiers)}】", colour, hue))
+    plain(end)
     return "".join(out)
+
+
+def _painted(text: str, colour: bool, style: str) -> str:
+    return f"{style}{text}{RESET}" if colour and text else text
 
 
 def fact_reading(kind: str, value_num, value_text, role, scope, condition, basis) -> str:
@@ -135,5 +161,6 @@ SHOW = Command(
                 "provisions (its label as printed, e.g. 第六条, or its path, e.g. 二/(二)/10), "
                 "with each fact's value, role and scope in 【】 after its words, and the printed "
                 "pages (a text file's from its PDF rendition): the document's, and [p. N] before "
-                "each article.",
+                "each article. On a terminal the facts are highlighted (money and percentages "
+                "yellow, dates green, bureaus cyan, 文号 magenta).",
     add_arguments=add_show_arguments, run=run_show)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# No client telemetry either: on a terminal, its first import prints a notice to stderr.
+os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
