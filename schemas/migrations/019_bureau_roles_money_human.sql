@@ -47,7 +47,9 @@ WITH money AS (
 SELECT bureau, count(DISTINCT doc_id) AS documents, count(DISTINCT article_id) AS measures,
        count(*) FILTER (WHERE role = 'cap') AS caps,
        max(value_num) FILTER (WHERE role = 'cap') AS largest_cap_yuan,
-       sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award')) AS money_caps_and_awards_yuan
+       money_human(max(value_num) FILTER (WHERE role = 'cap')) AS largest_cap,
+       sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award')) AS money_caps_and_awards_yuan,
+       money_human(sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award'))) AS money_caps_and_awards
 FROM per_bureau GROUP BY bureau;
 
 CREATE OR REPLACE VIEW v_bureau_workload AS
@@ -59,5 +61,23 @@ WITH money AS (
 SELECT bureau, count(DISTINCT doc_id) AS documents, count(DISTINCT article_id) AS measures,
        count(*) FILTER (WHERE role = 'cap') AS caps,
        max(value_num) FILTER (WHERE role = 'cap') AS largest_cap_yuan,
-       sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award')) AS money_caps_and_awards_yuan
+       money_human(max(value_num) FILTER (WHERE role = 'cap')) AS largest_cap,
+       sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award')) AS money_caps_and_awards_yuan,
+       money_human(sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award'))) AS money_caps_and_awards
 FROM per_bureau GROUP BY bureau;
+
+-- Money as analysts read it (300万元, 1.2亿元) beside the exact yuan (016_money_human.sql).
+CREATE OR REPLACE VIEW v_money_caps_all_versions AS
+SELECT f.doc_title AS document, f.doc_number, f.article_label, f.sentence,
+       f.value_num AS cap_yuan, money_human(f.value_num) AS cap, f.scope, f.condition,
+       coalesce(b.bureaus, (SELECT string_agg(DISTINCT value_text, '；') FROM facts x
+                            WHERE x.doc_id = f.doc_id AND x.kind = 'bureau')) AS bureau,
+       coalesce(t.terms, []) AS terms,
+       f.is_draft, f.doc_id, f.fact_id, f.text, f.family_id, f.version_no
+FROM v_facts_all_versions f
+LEFT JOIN v_article_bureaus_all_versions b USING (article_id)
+LEFT JOIN v_article_terms_all_versions t USING (article_id)
+WHERE f.kind = 'money' AND f.role = 'cap';
+
+CREATE OR REPLACE VIEW v_money_caps AS
+SELECT * FROM v_money_caps_all_versions WHERE doc_id IN (SELECT doc_id FROM v_current_versions);
