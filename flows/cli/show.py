@@ -13,9 +13,13 @@ from flows.cli.command import Command
 from schemas.errors import DocumentRefError
 
 DOCUMENT_COLUMNS = "doc_id, doc_number, title, issuer, issued_date, doc_key, text"
-# The printed pages of any rendition of the same text: a text file's PDF twin knows them.
+# The pages of a rendition of the same text in the same issue (or, like it, in none): a text
+# file's PDF twin knows them, a printing in another issue has pages of its own.
 PAGES_SQL = """
-select min(page_start), max(page_end) from documents where doc_key = ? and page_start is not null
+select min(d.page_start), max(d.page_end) from documents d left join issues i using (issue_id)
+where d.doc_key = $1 and d.page_start is not null
+  and i.issue_key is not distinct from (select i.issue_key from documents x left join issues i using (issue_id)
+                                         where x.doc_id = $2)
 """
 ARTICLE_SQL = """
 select path_label, char_start, char_end from articles
@@ -39,18 +43,20 @@ def run_show(args) -> int:
         doc = document_named(con, args.doc)
         start, end, path = provision(con, doc, args.article)
         facts = con.execute(FACTS_SQL, [doc["doc_id"], start, end]).fetchall()
-        pages = con.execute(PAGES_SQL, [doc["doc_key"]]).fetchone()
+        pages = con.execute(PAGES_SQL, [doc["doc_key"], doc["doc_id"]]).fetchone()
     sys.stdout.write(heading(doc, pages, path) + marked(doc["text"], start, end, facts) + "\n")
     return 0
 
 
 def document_named(con, ref: str) -> dict:
-    """The one document `ref` names: a doc id, a 文号 (one text of it), or a title fragment."""
+    """The one document `ref` names: a doc id (any rendition), a 文号 (one text of it), or a
+    title fragment; the last two read the best rendition of each text (v_documents)."""
     from extractors.issue import normalize_doc_number
 
-    for where, value in (("doc_id = ?", ref), ("doc_number = ?", normalize_doc_number(ref)),
-                         ("contains(title, ?)", ref)):
-        rows = con.execute(f"select {DOCUMENT_COLUMNS} from v_documents where {where} order by doc_id",
+    for table, where, value in (("documents", "doc_id = ?", ref),
+                                ("v_documents", "doc_number = ?", normalize_doc_number(ref)),
+                                ("v_documents", "contains(title, ?)", ref)):
+        rows = con.execute(f"select {DOCUMENT_COLUMNS} from {table} where {where} order by doc_id",
                            [value]).fetchall()
         if rows:
             break
