@@ -371,7 +371,7 @@ SUMMARY_QUERIES = (
     ("articles and facts", "select (select count(*) from articles) as articles, "
                            "(select count(*) from facts) as facts, "
                            "(select count(*) from relations) as relations, "
-                           "(select count(*) from document_warnings) as numbering_warnings, "
+                           "(select count(*) from document_warnings) as document_warnings, "
                            "(select count(*) from fact_warnings) as facts_left_out"),
     ("facts by kind", "select kind, count(*) as facts from facts group by all order by all"),
     # Each side by its file: the two versions of one 文号 differ there, not in their titles.

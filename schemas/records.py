@@ -419,7 +419,8 @@ VersionLink = Literal["policy_key", "title", "repeal", "similarity", "rendition"
 class Reading:
     """A catalog document as one rendition of a text: a text file, a PDF's text layer, or a
     scan read by OCR (`ocr`). `issue_key` is its gazette issue's (shared by the issue's
-    renditions), else None; `text` is left empty until the rendition test needs it."""
+    renditions), else None; `text` is left empty until the rendition test needs it;
+    `issued_date` is the date it was issued on (成文日期), when known."""
     doc_id: str
     doc_key: str
     policy_key: str
@@ -430,6 +431,7 @@ class Reading:
     ocr: bool
     path: str
     text: str = ""
+    issued_date: date | None = None
 
 
 @dataclass(frozen=True)

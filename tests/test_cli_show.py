@@ -71,9 +71,14 @@ def test_a_document_by_title_fragment_and_a_nested_label(corpus_catalog, capsys)
                                "单品种给予最高1000万元【1000万元 cap per_product】资金支持。")
 
 
-def test_a_文号_with_two_texts_asks_for_a_doc_id(corpus_catalog, capsys):
-    code, _, err = show(corpus_catalog, capsys, "京技管发〔2025〕9号")
-    assert code == 2 and "names 2 documents" in err and "41ec1b749d30-08" in err and JJGF_9 in err
+def test_a_文号_printed_twice_shows_the_gazettes_text(corpus_catalog, capsys):
+    code, lines, _ = show(corpus_catalog, capsys, "京技管发〔2025〕9号", "二/(二)/10")
+    assert code == 0 and lines[1].startswith("41ec1b749d30-08 · ") and "生产服务能力" in lines[-1]
+
+
+def test_a_title_fragment_of_several_documents_asks_for_a_doc_id(corpus_catalog, capsys):
+    code, _, err = show(corpus_catalog, capsys, "医药健康产业")
+    assert code == 2 and "names 2 documents" in err and "41ec1b749d30-08" in err and "8299e6910fdc-01" in err
 
 
 def test_a_label_under_several_parents_asks_for_its_path(corpus_catalog, capsys):

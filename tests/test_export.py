@@ -13,12 +13,12 @@ import pytest
 
 from flows.cli.main import main
 
-CAPS_SQL = ("select fact_id, cap_yuan, scope, is_draft, terms from v_money_caps_all_versions "
-            "where fact_id in ('c3b6d5888ac2-01/f22', 'c3b6d5888ac2-01/f32', 'c3b6d5888ac2-01/f43') order by fact_id")
+CAPS_SQL = ("select fact_id, cap_yuan, scope, is_draft, terms from v_money_caps "
+            "where fact_id in ('41ec1b749d30-08/f22', '41ec1b749d30-08/f32', '41ec1b749d30-08/f43') order by fact_id")
 CAPS = [
-    ("c3b6d5888ac2-01/f22", Decimal("100000000"), "per_enterprise_per_year", False, ["临床试验", "细胞与基因治疗"]),
-    ("c3b6d5888ac2-01/f32", Decimal("500000"), None, False, ["中试"]),
-    ("c3b6d5888ac2-01/f43", Decimal("2000000"), "per_enterprise_per_year", False,
+    ("41ec1b749d30-08/f22", Decimal("100000000"), "per_enterprise_per_year", False, ["临床试验", "细胞与基因治疗"]),
+    ("41ec1b749d30-08/f32", Decimal("500000"), None, False, ["中试"]),
+    ("41ec1b749d30-08/f43", Decimal("2000000"), "per_enterprise_per_year", False,
      ["CDMO", "CMO", "CRO", "中试", "临床试验"]),
 ]
 
@@ -51,9 +51,9 @@ def test_csv_and_json_hold_what_query_prints(corpus_catalog, tmp_path, capsys):
     with open(tmp_path / "caps.csv", newline="", encoding="utf-8") as fh:
         assert list(csv.reader(fh))[:2] == [
             ["fact_id", "cap_yuan", "scope", "is_draft", "terms"],
-            ["c3b6d5888ac2-01/f22", "100000000", "per_enterprise_per_year", "False", "['临床试验', '细胞与基因治疗']"]]
+            ["41ec1b749d30-08/f22", "100000000", "per_enterprise_per_year", "False", "['临床试验', '细胞与基因治疗']"]]
     assert json.loads((tmp_path / "caps.json").read_text(encoding="utf-8"))[1] == {
-        "fact_id": "c3b6d5888ac2-01/f32", "cap_yuan": "500000", "scope": None, "is_draft": False, "terms": ["中试"]}
+        "fact_id": "41ec1b749d30-08/f32", "cap_yuan": "500000", "scope": None, "is_draft": False, "terms": ["中试"]}
 
 
 def test_a_view_named_alone_is_exported_whole_and_format_can_be_given(corpus_catalog, tmp_path, capsys):

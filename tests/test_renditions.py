@@ -8,12 +8,20 @@ whole scan takes minutes to OCR (benchmarks/ingest.py --ocr).
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from extractors import ocr, pipeline
-from extractors.diff.renditions import RENDITION_MIN, rendition_groups, rendition_score, rendition_similarity
+from extractors.diff.renditions import (
+    RENDITION_MIN,
+    rendition_groups,
+    rendition_score,
+    rendition_similarity,
+    rendition_variants,
+)
 from flows import catalog
 from flows.alerts.derive import derive_alerts
 from flows.ingest.flow import ingest
@@ -35,19 +43,34 @@ def text_of(path: Path, doc_number: str | None = None) -> tuple[str, str, str | 
 
 
 def reading(doc_id: str, path: Path, ocr_read: bool, doc_number: str | None = None,
-            issue_key: str | None = None, text: str | None = None) -> Reading:
+            issue_key: str | None = None, text: str | None = None, issued: date | None = None) -> Reading:
     body, title, number = text_of(path, doc_number)
     text = body if text is None else text
     return Reading(doc_id, pipeline.document_key(text), number or title, number, title, issue_key,
-                   "pdf" if ocr_read else "text", ocr_read, path.name, text)
+                   "pdf" if ocr_read else "text", ocr_read, path.name, text, issued)
 
 
-def test_two_exact_readings_that_differ_are_versions_however_alike():
-    # The bundled corpus's one revision: 京技管发〔2025〕9号 gained 服务 (two characters of 6006).
-    district = reading("jjgf", sample("jjgf-2025-9.txt"), False)
-    gazette = reading("gazette", sample("beijing-gazette-2025-27.txt"), False, "京技管发〔2025〕9号", GAZETTE)
+def test_two_printings_of_one_文号_and_date_are_renditions_the_gazettes_first():
+    # 京技管发〔2025〕9号 standalone and in 第27期: the gazette prints 服务 twice more (2 of 6006 characters)
+    issued = date(2025, 4, 30)
+    district = reading("jjgf", sample("jjgf-2025-9.txt"), False, issued=issued)
+    gazette = reading("gazette", sample("beijing-gazette-2025-27.txt"), False, "京技管发〔2025〕9号", GAZETTE,
+                      issued=issued)
     assert round(rendition_similarity(district.text, gazette.text), 2) == 99.98
-    assert rendition_score(district, gazette) is None
+    assert rendition_score(district, gazette) == rendition_similarity(district.text, gazette.text)
+    texts = {r.doc_id: r.text for r in (gazette, district)}
+    assert [[r.doc_id for r in g] for g in rendition_groups([(district, gazette)], texts.__getitem__)] == [
+        ["gazette", "jjgf"]]
+    assert rendition_variants(gazette.text, district.text) == [("、开发、生产服务能力。对科技", "、开发、生产能力。对科技")]
+
+
+def test_exact_readings_of_other_dates_are_versions_however_alike():
+    gazette = reading("gazette", sample("beijing-gazette-2025-27.txt"), False, "京技管发〔2025〕9号", GAZETTE,
+                      issued=date(2025, 4, 30))
+    reissued = replace(reading("jjgf", sample("jjgf-2025-9.txt"), False), issued_date=date(2026, 4, 30))
+    assert rendition_score(reissued, gazette) is None
+    undated = reading("jjgf", sample("jjgf-2025-9.txt"), False)
+    assert rendition_score(undated, gazette) is None
 
 
 @pytest.mark.parametrize(("old", "new", "score"), [

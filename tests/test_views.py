@@ -13,12 +13,12 @@ def rows(con, sql):
 
 def test_renditions_are_counted_once(corpus_con):
     assert rows(corpus_con, "select count(*) from documents") == [(24,)]
-    # 8 gazette documents, the standalone 9号 (another version), 3 standalone policies, the two
-    # versions of 统计法
-    assert rows(corpus_con, "select count(*) from v_documents_all_versions") == [(14,)]
-    assert rows(corpus_con, "select media_type from v_documents_all_versions "
-                            "where source_path = 'jjgf-2025-9.pdf'") == []
-    # one row per policy: the two versions of 9号 are one, and so are those of 统计法
+    # 8 gazette documents, 3 standalone policies and the two versions of 统计法: the standalone 9号 is
+    # a printing of the gazette's
+    assert rows(corpus_con, "select count(*) from v_documents_all_versions") == [(13,)]
+    assert rows(corpus_con, "select source_path from v_documents where doc_number = '京技管发〔2025〕9号'") == [
+        ("beijing-gazette-2025-27.txt",)]
+    # one row per policy: the two versions of 统计法 are one
     assert rows(corpus_con, "select count(*) from v_documents") == [(12,)]
 
 
@@ -91,8 +91,8 @@ def test_bureau_workload_counts_measures_and_money(corpus_con):
                            "where bureau = '北京未来科学城管理委员会'")
     assert top == [("北京未来科学城管理委员会", 9, Decimal(100000000))]
     # The draft's 责任单位 经开区管委会 is the gazette's 北京经济技术开发区管理委员会: the facts keep each
-    # document's own name (as the gold does), the workload counts the body once. 9号's two versions
-    # count once: 1号, 3号, 5号, 9号 and the draft, 10 measures.
+    # document's own name (as the gold does), the workload counts the body once: 1号, 3号, 5号, 9号
+    # and the draft, 10 measures.
     committee = rows(corpus_con, "select bureau, documents, measures, caps from v_bureau_workload "
                                  "where bureau in ('经开区管委会', '北京经济技术开发区管理委员会') order by bureau")
     assert committee == [("北京经济技术开发区管理委员会", 5, 10, 1)]

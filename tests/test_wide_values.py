@@ -81,7 +81,7 @@ def test_ingest_keeps_the_source_stores_8062357yi_exactly_and_leaves_out_only_th
     assert main(["--db", str(db), "summary"]) == 0
     summary = capsys.readouterr().out.splitlines()
     header = summary.index("articles and facts") + 1
-    assert summary[header].split() == ["articles", "facts", "relations", "numbering_warnings", "facts_left_out"]
+    assert summary[header].split() == ["articles", "facts", "relations", "document_warnings", "facts_left_out"]
     assert summary[header + 2].split()[-1] == "1"
     assert main(["--db", str(db), "doctor"]) == 0
     report = capsys.readouterr().out

@@ -1,11 +1,14 @@
 """Renditions of one document, told from versions of a policy.
 
 A text file and a PDF's text layer of one document agree character for character (they share a
-doc_key, the hash of their normalised text): any difference between two such readings is a
-change of the text. A scan read by OCR never agrees exactly: its misread characters are no
-change. An OCR reading is a rendition of a document of the same 文号 (or policy key, or title)
-whose text is nearly the same; the best rendition (text file, else PDF text layer, else OCR)
-gives the document its key and its title.
+doc_key, the hash of their normalised text). Two readings that differ are renditions still when
+they are one document printed twice: the same 文号 and the same issue date (成文日期), texts nearly
+the same (a circular and its reprint in the gazette, one with a typo the other corrected). A
+revision always carries a new date, so such readings are never versions; their differences are
+kept as variants (`rendition_variants`). A scan read by OCR never agrees exactly: its misread
+characters are no change. An OCR reading is a rendition of a document of the same 文号 (or
+policy key, or title) whose text is nearly the same. The best rendition (`rendition_rank`) gives
+the document its key and its title.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from extractors.diff.family import MIN_TITLE_CHARS, SIMILAR_TEXT_MIN, policy_title
 from extractors.textnorm import normalize_for_compare
@@ -30,11 +34,18 @@ SAME_ISSUE_RENDITION_MIN = SIMILAR_TEXT_MIN
 
 
 def may_be_renditions(a: Reading, b: Reading) -> bool:
-    """Whether two readings of different texts could be one document: one is an OCR reading
-    (exact readings that differ are versions) and they name the same policy."""
-    if a.doc_key == b.doc_key or not (a.ocr or b.ocr):
+    """Whether two readings of different texts could be one document: they name the same policy,
+    and one is an OCR reading or both are exact readings of one 文号 issued on one date."""
+    if a.doc_key == b.doc_key:
+        return False
+    if not (a.ocr or b.ocr) and not _one_printing(a, b):
         return False
     return bool(set(_names(a)) & set(_names(b)))
+
+
+def _one_printing(a: Reading, b: Reading) -> bool:
+    return (a.doc_number is not None and a.doc_number == b.doc_number
+            and a.issued_date is not None and a.issued_date == b.issued_date)
 
 
 def rendition_similarity(a: str, b: str) -> float:
@@ -72,26 +83,41 @@ def rendition_candidates(readings: Sequence[Reading], new_doc_ids: set[str]) -> 
 
 def rendition_groups(pairs: Iterable[tuple[Reading, Reading]],
                      text_of: Callable[[str], str]) -> list[list[Reading]]:
-    """Readings that are renditions of one document, the best first (`rendition_rank`). An OCR
-    reading joins the one document it is most like (in its own issue first): the scan of a
-    gazette issue resembles both versions of a policy revised by two characters."""
+    """Readings that are renditions of one document, the best first (`rendition_rank`). The
+    lesser of two renditions joins the one document it is most like (in its own issue first):
+    the scan of a gazette issue resembles both versions of a policy revised by two characters."""
     best: dict[str, tuple[tuple, Reading]] = {}
     for a, b in pairs:
         score = rendition_score(replace(a, text=text_of(a.doc_id)), replace(b, text=text_of(b.doc_id)))
         if score is None:
             continue
-        for ocr, other in ((a, b), (b, a)):
-            if ocr.ocr:
-                rank = (_same_issue(a, b), score, not other.ocr, other.doc_id)
-                if ocr.doc_id not in best or rank > best[ocr.doc_id][0]:
-                    best[ocr.doc_id] = (rank, other)
-    return _joined([(ocr_id, other) for ocr_id, (_, other) in sorted(best.items())],
+        lesser, other = sorted((a, b), key=rendition_rank, reverse=True)
+        rank = (_same_issue(a, b), score, not other.ocr, other.doc_id)
+        if lesser.doc_id not in best or rank > best[lesser.doc_id][0]:
+            best[lesser.doc_id] = (rank, other)
+    return _joined([(lesser_id, other) for lesser_id, (_, other) in sorted(best.items())],
                    {r.doc_id: r for a, b in pairs for r in (a, b)})
 
 
 def rendition_rank(r: Reading) -> tuple:
-    """Best first: a text file, then a PDF's text layer, then an OCR reading."""
-    return (r.ocr, r.media_type == "pdf", r.path, r.doc_id)
+    """Best first: a text file, then a PDF's text layer, then an OCR reading; of two, the one
+    printed in a gazette issue, whose text is the standard one (规章制定程序条例 第三十二条)."""
+    return (r.ocr, r.media_type == "pdf", r.issue_key is None, r.path, r.doc_id)
+
+
+def rendition_variants(best: str, other: str, limit: int = 5, context: int = 6) -> list[tuple[str, str]]:
+    """Where a rendition's text reads otherwise than the best one's, whitespace aside: up to
+    `limit` (best's words, other's words) with `context` characters either side, in text order."""
+    a, b = ("".join(normalize_for_compare(t).split()) for t in (best, other))
+    variants = []
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        start, end = max(op.src_start - context, 0), op.src_end + context
+        variants.append((a[start:end], b[max(op.dest_start - context, 0):op.dest_end + context]))
+        if len(variants) == limit:
+            break
+    return variants
 
 
 def _joined(links: list[tuple[str, Reading]], readings: dict[str, Reading]) -> list[list[Reading]]:
@@ -104,8 +130,8 @@ def _joined(links: list[tuple[str, Reading]], readings: dict[str, Reading]) -> l
             k = parent[k]
         return k
 
-    for ocr_id, other in links:
-        parent[root(ocr_id)] = root(other.doc_id)
+    for lesser_id, other in links:
+        parent[root(lesser_id)] = root(other.doc_id)
     groups: dict[str, list[Reading]] = defaultdict(list)
     for doc_id in sorted(parent):
         groups[root(doc_id)].append(readings[doc_id])

@@ -63,12 +63,14 @@ def run_show(args) -> int:
 
 
 def document_named(con, ref: str) -> dict:
-    """The one document `ref` names: a doc id, a 文号 (one text of it), or a title fragment."""
+    """The one document `ref` names: a doc id (any rendition), a 文号 (one text of it), or a
+    title fragment; the last two read the best rendition of each version's text."""
     from extractors.issue import normalize_doc_number
 
-    for where, value in (("doc_id = ?", ref), ("doc_number = ?", normalize_doc_number(ref)),
-                         ("contains(title, ?)", ref)):
-        rows = con.execute(f"select {DOCUMENT_COLUMNS} from v_documents_all_versions where {where} order by doc_id",
+    for table, where, value in (("documents", "doc_id = ?", ref),
+                                ("v_documents_all_versions", "doc_number = ?", normalize_doc_number(ref)),
+                                ("v_documents_all_versions", "contains(title, ?)", ref)):
+        rows = con.execute(f"select {DOCUMENT_COLUMNS} from {table} where {where} order by doc_id",
                            [value]).fetchall()
         if rows:
             break
