@@ -420,7 +420,8 @@ class Reading:
     """A catalog document as one rendition of a text: a text file, a PDF's text layer, or a
     scan read by OCR (`ocr`). `issue_key` is its gazette issue's (shared by the issue's
     renditions), else None; `text` is left empty until the rendition test needs it;
-    `issued_date` is the date it was issued on (成文日期), when known."""
+    `issued_date` is the date it was issued on (成文日期), when known; `facts` its money,
+    percentage and date values in text order, when the rendition test has read them."""
     doc_id: str
     doc_key: str
     policy_key: str
@@ -432,6 +433,7 @@ class Reading:
     path: str
     text: str = ""
     issued_date: date | None = None
+    facts: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -113,11 +113,10 @@ def test_corpus_alerts_one_per_issue_document_and_revision(catalog_copy):
         ("document", "document:26b7b7b7d6e674c3"),   # yizhuang-pharma-service-guide-2026
         ("document", "document:2fa825f3a2f7f56e"),   # beijing-tech-services-2025-draft
         ("document", "document:304287588cce5dea"),   # changping-pharma-2025-draft, text and PDF
-        ("document", "document:4ddef63d05d69cca"),   # jjgf-2025-9, text and PDF: 9号's first version
         ("document", "document:9d1dfe8868f74638"),   # nat-statistics-law-2009
         ("issue", "issue:北京市人民政府公报/2025/27"),  # text and PDF; its 8 documents in its alert
-        ("revision", "revision:中华人民共和国统计法@64eae9eea270c906"),  # nat-statistics-law-2024
-        ("revision", "revision:京技管发〔2025〕9号@ecc6193767565e4b")]  # the gazette's 9号
+        ("revision", "revision:中华人民共和国统计法@64eae9eea270c906")]  # nat-statistics-law-2024
+    # jjgf-2025-9 (text and PDF) is a printing of the gazette's 9号: announced by the issue alone
     issue = next(a for a in created if a.kind == "issue")
     assert issue.summary == GAZETTE_ISSUE_SUMMARY
     assert issue.subject == "北京市人民政府公报 2025年第27期（总第903期，2025-07-24）：8件文件"
@@ -136,9 +135,7 @@ def test_versions_by_policy_key_without_the_revision_stage(catalog_copy, monkeyp
     assert sorted(a.alert_id for a in derive_alerts(catalog_copy)) == [
         "document:26b7b7b7d6e674c3", "document:2fa825f3a2f7f56e", "document:304287588cce5dea",
         "document:9d1dfe8868f74638", "issue:北京市人民政府公报/2025/27",
-        "revision:中华人民共和国统计法@64eae9eea270c906",
-        # first seen first: without the revision stage's order the gazette's 9号 is the older
-        "revision:京技管发〔2025〕9号@4ddef63d05d69cca"]
+        "revision:中华人民共和国统计法@64eae9eea270c906"]
 
 
 STATISTICS_LAW_REVISION = [
@@ -154,13 +151,8 @@ STATISTICS_LAW_REVISION = [
 
 def test_revision_alert_names_the_previous_version(catalog_copy):
     revisions = {a.doc_id: a for a in derive_alerts(catalog_copy) if a.kind == "revision"}
-    # the revision stage's order: jjgf-2025-9.txt is 9号's first version, the gazette's copy (two
-    # characters differ, none of them a fact) its second
-    assert revisions["41ec1b749d30-08"].summary.splitlines() == [
-        "修订：京技管发〔2025〕9号 北京经济技术开发区关于促进医药健康产业高质量发展的若干意见",
-        "   来源：北京市人民政府公报 2025年第27期；上一版本：jjgf-2025-9.txt",
-        "   事实无变化（正文有改动）",
-        "   现行：最高 1亿元（单个企业每年）；废止 京技管发〔2023〕5号；有效期至 2027-12-31"]
+    # the one real revision: 统计法 2024 against 2009 (9号's two printings are no revision)
+    assert list(revisions) == ["5f53ceaf9604-01"]
     assert revisions["5f53ceaf9604-01"].summary.splitlines() == STATISTICS_LAW_REVISION
 
 
@@ -222,15 +214,15 @@ def test_jsonl_channel_skips_an_alert_already_in_the_file(catalog_copy, tmp_path
     con.execute("update alerts set delivered_at = null")
     con.close()
     deliver_pending(catalog_copy, {"jsonl": JsonlConfig(path)})
-    assert len(path.read_text(encoding="utf-8").splitlines()) == 8
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 6
 
 
 def test_a_reader_holding_the_catalog_does_not_block_deriving_or_delivering(catalog_copy, tmp_path):
     with held_reader(catalog_copy, "select count(*) from alerts") as ask:
         assert ask() == "0"
-        assert len(derive_alerts(catalog_copy)) == 8
+        assert len(derive_alerts(catalog_copy)) == 6
         report = deliver_pending(catalog_copy, {"jsonl": JsonlConfig(tmp_path / "alerts.jsonl")})
-        assert (len(report.sent["jsonl"]), report.failed, report.pending) == (8, {}, 0)
+        assert (len(report.sent["jsonl"]), report.failed, report.pending) == (6, {}, 0)
         assert ask() == "0"  # its snapshot
     con = catalog.connect(catalog_copy, read_only=True)
     assert [a.delivered_at is not None for a in list_alerts(con)] == [True] * 8
@@ -278,7 +270,7 @@ def test_killed_after_a_send_the_next_run_neither_sends_it_again_nor_loses_it(ca
     assert journal_path(catalog_copy).read_text() == ""
     con = catalog.connect(catalog_copy, read_only=True)
     assert con.execute("select channel, count(*), sum(attempts), count(delivered_at) from alert_deliveries "
-                       "group by all order by all").fetchall() == [("jsonl", 8, 8, 8), ("webhook", 8, 8, 8)]
+                       "group by all order by all").fetchall() == [("jsonl", 6, 6, 6), ("webhook", 6, 6, 6)]
     assert list_alerts(con, undelivered=True) == []
     con.close()
 
@@ -287,12 +279,12 @@ def test_gazette_alerts_command(catalog_copy, capsys):
     derive_alerts(catalog_copy)
     assert main(["--db", str(catalog_copy), "alerts", "--undelivered"]) == 0
     out = capsys.readouterr().out
-    assert "issue  issue:北京市人民政府公报/2025/27  (undelivered)" in out and out.rstrip().endswith("(8 alerts)")
+    assert "issue  issue:北京市人民政府公报/2025/27  (undelivered)" in out and out.rstrip().endswith("(6 alerts)")
     assert main(["--db", str(catalog_copy), "alerts", "--since", "2999-01-01"]) == 0
     assert capsys.readouterr().out == "(0 alerts)\n"
     assert main(["--db", str(catalog_copy), "alerts", "--since", date.today().isoformat(), "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [a["kind"] for a in listed].count("document") == 5 and listed[0]["delivered_at"] is None
+    assert [a["kind"] for a in listed].count("document") == 4 and listed[0]["delivered_at"] is None
 
 
 def test_example_settings_parse():
@@ -309,10 +301,9 @@ def test_settings_refuse_unknown_keys():
         parse_settings({"feeds": [{"name": "a", "url": "http://127.0.0.1/", "kind": "rss"}]})
 
 
-def test_an_older_version_found_after_its_issue_is_announced_as_a_document(prefect_harness, tmp_path):
-    """jjgf-2025-9.txt (9号 as issued on 2025-04-30) dropped in after the gazette that reprinted it:
-    the revision stage makes it 9号's first version, and the gazette's copy, which the issue's
-    alert announced already, gets no revision alert of its own."""
+def test_a_printing_found_after_its_issue_is_announced_is_no_news(prefect_harness, tmp_path):
+    """jjgf-2025-9.txt (9号 as issued on 2025-04-30) dropped in after the gazette that reprinted it
+    is a printing of the document the issue's alert announced: no alert of its own."""
     from flows.ingest.flow import ingest
     from tests.conftest import sample
 
@@ -323,4 +314,4 @@ def test_an_older_version_found_after_its_issue_is_announced_as_a_document(prefe
     assert [a.alert_id for a in derive_alerts(db)] == ["issue:北京市人民政府公报/2025/27"]
     shutil.copy(sample("jjgf-2025-9.txt"), raw)
     ingest([raw], db_path=db)
-    assert [(a.kind, a.alert_id) for a in derive_alerts(db)] == [("document", "document:4ddef63d05d69cca")]
+    assert derive_alerts(db) == []

@@ -108,7 +108,7 @@ def test_with_colour_each_fact_is_highlighted_in_its_kinds_colour(corpus_catalog
     assert code == 0
     assert (f"金额不超过{BOLD}{YELLOW}200万元{RESET}{YELLOW}【200万元 cap per_enterprise_per_year】{RESET},"
             in lines[-1])
-    assert (f"(责任单位:{BOLD}{CYAN}生物技术和大健康产业链{RESET}{CYAN}【生物技术和大健康产业局】{RESET},"
+    assert (f"(责任单位:{BOLD}{CYAN}生物技术和大健康产业链{RESET}{CYAN}【生物技术和大健康产业局 lead】{RESET},"
             in lines[-1])
     # 6 facts: their words bold, coloured and reset, their readings coloured and reset
     assert len(ANSI.findall(lines[-1])) == 6 * 5

@@ -276,3 +276,10 @@ def test_summary_lists_each_policy_once(revised_catalog, capsys):
     # 9号 once, with the title of its current version and the documents of all its versions
     assert [line.split() for line in section if line.startswith(NUMBER_9)] == [
         [NUMBER_9, JJGF_FAMILY, str(versions), "in_force", str(documents)]]
+
+
+def test_diff_by_a_文号_of_two_versions_asks_for_a_doc_id(revised_catalog, capsys):
+    from flows.cli.main import main
+
+    assert main(["--db", str(revised_catalog), "diff", NUMBER_9, NUMBER_9]) == 2
+    assert "names 2 documents" in capsys.readouterr().err

@@ -66,7 +66,7 @@ def test_measure_view_of_the_pharma_opinion(corpus_con):
     (row,) = corpus_con.execute(
         "select m.doc_number, [c.value_text for c in conditions], [c.rule for c in conditions], "
         "[coalesce(c.value_text, c.rule) for c in document_conditions] from v_measure_eligibility m "
-        "join v_documents d using (doc_id) where d.source_path = 'jjgf-2025-9.txt' and article_label = '二/(三)/13'"
+        "where m.doc_number = '京技管发〔2025〕9号' and article_label = '二/(三)/13'"
     ).fetchall()
     assert row == ("京技管发〔2025〕9号", ["首次中标集采", "药品批发零售", "首次", "首次"], [None, None, None, None],
                    ["亦庄新城225平方公里", "医药健康", "无重大违法记录", "best_not_cumulative"])

@@ -3,9 +3,10 @@
 A text file and a PDF's text layer of one document agree character for character (they share a
 doc_key, the hash of their normalised text). Two readings that differ are renditions still when
 they are one document printed twice: the same 文号 and the same issue date (成文日期), texts nearly
-the same (a circular and its reprint in the gazette, one with a typo the other corrected). A
-revision always carries a new date, so such readings are never versions; their differences are
-kept as variants (`rendition_variants`). A scan read by OCR never agrees exactly: its misread
+the same and not one amount, percentage or date otherwise (a circular and its reprint in the
+gazette, one with a typo the other corrected). A revision carries a new date; a reprint that
+changes a figure is told as a version all the same, since that change is what analysts follow.
+The printings' differences are kept as variants (`rendition_variants`). A scan read by OCR never agrees exactly: its misread
 characters are no change. An OCR reading is a rendition of a document of the same 文号 (or
 policy key, or title) whose text is nearly the same. The best rendition (`rendition_rank`) gives
 the document its key and its title.
@@ -45,7 +46,8 @@ def may_be_renditions(a: Reading, b: Reading) -> bool:
 
 def _one_printing(a: Reading, b: Reading) -> bool:
     return (a.doc_number is not None and a.doc_number == b.doc_number
-            and a.issued_date is not None and a.issued_date == b.issued_date)
+            and a.issued_date is not None and a.issued_date == b.issued_date
+            and (a.facts is None or b.facts is None or a.facts == b.facts))
 
 
 def rendition_similarity(a: str, b: str) -> float:
@@ -81,14 +83,15 @@ def rendition_candidates(readings: Sequence[Reading], new_doc_ids: set[str]) -> 
     return [pairs[k] for k in sorted(pairs)]
 
 
-def rendition_groups(pairs: Iterable[tuple[Reading, Reading]],
-                     text_of: Callable[[str], str]) -> list[list[Reading]]:
+def rendition_groups(pairs: Iterable[tuple[Reading, Reading]], text_of: Callable[[str], str],
+                     facts_of: Callable[[str], tuple[str, ...]] | None = None) -> list[list[Reading]]:
     """Readings that are renditions of one document, the best first (`rendition_rank`). The
     lesser of two renditions joins the one document it is most like (in its own issue first):
     the scan of a gazette issue resembles both versions of a policy revised by two characters."""
     best: dict[str, tuple[tuple, Reading]] = {}
     for a, b in pairs:
-        score = rendition_score(replace(a, text=text_of(a.doc_id)), replace(b, text=text_of(b.doc_id)))
+        a, b = (replace(r, text=text_of(r.doc_id), facts=facts_of(r.doc_id) if facts_of else r.facts) for r in (a, b))
+        score = rendition_score(a, b)
         if score is None:
             continue
         lesser, other = sorted((a, b), key=rendition_rank, reverse=True)

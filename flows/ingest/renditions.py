@@ -18,6 +18,11 @@ from documents d join sources s using (source_id) left join issues i using (issu
 order by d.doc_id
 """
 TAKE_BEST = f"update documents set doc_key = ?, doc_number = ?, policy_key = ?, title = ? where {catalog.in_ids('doc_key')}"
+# A document's amounts, percentages and dates in text order: two printings agree on all of them.
+FIGURES_SQL = """
+select doc_id, list(kind || ' ' || coalesce(cast(value_num as varchar), value_text) order by char_start, fact_id)
+from facts where kind in ('money', 'percent', 'date')
+"""
 # The message of a printing's variant reading begins so; it is rewritten whenever the group is.
 VARIANT = "reads otherwise than"
 
@@ -31,9 +36,11 @@ def merge_renditions(con, new_doc_ids: list[str]) -> int:
         return 0
     texts = dict(con.execute(f"select doc_id, text from documents where {catalog.in_ids('doc_id')}",
                              [catalog.ids_param(sorted({r.doc_id for pair in pairs for r in pair}))]).fetchall())
+    figures = dict(con.execute(f"{FIGURES_SQL} and {catalog.in_ids('doc_id')} group by doc_id",
+                               [catalog.ids_param(sorted(texts))]).fetchall())
     merged = 0
     with catalog.transaction(con):
-        for best, *others in rendition_groups(pairs, texts.__getitem__):
+        for best, *others in rendition_groups(pairs, texts.__getitem__, lambda d: tuple(figures.get(d) or ())):
             keys = sorted({r.doc_key for r in others} - {best.doc_key})
             con.execute(TAKE_BEST, [best.doc_key, best.doc_number, best.policy_key, best.title, catalog.ids_param(keys)])
             for other in others:
