@@ -55,7 +55,7 @@ def create_app(db_path: Path) -> Starlette:
         if words:
             with catalog.reading(db_path) as con:
                 hits = search_provisions(con, q, words, SEARCH_LIMIT)
-        shown = [(hit, marked_words(snippet(hit.text, hit.first), words)) for hit in hits]
+        shown = [(hit, marked_words(snippet(hit.text, hit.first), [q, *words])) for hit in hits]
         return page(request, "search.html", {"q": q, "words": words, "hits": shown})
 
     def policy(request: Request) -> Response:

@@ -7,7 +7,8 @@ from markupsafe import Markup, escape
 
 
 def marked_words(text: str, words: list[str]) -> Markup:
-    """`text` escaped, each occurrence of one of `words` (the longest first) in <mark>."""
+    """`text` escaped, each occurrence of one of `words` in <mark> (the longest where several start:
+    a phrase whole before the words cut from it)."""
     if not words:
         return escape(text)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
