@@ -14,8 +14,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from flows.cli.main import build_parser, main
+from flows.cli.show import Annotation
 from flows.cli.web import is_loopback
 from flows.web.app import create_app
+from flows.web.tree import Run, article_tree, fact_runs
 from tests.browser import needs_chromium, render
 from tests.test_diff_html import Cells
 
@@ -251,3 +253,44 @@ def test_the_redline_page_in_a_browser(served, tmp_path):
     cells.feed(dom)
     assert cells.headers == ["old", "new"] and cells.marks == [("modified", "new", "ins", "服务")]
     assert f"Redline of {JJGF_9_FILE} → {JJGF_9}" in text_of(dom) and shot.stat().st_size > 10_000
+
+
+def test_a_provisions_facts_cut_its_text_into_runs_read_after_their_words(client):
+    # 京技管发〔2025〕1号 五/6, as the policy page shows it, and as fact_runs cuts it
+    page = client.get("/policy/41ec1b749d30-03").text
+    measure = page[page.index('id="p-五/6"'):].split("</section>")[0]
+    assert ('有效期至 <mark class="fact date">2025 年 12 月 31 日</mark><span class="reading date">2025-12-31 expires'
+            '</span>,政策兑现原则上于 <mark class="fact date">2026 年 6 月 30 日</mark>'
+            '<span class="reading date">2026-06-30 deadline</span>前完成。') in measure
+    text = "有效期至 2025 年 12 月 31 日,政策兑现"
+    dates = [Annotation(21, 5, "date", "2025-12-31 expires")]
+    assert fact_runs(text, 0, len(text), dates) == [
+        Run("有效期至 "), Run("2025 年 12 月 31 日", "date", (("date", "2025-12-31 expires"),)), Run(",政策兑现")]
+    # a fact over a fact (none in the samples yet): the inner one's kind, each read where it ends;
+    # a fact running past a passage is read in the passage where it ends
+    whole = [Annotation(len(text), 0, "money", "whole"), *dates]
+    assert fact_runs(text, 0, len(text), whole) == [
+        Run("有效期至 ", "money"), Run("2025 年 12 月 31 日", "date", (("date", "2025-12-31 expires"),)),
+        Run(",政策兑现", "money", (("money", "whole"),))]
+    assert fact_runs(text, 0, 9, dates) == [Run("有效期至 "), Run("2025", "date")]
+
+
+def test_an_article_tree_keeps_every_character_once_in_reading_order():
+    text = "通知\n一、目标\n（一）甲\n（二）乙\n附件"
+    def node(article_id, parent_id, path_label, words):
+        start = text.index(words)
+        return {"article_id": article_id, "parent_id": parent_id, "label": path_label.split("/")[-1],
+                "path_label": path_label, "heading": None, "level": path_label.count("/") + 1,
+                "char_start": start, "char_end": start + len(words)}
+
+    articles = [node("a", None, "一", "一、目标\n（一）甲\n（二）乙"), node("b", "a", "一/(一)", "（一）甲"),
+                node("c", "a", "一/(二)", "（二）乙")]
+    tree = article_tree(text, articles, [], {3: 5})
+
+    def words(node) -> str:
+        return "".join("".join(r.text for r in item.runs) if hasattr(item, "runs") else f"[{words(item)}]"
+                       for item in node.items)
+
+    assert words(tree) == "通知\n[一、目标\n[（一）甲][（二）乙]]\n附件"
+    assert [c.path_label for c in tree.children] == ["一"] and tree.children[0].page == 5
+    assert [c.path_label for c in tree.children[0].children] == ["一/(一)", "一/(二)"]
