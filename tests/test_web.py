@@ -18,7 +18,7 @@ from flows.cli.show import Annotation
 from flows.cli.web import is_loopback
 from flows.web.app import create_app
 from flows.web.tree import Run, article_tree, fact_runs
-from tests.browser import needs_chromium, render
+from tests.browser import ROOT, needs_chromium, render
 from tests.test_diff_html import Cells
 
 # 京技管发〔2025〕9号: printed in the gazette (version 2) and as its own file (version 1, the
@@ -294,3 +294,34 @@ def test_an_article_tree_keeps_every_character_once_in_reading_order():
     assert words(tree) == "通知\n[一、目标\n[（一）甲][（二）乙]]\n附件"
     assert [c.path_label for c in tree.children] == ["一"] and tree.children[0].page == 5
     assert [c.path_label for c in tree.children[0].children] == ["一/(一)", "一/(二)"]
+
+
+@pytest.fixture(scope="module")
+def statistics_law(prefect_harness, tmp_path_factory):
+    """统计法 as amended in 2009 and in 2024 (data/corpus/texts), ingested into a catalog of their own."""
+    import shutil
+
+    from flows.ingest.flow import ingest
+
+    raw = tmp_path_factory.mktemp("statistics-raw")
+    for year in (2009, 2024):
+        shutil.copy(ROOT / "data" / "corpus" / "texts" / f"nat-statistics-law-{year}.txt", raw)
+    db = tmp_path_factory.mktemp("statistics") / "catalog.duckdb"
+    ingest([raw], db_path=db)
+    with TestClient(create_app(db)) as client:
+        yield client
+
+
+def test_the_statistics_laws_revision_shows_its_fact_changes_and_renumbered_articles(statistics_law):
+    front = statistics_law.get("/").text
+    (current,) = re.findall(r'<a class="policy" href="http://testserver/policy/([^"]+)">中华人民共和国统计法</a>', front)
+    policy = statistics_law.get(f"/policy/{current}").text
+    (pair,) = re.findall(r'href="http://testserver/redline/([^"]+)"', policy)
+    # both print 1983's adoption and 2010's 施行: the 2024 amendment dates the second
+    assert "中华人民共和国统计法 issued 1983-12-08 已修改 since 2024-09-13 中华人民共和国统计法 issued 1983-12-08 现行有效 since 2024-09-13" in text_of(policy)
+    page = statistics_law.get(f"/redline/{pair}").text
+    assert "22 modified, 27 renumbered, 3 added, 9 unchanged; 5 fact changes" in page
+    assert re.findall(r'<li class="fact changed">([^<]+)</li>', page) == [
+        "第四十四条（五） amount: 5万元 → 10万元", "第四十四条（五） amount: 5万元 → 10万元",
+        "第四十四条（五） amount: 20万元 → 50万元", "第四十五条 amount: 1万元 → 5万元"]
+    assert page.count('<tr class="pair renumbered"') == 27

@@ -33,10 +33,12 @@ ARTICLES_SQL = """
 select article_id, parent_id, seq, level, label, path_label, heading, char_start, char_end
 from articles where doc_id = ? order by seq
 """
-# Every version of the family, oldest first, with its status today and the revision that led to it.
+# Every version of the family, oldest first, with its status today (since when) and the revision
+# that led to it.
 VERSIONS_SQL = """
 select v.doc_id, v.version_no, v.version_rank, v.status, d.doc_number, d.title, d.issued_date, d.is_draft,
-       r.old_doc_id
+       r.old_doc_id, (select max(s.valid_from) from document_status s
+                      where s.doc_id = v.doc_id and s.valid_from <= current_date) as status_since
 from versions_as_of(as_of := current_date) v join documents d using (doc_id)
 left join revisions r on r.new_doc_id = v.doc_id
 where v.family_id = ? order by v.version_rank, v.version_no
