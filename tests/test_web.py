@@ -155,6 +155,13 @@ def test_the_404_page_names_the_unknown_document(client):
     assert "no document &#39;no-such-doc&#39; in the catalog" in client.get("/policy/no-such-doc").text
 
 
+def test_a_catalog_gone_while_serving_is_a_page_saying_what_to_do(tmp_path):
+    with TestClient(create_app(tmp_path / "gone.duckdb"), raise_server_exceptions=False) as client:
+        page = client.get(f"/policy/{JJGF_9}")
+    assert page.status_code == 503 and "The catalog cannot be read" in page.text
+    assert "run `gazette ingest` first" in page.text
+
+
 def test_the_windows_calendar_groups_windows_by_month_and_lists_deadlines(client):
     page = client.get("/windows").text
     assert re.findall(r'<section class="month" id="m-([\d-]+)">', page) == ["2024-12", "2026-06"]
