@@ -3,28 +3,20 @@ test reads the rendered DOM (both columns, the changed characters inside <ins>/<
 screenshot (the highlight colours are painted). Screenshots are kept in tests/artifacts/."""
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from flows.revisions.html import render_html
 from flows.revisions.versions import diff_documents
+from tests.browser import needs_chromium, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 INS_BACKGROUND, DEL_BACKGROUND = (204, 255, 204), (255, 221, 221)
 
-# CI installs Chromium through `make test`: there a missing browser fails the test instead.
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="no chromium: `make test` installs Debian `chromium` when run as root with apt-get")
+pytestmark = needs_chromium
 
 
 class Cells(HTMLParser):
@@ -59,21 +51,11 @@ class Cells(HTMLParser):
 
 
 def browse(revision, name: str, tmp_path: Path) -> tuple[Cells, Image.Image]:
-    assert CHROMIUM, "chromium is not installed: run `make browser` (Debian package `chromium`)"
     page = tmp_path / f"{name}.html"
     page.write_text(render_html(revision), encoding="utf-8")
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"{name}.png"
-    shot.unlink(missing_ok=True)
-    run = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1000", f"--screenshot={shot}",
-         "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=90)
-    assert run.returncode == 0, run.stderr[-2000:]
+    dom, shot = render(page.as_uri(), name, tmp_path / "profile")
     cells = Cells()
-    cells.feed(run.stdout)
+    cells.feed(dom)
     return cells, Image.open(shot).convert("RGB")
 
 

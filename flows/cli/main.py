@@ -20,13 +20,14 @@ from flows.cli.nightly import ALERTS, NIGHTLY, SERVE
 from flows.cli.query import QUERY, SUMMARY
 from flows.cli.search import SEARCH
 from flows.cli.show import SHOW
+from flows.cli.web import WEB
 from schemas.errors import GazetteError
 
 # 128 + SIGPIPE: what a shell reports for a tool whose reader went away.
 EXIT_BROKEN_PIPE = 141
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 COMMANDS: dict[str, Command] = {command.name: command for command in (
-    INGEST, QUERY, EXPORT, SUMMARY, SHOW, SEARCH, DIFF, DOCTOR, REBUILD, SERVE, NIGHTLY, ALERTS)}
+    INGEST, QUERY, EXPORT, SUMMARY, SHOW, SEARCH, DIFF, DOCTOR, REBUILD, SERVE, NIGHTLY, ALERTS, WEB)}
 
 
 def main(argv: list[str] | None = None) -> int:

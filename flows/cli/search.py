@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+from dataclasses import dataclass
 
 from flows.cli.command import Command
 
@@ -45,13 +46,31 @@ def run_search(args) -> int:
         print("gazette: nothing to search for: give words, not only punctuation", file=sys.stderr)
         return 2
     with catalog.reading(args.db) as con:
-        rows = con.execute(*search_sql(args.text.strip(), words, args.limit)).fetchall()
-    for doc_id, document, label, text in rows:
-        first = args.text.strip() if args.text.strip() in text else words[0]
-        print(f"{doc_id}  {document}  {label}  {snippet(text, first)}")
-    if not rows:
+        hits = search_provisions(con, args.text, words, args.limit)
+    for hit in hits:
+        print(f"{hit.doc_id}  {hit.document}  {hit.path_label}  {snippet(hit.text, hit.first)}")
+    if not hits:
         print(f"no provision holds every word of {args.text!r} ({' '.join(words)})", file=sys.stderr)
     return 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A provision holding every word: its document (`document` its 文号, else title), label
+    path and text, and `first`, the phrase itself when it occurs whole, else its first word."""
+    doc_id: str
+    document: str
+    path_label: str
+    text: str
+    first: str
+
+
+def search_provisions(con, text: str, words: list[str], limit: int) -> list[SearchHit]:
+    """The smallest provisions holding every one of `words` (search_words of `text`), best first."""
+    phrase = text.strip()
+    rows = con.execute(*search_sql(phrase, words, limit)).fetchall()
+    return [SearchHit(doc_id, document, label, body, phrase if phrase in body else words[0])
+            for doc_id, document, label, body in rows]
 
 
 def search_words(text: str) -> list[str]:

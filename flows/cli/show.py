@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flows.cli.command import Command, add_color_argument, wants_colour
@@ -99,13 +100,41 @@ def provision(con, doc: dict, label: str | None) -> tuple[int, int, str | None]:
 def heading(doc: dict, pages: tuple, path: str | None) -> str:
     first = " ".join(p for p in (doc["doc_number"], doc["title"]) if p)
     about = [doc["doc_id"], doc["issuer"], doc["issued_date"] and doc["issued_date"].isoformat()]
-    first_page, last_page, source = pages or (None, None, None)
-    if first_page is not None:
-        note = PAGE_SOURCE_NOTES.get(source, "")
-        about.append(f"p. {first_page}{note}" if last_page in (None, first_page)
-                     else f"pp. {first_page}–{last_page}{note}")
+    about.append(pages_text(pages))
     lines = [first, " · ".join(str(a) for a in about if a)] + ([path] if path else [])
     return "\n".join(lines) + "\n\n"
+
+
+def pages_text(pages: tuple | None) -> str | None:
+    """A row of PAGES_SQL as read: `p. 79`, `pp. 67–77`, with how the pages were found when not
+    from the page itself; None when the document prints none."""
+    first, last, source = pages or (None, None, None)
+    if first is None:
+        return None
+    note = PAGE_SOURCE_NOTES.get(source, "")
+    return f"p. {first}{note}" if last in (None, first) else f"pp. {first}–{last}{note}"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What a reader is shown at offset `at` of a text: a fact's reading after its words
+    (`start` where the words begin, `kind` the fact's kind) or the printed page an article
+    beginning there is on (`kind` "page", `start` == `at`)."""
+    at: int
+    start: int
+    kind: str
+    label: str
+
+
+def annotations(text: str, facts: list[tuple], page_marks: list[tuple[int, int]] = ()) -> list[Annotation]:
+    """The page marks (offset, page) and each fact's reading (rows of FACTS_SQL), in the order
+    they are shown: by offset, a page before the facts ending there."""
+    found = [Annotation(at, at, "page", str(page)) for at, page in page_marks]
+    for kind, fact_start, fact_end, value_num, value_text, *qualifiers in facts:
+        words = text[fact_start:fact_end]
+        value_text = None if value_text == words else value_text
+        found.append(Annotation(fact_end, fact_start, kind, fact_reading(kind, value_num, value_text, *qualifiers)))
+    return sorted(found, key=lambda a: a.at)
 
 
 def marked(text: str, start: int, end: int, facts: list[tuple],
@@ -113,29 +142,18 @@ def marked(text: str, start: int, end: int, facts: list[tuple],
     """text[start:end] with each fact's reading in 【】 right after its words, and the printed
     page `[p. 79]` before each article beginning a line (`page_marks`: offset, page); with
     `colour`, the words and the reading in ANSI colours too (of a fact ending inside another, the
-    other's words are coloured from where the first ends). Facts come ordered by where they end."""
-    marks = sorted(page_marks, reverse=True)
+    other's words are coloured from where the first ends)."""
     out, at = [], start
-
-    def plain(upto: int) -> None:
-        nonlocal at
-        while marks and marks[-1][0] < upto:
-            position, page = marks.pop()
-            position = max(position, at)
-            out.append(text[at:position] + f"[p. {page}] ")
-            at = position
-        out.append(text[at:upto])
-        at = upto
-
-    for kind, fact_start, fact_end, value_num, value_text, *qualifiers in facts:
-        plain(max(at, fact_start))
-        hue = KIND_COLOURS.get(kind, OTHER_KIND_COLOUR)
-        out.append(_painted(text[at:fact_end], colour, BOLD + hue))
-        at = fact_end
-        words = text[fact_start:fact_end]
-        value_text = None if value_text == words else value_text
-        out.append(_painted(f"【{fact_reading(kind, value_num, value_text, *qualifiers)}】", colour, hue))
-    plain(end)
+    for note in annotations(text, facts, page_marks):
+        if note.kind == "page":
+            out.append(text[at:note.at] + f"[p. {note.label}] ")
+        else:
+            words_from = max(at, note.start)
+            hue = KIND_COLOURS.get(note.kind, OTHER_KIND_COLOUR)
+            out.append(text[at:words_from] + _painted(text[words_from:note.at], colour, BOLD + hue))
+            out.append(_painted(f"【{note.label}】", colour, hue))
+        at = note.at
+    out.append(text[at:end])
     return "".join(out)
 
 

@@ -32,14 +32,23 @@ tr.unchanged td.kind{color:#aaa}
 
 def render_html(rev) -> str:
     """The redline page as one HTML string (UTF-8, no external resources)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>Revision: {escape(redline_title(rev))}</title><style>{STYLE}</style></head><body>"
+        f"{redline_body(rev)}</body></html>\n")
+
+
+def redline_title(rev) -> str:
+    return f"{rev.new.doc_number or ''} {rev.new.title}".strip()
+
+
+def redline_body(rev) -> str:
+    """The page's content without its <head>, for a page that embeds it (`gazette web`) with STYLE."""
     diff = rev.diff
-    title = f"{rev.new.doc_number or ''} {rev.new.title}".strip()
     facts = "".join(f'<li class="fact {c.kind}">{escape(c.summary)}</li>' for c in diff.fact_changes)
     rows = "".join(_row(i, pair, diff.fact_changes) for i, pair in enumerate(diff.pairs))
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>Revision: {escape(title)}</title><style>{STYLE}</style></head><body>"
-        f'<h1>{escape(title)}</h1>'
+        f'<h1>{escape(redline_title(rev))}</h1>'
         f'<p class="meta">family: {escape(rev.family_id or "—")}</p>'
         f'<p class="meta">old: {_side(rev.old)}</p><p class="meta">new: {_side(rev.new)}</p>'
         f'<p class="meta counts">{escape(describe_counts(diff))}</p>'
@@ -49,7 +58,7 @@ def render_html(rev) -> str:
         '<table class="redline"><colgroup><col style="width:7.5em"><col><col></colgroup>'
         f'<thead><tr><th>change</th><th class="old">old — {escape(_name(rev.old))}</th>'
         f'<th class="new">new — {escape(_name(rev.new))}</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></body></html>\n")
+        f"<tbody>{rows}</tbody></table>")
 
 
 def _name(v) -> str:

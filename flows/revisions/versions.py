@@ -50,14 +50,19 @@ def diff_documents(db_path: Path | None, old_ref: str, new_ref: str) -> Revision
     parsed in memory). A file or 文号 naming several documents is narrowed by the other side."""
     con = catalog.connect(db_path, read_only=True) if db_path and Path(db_path).exists() else None
     try:
-        old_options, new_options = candidates(con, old_ref), candidates(con, new_ref)
-        old, new = _choose(old_ref, old_options, new_options), _choose(new_ref, new_options, old_options)
-        family = _family_of(con, old, new) if con is not None else None
-        return Revision(old, new, diff_versions(old.text, old.nodes, old.facts, new.text, new.nodes,
-                                                new.facts), family)
+        return revision_between(con, old_ref, new_ref)
     finally:
         if con is not None:
             con.close()
+
+
+def revision_between(con, old_ref: str, new_ref: str) -> Revision:
+    """`diff_documents` on a connection the caller holds (None: files only)."""
+    old_options, new_options = candidates(con, old_ref), candidates(con, new_ref)
+    old, new = _choose(old_ref, old_options, new_options), _choose(new_ref, new_options, old_options)
+    family = _family_of(con, old, new) if con is not None else None
+    return Revision(old, new, diff_versions(old.text, old.nodes, old.facts, new.text, new.nodes,
+                                            new.facts), family)
 
 
 def candidates(con, ref: str) -> list[Version]:
