@@ -14,14 +14,19 @@ QUALIFY row_number() OVER (PARTITION BY d.doc_key
                            ORDER BY list_contains(coalesce(s.warnings, []), 'read by OCR: characters may be misread'),
                                     s.media_type = 'pdf', d.issue_id IS NULL, s.path, d.doc_id) = 1;
 
+-- A version's date is where its status history begins (a revised law's last 修订/修正 date, not
+-- the adoption date it reprints), else its issue or effective date.
 CREATE OR REPLACE MACRO versions_as_of(as_of := current_date) AS TABLE
-WITH dated AS (
-    SELECT d.*, coalesce(d.issued_date, d.effective_date) AS version_date,
-           coalesce(coalesce(d.issued_date, d.effective_date),
-                    max(coalesce(d.issued_date, d.effective_date)) OVER (
-                        PARTITION BY d.family_id ORDER BY d.version_no
-                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS sorts_as
-    FROM v_documents_all_versions d
+WITH first_span AS (
+    SELECT doc_id, min(valid_from) AS since FROM document_status WHERE NOT placeholder GROUP BY doc_id
+), versioned AS (
+    SELECT d.*, coalesce(f.since, d.issued_date, d.effective_date) AS version_date
+    FROM v_documents_all_versions d LEFT JOIN first_span f USING (doc_id)
+), dated AS (
+    SELECT d.*, coalesce(d.version_date,
+                         max(d.version_date) OVER (PARTITION BY d.family_id ORDER BY d.version_no
+                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS sorts_as
+    FROM versioned d
 )
 SELECT d.doc_id, d.family_id, d.version_no, d.is_draft, d.version_date,
        row_number() OVER (PARTITION BY d.family_id
