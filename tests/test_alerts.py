@@ -225,7 +225,7 @@ def test_a_reader_holding_the_catalog_does_not_block_deriving_or_delivering(cata
         assert (len(report.sent["jsonl"]), report.failed, report.pending) == (6, {}, 0)
         assert ask() == "0"  # its snapshot
     con = catalog.connect(catalog_copy, read_only=True)
-    assert [a.delivered_at is not None for a in list_alerts(con)] == [True] * 8
+    assert [a.delivered_at is not None for a in list_alerts(con)] == [True] * 6
     con.close()
 
 
