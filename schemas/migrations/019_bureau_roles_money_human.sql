@@ -38,9 +38,12 @@ FROM responsible r;
 CREATE OR REPLACE VIEW v_measure_bureaus AS
 SELECT * FROM v_measure_bureaus_all_versions WHERE doc_id IN (SELECT doc_id FROM v_current_versions);
 
-CREATE OR REPLACE VIEW v_bureau_workload_all_versions AS
+-- The workload of the current versions' measures, or with `all_versions` of every version's (a
+-- measure kept from one version to the next is a measure of each).
+CREATE MACRO bureau_workload(all_versions := false) AS TABLE
 WITH money AS (
-    SELECT f.fact_id, f.article_id, f.doc_id, f.value_num, f.role FROM v_facts_all_versions f WHERE f.kind = 'money'
+    SELECT f.fact_id, f.article_id, f.doc_id, f.value_num, f.role FROM v_facts_all_versions f
+    WHERE f.kind = 'money' AND (all_versions OR f.doc_id IN (SELECT doc_id FROM v_current_versions))
 ), per_bureau AS (
     SELECT DISTINCT b.canonical AS bureau, m.* FROM money m JOIN v_measure_bureaus_all_versions b USING (article_id)
 )
@@ -52,19 +55,8 @@ SELECT bureau, count(DISTINCT doc_id) AS documents, count(DISTINCT article_id) A
        money_human(sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award'))) AS money_caps_and_awards
 FROM per_bureau GROUP BY bureau;
 
-CREATE OR REPLACE VIEW v_bureau_workload AS
-WITH money AS (
-    SELECT f.fact_id, f.article_id, f.doc_id, f.value_num, f.role FROM v_facts f WHERE f.kind = 'money'
-), per_bureau AS (
-    SELECT DISTINCT b.canonical AS bureau, m.* FROM money m JOIN v_measure_bureaus b USING (article_id)
-)
-SELECT bureau, count(DISTINCT doc_id) AS documents, count(DISTINCT article_id) AS measures,
-       count(*) FILTER (WHERE role = 'cap') AS caps,
-       max(value_num) FILTER (WHERE role = 'cap') AS largest_cap_yuan,
-       money_human(max(value_num) FILTER (WHERE role = 'cap')) AS largest_cap,
-       sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award')) AS money_caps_and_awards_yuan,
-       money_human(sum(value_num::DECIMAL(38, 2)) FILTER (WHERE role IN ('cap', 'award'))) AS money_caps_and_awards
-FROM per_bureau GROUP BY bureau;
+CREATE OR REPLACE VIEW v_bureau_workload AS SELECT * FROM bureau_workload();
+CREATE OR REPLACE VIEW v_bureau_workload_all_versions AS SELECT * FROM bureau_workload(all_versions := true);
 
 -- Money as analysts read it (300万元, 1.2亿元) beside the exact yuan (016_money_human.sql).
 CREATE OR REPLACE VIEW v_money_caps_all_versions AS
