@@ -10,9 +10,9 @@ import json
 import sys
 import tomllib
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
+from extractors.diff.facts import money_words
 from flows.cli.command import Command
 from schemas.errors import ProfileError
 
@@ -102,14 +102,6 @@ def condition_of(struct: dict, scope: bool = False):
                             rule=struct["rule"], parsed=struct["parsed"], scope=scope)
 
 
-def yuan_text(yuan: Decimal) -> str:
-    """An amount as a reader writes it: 200万元, 1亿元, 1.5亿元, 8500元."""
-    for unit, size in (("亿元", Decimal(10) ** 8), ("万元", Decimal(10) ** 4)):
-        if yuan >= size:
-            return f"{(yuan / size).normalize():f}{unit}"
-    return f"{yuan.normalize():f}元"
-
-
 def as_text(profile, verdicts, totals, show_all: bool) -> str:
     lines = [f"{profile.name} (as of {profile.as_of.isoformat()})"]
     for verdict, heading in SECTIONS:
@@ -123,7 +115,7 @@ def as_text(profile, verdicts, totals, show_all: bool) -> str:
     lines.append("\nMoney (most per measure; 择优不重复 keeps a document's largest)")
     for name, label in (("qualifies", "qualifies"), ("with_might", "qualifies + might")):
         total = totals[name]
-        lines.append(f"  {label}: {yuan_text(total.yuan)} from {len(total.counted)} measure(s)")
+        lines.append(f"  {label}: {money_words(total.yuan)} from {len(total.counted)} measure(s)")
         lines += [f"    not added: {v.measure.article_label} of 《{v.measure.document}》 ({why})"
                   for v, why in total.left_out if name == "with_might" or v.verdict == "qualifies"]
     return "\n".join(line for line in lines if line is not None) + "\n"
@@ -131,7 +123,7 @@ def as_text(profile, verdicts, totals, show_all: bool) -> str:
 
 def measure_lines(v) -> list[str]:
     m = v.measure
-    amount = f"  up to {yuan_text(v.amount.yuan)}" if v.amount else "  (no amount stated)"
+    amount = f"  up to {money_words(v.amount.yuan)}" if v.amount else "  (no amount stated)"
     draft = " (征求意见稿)" if m.is_draft else ""
     lines = [f"  《{m.document}》{m.article_label}{draft}{amount}"]
     if v.amount:

@@ -64,7 +64,7 @@ WITH items AS (
     SELECT doc_id, article_id, in_scope,
            CASE WHEN bool_or(state = 'met') THEN 'met' WHEN bool_or(state = 'unknown') THEN 'unknown'
                 ELSE 'fails' END AS state,
-           string_agg(DISTINCT text, ' / ') AS text
+           string_agg(DISTINCT text, ' / ' ORDER BY text) AS text
     FROM states GROUP BY doc_id, article_id, in_scope, alternatives
     UNION ALL
     SELECT * FROM implied
