@@ -288,6 +288,7 @@ def test_text_output_has_the_sections_the_totals_and_citations(corpus_catalog, c
     assert f"《{MEDICINE}》二/(二)/10  up to 500万元" in out
     assert f"500 万元: 《{MEDICINE}》第二部分（二）10，北京市人民政府公报2025年第27期第72页" in out
     assert "  qualifies: 500万元 from 1 measure(s)" in out
+    assert "more not added under their documents' 择优不重复 rules" in out
     assert "fails: " not in out  # the does-not measures are listed only with --all
 
 
@@ -323,3 +324,16 @@ def test_the_macro_names_failing_and_unknown_conditions(corpus_con):
         ("二/(二)/10", "might", [],
          ["亦庄新城 225 平方公里", "医药健康相关领域", "无近三年重大行政处罚公示信息和刑事犯罪记录", "科技服务业"]),
     ]
+
+
+def test_a_json_profile_reads_as_its_toml_twin(tmp_path):
+    from flows.cli.match import load_profile_file
+
+    toml = PROFILES / "biotech-changping.toml"
+    as_toml = read_profile(load_profile_file(toml), "p", TODAY)
+    twin = tmp_path / "biotech.json"
+    twin.write_text(json.dumps({**load_profile_file(toml), "as_of": "2026-01-15", "founded": "2019-09-01"},
+                               ensure_ascii=False), encoding="utf-8")
+    assert read_profile(load_profile_file(twin), "p", TODAY) == as_toml
+    assert as_toml.yearly["rd_spend"] == {2025: Decimal(9_000_000), 2024: Decimal(7_000_000)}
+    assert as_toml.places == ("昌平区",) and as_toml.projects[0].stage == "临床Ⅱ期"

@@ -12,7 +12,6 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from extractors.diff.facts import money_words
 from flows.cli.command import Command
 from schemas.errors import ProfileError
 
@@ -103,6 +102,8 @@ def condition_of(struct: dict, scope: bool = False):
 
 
 def as_text(profile, verdicts, totals, show_all: bool) -> str:
+    from extractors.diff.facts import money_words
+
     lines = [f"{profile.name} (as of {profile.as_of.isoformat()})"]
     for verdict, heading in SECTIONS:
         chosen = [v for v in verdicts if v.verdict == verdict]
@@ -116,12 +117,17 @@ def as_text(profile, verdicts, totals, show_all: bool) -> str:
     for name, label in (("qualifies", "qualifies"), ("with_might", "qualifies + might")):
         total = totals[name]
         lines.append(f"  {label}: {money_words(total.yuan)} from {len(total.counted)} measure(s)")
-        lines += [f"    not added: {v.measure.article_label} of 《{v.measure.document}》 ({why})"
-                  for v, why in total.left_out if name == "with_might" or v.verdict == "qualifies"]
+        if name == "qualifies":
+            lines += [f"    not added: {v.measure.article_label} of 《{v.measure.document}》 ({why})"
+                      for v, why in total.left_out]
+        elif total.left_out:
+            lines.append(f"    {len(total.left_out)} more not added under their documents' 择优不重复 rules")
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 
 def measure_lines(v) -> list[str]:
+    from extractors.diff.facts import money_words
+
     m = v.measure
     amount = f"  up to {money_words(v.amount.yuan)}" if v.amount else "  (no amount stated)"
     draft = " (征求意见稿)" if m.is_draft else ""
