@@ -52,6 +52,8 @@ class MeasureCondition:
     rule: str | None = None
     parsed: bool = True
     scope: bool = False
+    char_start: int | None = None                  # offsets in the document's text, when known
+    char_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class MoneyAmount:
     text: str
     citation: str
     sentence: str = ""                             # the sentence it stands in (facts.sentence)
+    char_start: int | None = None                  # offsets in the document's text, when known
+    char_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class Measure:
     seq: int = 0                                   # the article's place in its document
     is_draft: bool = False
     jurisdiction: str | None = None                # where its issuing bodies govern (昌平区), when one place
+    text: str = ""                                 # the article's text, from `text_start` in the document's
+    text_start: int = 0
     document_rules: tuple[MeasureCondition, ...] = ()
     money: tuple[MoneyAmount, ...] = ()
 

@@ -162,6 +162,26 @@ def test_a_yearly_cap_bounds_its_sentence_or_the_whole_article():
     assert measure_amount(()) is None
 
 
+def test_tiers_a_fenbie_pairs_with_amounts_pay_only_what_is_reached():
+    text = "进入Ⅰ期、Ⅱ期、Ⅲ期临床试验，每个品种分别给予50万元、100万元、200万元的奖励；"
+    stages = [MeasureCondition(kind="project_stage", text=f"{n}期", value_text=f"临床{n}期", char_start=100 + i,
+                               char_end=102 + i) for n, i in (("Ⅰ", 2), ("Ⅱ", 5), ("Ⅲ", 8))]
+    money = [MoneyAmount(Decimal(y), "award", None, t, "c", text, 100 + text.index(t), 100 + text.index(t) + len(t))
+             for y, t in ((500_000, "50万元"), (1_000_000, "100万元"), (2_000_000, "200万元"))]
+    tiered = Measure(doc_id="d", article_id="d/1", document="《测试》", doc_number=None, article_label="1",
+                     conditions=tuple(stages), money=tuple(money), text=text, text_start=100)
+    at = {stage: match_measure(profile(projects=[{"stage": stage}]), tiered).amount.yuan
+          for stage in ("临床Ⅰ期", "临床Ⅱ期", "临床Ⅲ期")}
+    assert at == {"临床Ⅰ期": 500_000, "临床Ⅱ期": 1_000_000, "临床Ⅲ期": 2_000_000}
+    assert match_measure(profile(), tiered).amount.yuan == 2_000_000  # stage unknown: the most
+    # no project: it does not qualify, and the measure still shows what it gives
+    assert match_measure(profile(projects=[]), tiered).amount.yuan == 2_000_000
+    # 京技管发〔2025〕9号 3.: three stages in the clause for two amounts do not pair.
+    unpaired = Measure(doc_id="d", article_id="d/1", document="《测试》", doc_number=None, article_label="1",
+                       conditions=tuple(stages[:2]), money=tuple(money), text=text, text_start=100)
+    assert match_measure(profile(projects=[{"stage": "临床Ⅰ期"}]), unpaired).amount.yuan == 2_000_000
+
+
 def test_best_not_cumulative_counts_only_a_documents_largest_measure():
     rule = MeasureCondition(kind="combination", text="择优不重复", rule="best_not_cumulative")
     p = profile(industries=["CRO"])
@@ -250,8 +270,8 @@ def test_a_changping_biotech_with_a_phase_two_drug(corpus_catalog, capsys):
     result = matched(corpus_catalog, capsys, "biotech-changping.toml")
     got = verdicts_of(result)
     # 昌平 第五条（一）: "进入Ⅰ期、Ⅱ期、Ⅲ期临床试验，每个品种分别给予50万元、100万元、200万元的奖励" — its Phase
-    # II drug has entered Ⅱ期 (the measure's most, 200万元, is the Ⅲ期 award).
-    assert got[(CHANGPING, "第二章/第五条/（一）")] == ("qualifies", "2000000")
+    # II drug has entered Ⅱ期: 100万元, not the Ⅲ期 award.
+    assert got[(CHANGPING, "第二章/第五条/（一）")] == ("qualifies", "1000000")
     # 昌平 第十三条: "上一年度营业收入不足3000万元、上两年研发投入总额达1000万元以上…的中小微企业" —
     # ¥12 million revenue, ¥9 + 7 million R&D, 中小微企业.
     assert got[(CHANGPING, "第四章/第十三条")] == ("qualifies", None)
@@ -259,8 +279,8 @@ def test_a_changping_biotech_with_a_phase_two_drug(corpus_catalog, capsys):
     assert got[(CHANGPING, "第二章/第六条/（一）")][0] == "does_not"
     # 9号 3. pays Phase II drugs, but 四/1: "本意见适用于在亦庄新城 225 平方公里范围内" — 昌平 is not there.
     assert got[(MEDICINE, "二/(一)/3")][0] == "does_not"
-    # 昌平 第十七条 "从优不重复": 第十一条（二）'s 100万元 is not added to 第五条（一）'s 200万元.
-    assert result["totals"]["qualifies"]["yuan"] == "2000000"
+    # 昌平 第十七条 "从优不重复": 第十一条（二）'s 100万元 is not added to 第五条（一）'s 100万元.
+    assert result["totals"]["qualifies"]["yuan"] == "1000000"
     ids = {(m["document"], m["article"]): m["article_id"] for m in result["measures"]}
     assert [x["article_id"] for x in result["totals"]["qualifies"]["left_out"]] \
         == [ids[(CHANGPING, "第四章/第十一条/（二）")]]
@@ -337,3 +357,14 @@ def test_a_json_profile_reads_as_its_toml_twin(tmp_path):
     assert read_profile(load_profile_file(twin), "p", TODAY) == as_toml
     assert as_toml.yearly["rd_spend"] == {2025: Decimal(9_000_000), 2024: Decimal(7_000_000)}
     assert as_toml.places == ("昌平区",) and as_toml.projects[0].stage == "临床Ⅱ期"
+
+
+def test_output_tiers_first_reached_pay_the_highest_tier_reached(corpus_catalog, capsys, tmp_path):
+    # 昌平 第十二条（三）: "单品种年产值首次突破5000万元、1亿元、5亿元、10亿元、20亿元的企业，分别给予20万元、
+    # 40万元、200万元、500万元、1000万元" — ¥120 million, first above 1亿元 in 2025: 40万元.
+    grower = tmp_path / "grower.toml"
+    grower.write_text('as_of = 2026-01-15\nregistered_in = "昌平区"\nindustries = ["医药健康"]\n'
+                      '[output]\nprevious_year = "1.2亿元"\n2024 = "4000万元"\n', encoding="utf-8")
+    assert main(["--db", str(corpus_catalog[0]), "match", str(grower), "--format", "json"]) == 0
+    got = verdicts_of(json.loads(capsys.readouterr().out))
+    assert got[(CHANGPING, "第四章/第十二条/（三）")] == ("qualifies", "400000")

@@ -9,8 +9,8 @@ parsed table); the place, industry and stage tables are data/match.yaml.
 """
 from __future__ import annotations
 
-from extractors.match.conditions import check_conditions, check_jurisdiction
-from extractors.match.money import measure_amount, money_total
+from extractors.match.conditions import check_condition, check_conditions, check_jurisdiction
+from extractors.match.money import GRANTS, is_yearly_cap, measure_amount, money_total, out_of_reach
 from extractors.match.profile import read_profile
 from schemas.match import CompanyProfile, ConditionCheck, Measure, MeasureVerdict
 
@@ -28,7 +28,15 @@ def match_measure(profile: CompanyProfile, measure: Measure) -> MeasureVerdict:
         checks.append(ConditionCheck((), "unknown", "the article states no condition the extractor read"))
     states = {c.state for c in checks}
     verdict = "does_not" if "fails" in states else "might" if "unknown" in states else "qualifies"
-    return MeasureVerdict(measure, verdict, tuple(checks), measure_amount(measure.money))
+    return MeasureVerdict(measure, verdict, tuple(checks), measure_amount(_money_within_reach(profile, measure)))
+
+
+def _money_within_reach(profile: CompanyProfile, measure: Measure) -> tuple:
+    """The measure's money less the tiers the company fails (money.out_of_reach); all of it when
+    that would leave no grant, so that a measure it does not qualify for shows what it gives."""
+    unreached = out_of_reach(measure, lambda c: check_condition(profile, c)[0] != "fails")
+    money = tuple(m for m in measure.money if m not in unreached)
+    return money if any(m.role in GRANTS and not is_yearly_cap(m) for m in money) else measure.money
 
 
 def match_measures(profile: CompanyProfile, measures: list[Measure]) -> list[MeasureVerdict]:
