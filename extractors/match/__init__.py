@@ -5,7 +5,9 @@ condition is met, `might` when none fails and some are unknown (the profile is s
 condition was kept unparsed), `does_not` when one fails; and its most money (money.py).
 `money_total` adds the amounts under the combination rules. Pure: the CLI loads the measures
 from `v_measure_eligibility` and the facts, and the profile from its file (profile.py reads the
-parsed table); the place, industry and stage tables are data/match.yaml.
+parsed table); the place, industry and stage tables are data/match.yaml. Imports only `schemas`,
+the eligibility vocabulary, money amounts and width folding of `extractors`,
+and YAML.
 """
 from __future__ import annotations
 
