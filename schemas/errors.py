@@ -63,3 +63,7 @@ def seconds_text(seconds: float) -> str:
 
 class DocumentRefError(GazetteError):
     """A document named on the command line is not found, or names several."""
+
+
+class ProfileError(GazetteError):
+    """A company profile for `gazette match` is not valid; the message names the file and the field."""

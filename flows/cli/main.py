@@ -16,6 +16,7 @@ from flows.cli.diff import DIFF
 from flows.cli.doctor import DOCTOR
 from flows.cli.export import EXPORT
 from flows.cli.ingest import INGEST, REBUILD
+from flows.cli.match import MATCH
 from flows.cli.nightly import ALERTS, NIGHTLY, SERVE
 from flows.cli.query import QUERY, SUMMARY
 from flows.cli.search import SEARCH
@@ -27,7 +28,7 @@ from schemas.errors import GazetteError
 EXIT_BROKEN_PIPE = 141
 DEFAULT_DB = Path("data/warehouse/catalog.duckdb")
 COMMANDS: dict[str, Command] = {command.name: command for command in (
-    INGEST, QUERY, EXPORT, SUMMARY, SHOW, SEARCH, DIFF, DOCTOR, REBUILD, SERVE, NIGHTLY, ALERTS, WEB)}
+    INGEST, QUERY, EXPORT, SUMMARY, SHOW, SEARCH, MATCH, DIFF, DOCTOR, REBUILD, SERVE, NIGHTLY, ALERTS, WEB)}
 
 
 def main(argv: list[str] | None = None) -> int:
