@@ -21,11 +21,22 @@ from flows.web.tree import Run, article_tree, fact_runs
 from tests.browser import ROOT, needs_chromium, render
 from tests.test_diff_html import Cells
 
-# 京技管发〔2025〕9号: printed in the gazette (version 2) and as its own file (version 1, the
-# text the gazette's reprint adds 服务 to in 二/(二)/10); its PDF twin in the gazette.
+# 京技管发〔2025〕9号: one document printed in the gazette (the text the catalog reads), as its
+# own file and as that file's PDF (renditions: the file lacks the gazette's 服务 in 二/(二)/10);
+# its PDF twin in the gazette.
 JJGF_9 = "41ec1b749d30-08"
 JJGF_9_FILE = "c3b6d5888ac2-01"
+JJGF_9_FILE_PDF = "4392df3089f0-01"
 JJGF_9_GAZETTE_PDF = "85441a93e4ef-08"
+# The samples' one revision: 统计法 as amended in 2009 (version 1) and in 2024 (version 2).
+STATISTICS_2009 = "8b6e9f545b0d-01"
+STATISTICS_2024 = "5f53ceaf9604-01"
+# 第四十一条 of 2009 → 第四十四条 of 2024: the fines of its 前款 paragraph raised.
+FINES_ROW = "第四十一条 → 第四十四条 modified"
+FINES_MARKS = [("modified", "old", "del", w) for w in ("直接负责的主管", "其他", "国家工作", "五", "五", "二")] + [
+    ("modified", "new", "ins", w) for w in ("负有责任的领导", "公职", "、单位", "十", "十", "五")]
+FINES_CHANGES = ["第四十四条 amount: 5万元 → 10万元", "第四十四条 amount: 5万元 → 10万元",
+                 "第四十四条 amount: 20万元 → 50万元"]
 TITLE_9 = "北京经济技术开发区关于促进医药健康产业高质量发展的若干意见"
 MEASURE_10_FACTS = ('<mark class="fact money">5000万元</mark><span class="reading money">5000万元 fund_size</span>'
                     '医药创新服务券,企业单次申领金额最高不超过合同金额<mark class="fact percent">20%</mark>'
@@ -49,10 +60,10 @@ def test_the_front_page_lists_every_policy_by_its_current_version(client, corpus
     links = re.findall(r'<a class="policy" href="http://testserver/policy/([^"]+)">([^<]+)</a>', page.text)
     expected = corpus_con.execute("select doc_id, title from policies "
                                   "order by latest_version_date desc nulls last, title").fetchall()
-    assert links == [tuple(row) for row in expected] and len(links) == 11
+    assert links == [tuple(row) for row in expected] and len(links) == 12
     row = page.text[page.text.index(f"/policy/{JJGF_9}"):].split("</tr>")[0]
     assert re.findall(r'<td[^>]*>(?:<span[^>]*>)?([^<]*)', row) == [
-        "京技管发〔2025〕9号", "现行有效", "2", "2025-04-30", "2025-04-30", "2027-12-31"]
+        "京技管发〔2025〕9号", "现行有效", "1", "2025-04-30", "2025-04-30", "2027-12-31"]
     assert 'name="q"' in page.text and 'action="http://testserver/search"' in page.text
 
 
@@ -65,8 +76,8 @@ def test_search_lists_the_provisions_of_gazette_search_with_the_words_marked(cli
     assert [doc_id for doc_id, _ in hits] == [doc_id for doc_id, _, _ in printed]
     assert hits[0] == (JJGF_9, "%E4%BA%8C/%28%E4%BA%8C%29/10")   # 二/(二)/10
     # the phrase is marked whole where it occurs whole, else the words jieba cuts it into
-    assert page.text.count("<mark>医药创新服务券</mark>") == 3
-    assert len(hits) == 7 and "7 provisions hold every word of <q>医药创新服务券</q> (医药 创新 服务 券)" in page.text
+    assert page.text.count("<mark>医药创新服务券</mark>") == 2
+    assert len(hits) == 5 and "5 provisions hold every word of <q>医药创新服务券</q> (医药 创新 服务 券)" in page.text
     fourth = page.text.split('<li class="hit">')[4].split("</li>")[0]
     assert re.findall(r"<mark>([^<]+)</mark>", fourth) == ["医药"]
 
@@ -87,7 +98,7 @@ def test_what_a_search_echoes_is_escaped(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;医药创新服务券" in page.text
 
 
-def test_a_policy_page_has_its_header_status_versions_and_redline_link(client):
+def test_a_policy_page_has_its_header_status_and_its_one_version(client):
     page = client.get(f"/policy/{JJGF_9}")
     assert page.status_code == 200
     assert f"<h1>{TITLE_9}</h1>" in page.text
@@ -96,10 +107,24 @@ def test_a_policy_page_has_its_header_status_versions_and_redline_link(client):
                      f"effective 2025-04-30 expires 2027-12-31 printed pages pp. 67–77 doc id {JJGF_9}")
     status = text_of(page.text[page.text.index('<table class="status">'):].split("</table>")[0])
     assert status.endswith("现行有效 2025-04-30 2028-01-01 effective 失效 2028-01-01 expiry · in force until 2027-12-31")
-    versions = re.findall(r'<li class="version( this)?">', page.text)
-    assert versions == ["", " this"]
-    assert f'href="http://testserver/policy/{JJGF_9_FILE}"' in page.text
-    assert f'href="http://testserver/redline/{JJGF_9_FILE}/{JJGF_9}"' in page.text
+    # its file and that file's PDF are renditions of it, not versions: nothing to redline
+    assert re.findall(r'<li class="version( this)?">', page.text) == [" this"]
+    assert "/redline/" not in page.text and f"/policy/{JJGF_9_FILE}" not in page.text
+
+
+def test_a_policy_page_says_where_a_rendition_is_printed_otherwise(client):
+    page = client.get(f"/policy/{JJGF_9}").text
+    header = page[page.index('<header class="policy">'):].split("</header>")[0]
+    variant = ("reads otherwise than beijing-gazette-2025-27.txt, the text the catalog reads: "
+               "「、开发、生产能力。对科技」 here, 「、开发、生产服务能力。对科技」 there")
+    assert re.findall(r'<li class="warning rendition">(.+)</li>', header) == [
+        f'in <span class="source">jjgf-2025-9.pdf</span> ({JJGF_9_FILE_PDF}): {variant}',
+        f'in <span class="source">jjgf-2025-9.txt</span> ({JJGF_9_FILE}): {variant}']
+    # a document's own warnings carry the provision they are about
+    guide = client.get("/policy/f4d176d1d758-01").text
+    assert re.findall(r'<li class="warning">(.+)</li>', guide) == [
+        '<span class="label">4</span>: section 4 is printed with an Arabic numeral (4、) between Chinese-numbered sections']
+    assert '<ul class="warnings">' not in client.get(f"/policy/{STATISTICS_2024}").text
 
 
 def test_a_policy_page_nests_its_articles_with_their_pages_and_facts_highlighted(client):
@@ -116,26 +141,45 @@ def test_a_policy_page_nests_its_articles_with_their_pages_and_facts_highlighted
 
 
 def test_the_first_version_links_the_second_and_has_no_redline_of_its_own(client):
-    page = client.get(f"/policy/{JJGF_9_FILE}").text
-    assert "<dd class=\"pages\">pp. 74–84</dd>" in page
-    assert f'href="http://testserver/policy/{JJGF_9}"' in page
+    page = client.get(f"/policy/{STATISTICS_2009}").text
+    assert f'href="http://testserver/policy/{STATISTICS_2024}"' in page
     # the one redline link is the second version's, from this one
-    assert re.findall(r'href="http://testserver/redline/([^"]+)"', page) == [f"{JJGF_9_FILE}/{JJGF_9}"]
+    assert re.findall(r'href="http://testserver/redline/([^"]+)"', page) == [f"{STATISTICS_2009}/{STATISTICS_2024}"]
     assert re.findall(r'<span class="status (\w+)">', page)[-2:] == ["amended", "in_force"]
 
 
-def test_a_rendition_left_out_of_the_views_is_shown_as_its_preferred_one(client):
-    page = client.get(f"/policy/{JJGF_9_GAZETTE_PDF}", follow_redirects=False)
+def test_the_second_version_lists_both_with_their_status(client):
+    page = client.get(f"/policy/{STATISTICS_2024}").text
+    assert re.findall(r'<li class="version( this)?">', page) == ["", " this"]
+    versions = page[page.index('<ol class="versions">'):].split("</ol>")[0]
+    assert re.findall(r'<span class="status (\w+)">', versions) == ["amended", "in_force"]
+    assert f'href="http://testserver/policy/{STATISTICS_2009}"' in versions
+
+
+@pytest.mark.parametrize("rendition", [JJGF_9_GAZETTE_PDF, JJGF_9_FILE, JJGF_9_FILE_PDF])
+def test_a_rendition_left_out_of_the_views_is_shown_as_its_preferred_one(client, rendition):
+    page = client.get(f"/policy/{rendition}", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == f"http://testserver/policy/{JJGF_9}"
 
 
+def fines_row(html: str) -> Cells:
+    """The <ins>/<del> marks of the redline row of 2009's 第四十一条 → 2024's 第四十四条."""
+    start = html.rindex('<tr class="pair', 0, html.index(FINES_ROW))
+    cells = Cells()
+    cells.feed(html[start:html.index("</tr>", start) + len("</tr>")])
+    return cells
+
+
 def test_the_redline_page_embeds_gazette_diffs_redline(client):
-    page = client.get(f"/redline/{JJGF_9_FILE}/{JJGF_9}")
+    page = client.get(f"/redline/{STATISTICS_2009}/{STATISTICS_2024}")
     assert page.status_code == 200
     cells = Cells()
     cells.feed(page.text)
-    assert cells.headers == ["old", "new"] and cells.marks == [("modified", "new", "ins", "服务")]
-    assert "1 modified, 35 unchanged; no fact changes" in page.text
+    assert cells.headers == ["old", "new"] and fines_row(page.text).marks == FINES_MARKS
+    assert "22 modified, 27 renumbered, 3 added, 9 unchanged; 5 fact changes" in page.text
+    assert re.findall(r'<li class="fact changed">([^<]+)</li>', page.text) == [
+        *FINES_CHANGES, "第四十五条 amount: 1万元 → 5万元"]
+    assert page.text.count('<tr class="pair renumbered"') == 27
     assert 'id="hide-unchanged" checked' in page.text
 
 
@@ -177,8 +221,8 @@ def test_the_stylesheet_is_served(client):
     assert sheet.status_code == 200 and "mark.fact.money" in sheet.text
 
 
-ROUTES = ["/", "/search?q=医药创新服务券", f"/policy/{JJGF_9}", f"/policy/{JJGF_9_FILE}",
-          f"/policy/{JJGF_9_GAZETTE_PDF}", f"/redline/{JJGF_9_FILE}/{JJGF_9}", "/windows", "/policy/nope"]
+ROUTES = ["/", "/search?q=医药创新服务券", f"/policy/{JJGF_9}", f"/policy/{STATISTICS_2009}",
+          f"/policy/{JJGF_9_GAZETTE_PDF}", f"/redline/{STATISTICS_2009}/{STATISTICS_2024}", "/windows", "/policy/nope"]
 
 
 def test_browsing_every_route_leaves_the_catalog_as_it_was(corpus_catalog):
@@ -240,8 +284,8 @@ def served(corpus_catalog):
 @needs_chromium
 def test_the_search_page_in_a_browser(served, tmp_path):
     dom, shot = render(f"{served}/search?q=医药创新服务券", "web-search", tmp_path / "profile")
-    assert re.findall(r'<span class="label">([^<]+)</span>', dom)[:3] == ["二/(二)/10", "二/(二)/10", "一"]
-    assert dom.count('<li class="hit">') == 7 and dom.count("<mark>医药创新服务券</mark>") == 3
+    assert re.findall(r'<span class="label">([^<]+)</span>', dom)[:3] == ["二/(二)/10", "一", "四"]
+    assert dom.count('<li class="hit">') == 5 and dom.count("<mark>医药创新服务券</mark>") == 2
     assert 'value="医药创新服务券"' in dom and shot.stat().st_size > 10_000
 
 
@@ -250,16 +294,18 @@ def test_the_policy_page_in_a_browser(served, tmp_path):
     dom, shot = render(f"{served}/policy/{JJGF_9}", "web-policy", tmp_path / "profile", height=1600)
     assert f"<h1>{TITLE_9}</h1>" in dom and MEASURE_10_FACTS in dom
     assert len(re.findall(r'<section class="article level-\d"', dom)) == 35
-    assert f'href="{served}/redline/{JJGF_9_FILE}/{JJGF_9}"' in dom and shot.stat().st_size > 10_000
+    assert dom.count('<li class="warning rendition">') == 2 and "/redline/" not in dom
+    assert shot.stat().st_size > 10_000
 
 
 @needs_chromium
 def test_the_redline_page_in_a_browser(served, tmp_path):
-    dom, shot = render(f"{served}/redline/{JJGF_9_FILE}/{JJGF_9}", "web-redline", tmp_path / "profile")
+    dom, shot = render(f"{served}/redline/{STATISTICS_2009}/{STATISTICS_2024}", "web-redline", tmp_path / "profile")
     cells = Cells()
     cells.feed(dom)
-    assert cells.headers == ["old", "new"] and cells.marks == [("modified", "new", "ins", "服务")]
-    assert f"Redline of {JJGF_9_FILE} → {JJGF_9}" in text_of(dom) and shot.stat().st_size > 10_000
+    assert cells.headers == ["old", "new"] and fines_row(dom).marks == FINES_MARKS
+    assert re.findall(r'<div class="fact changed">([^<]+)</div>', dom[dom.index(FINES_ROW):])[:3] == FINES_CHANGES
+    assert f"Redline of {STATISTICS_2009} → {STATISTICS_2024}" in text_of(dom) and shot.stat().st_size > 10_000
 
 
 def test_a_provisions_facts_cut_its_text_into_runs_read_after_their_words(client):
@@ -329,6 +375,5 @@ def test_the_statistics_laws_revision_shows_its_fact_changes_and_renumbered_arti
     page = statistics_law.get(f"/redline/{pair}").text
     assert "22 modified, 27 renumbered, 3 added, 9 unchanged; 5 fact changes" in page
     assert re.findall(r'<li class="fact changed">([^<]+)</li>', page) == [
-        "第四十四条（五） amount: 5万元 → 10万元", "第四十四条（五） amount: 5万元 → 10万元",
-        "第四十四条（五） amount: 20万元 → 50万元", "第四十五条 amount: 1万元 → 5万元"]
+        *FINES_CHANGES, "第四十五条 amount: 1万元 → 5万元"]
     assert page.count('<tr class="pair renumbered"') == 27

@@ -43,6 +43,14 @@ from versions_as_of(as_of := current_date) v join documents d using (doc_id)
 left join revisions r on r.new_doc_id = v.doc_id
 where v.family_id = ? order by v.version_rank, v.version_no
 """
+# The document's own warnings, then its other renditions' (a printing that reads otherwise than
+# the text the catalog reads), each with the file it was read from.
+WARNINGS_SQL = """
+select r.doc_id = d.doc_id as own, s.path, w.doc_id, w.article_label, w.message
+from documents d join documents r using (doc_key) join document_warnings w on w.doc_id = r.doc_id
+join sources s on s.source_id = r.source_id
+where d.doc_id = ? order by own desc, s.path, w.doc_id, w.article_label nulls first, w.message
+"""
 WINDOWS_SQL = """
 select coalesce(opens, closes) as month_of, doc_id, document, doc_number, article_label,
        date_as_written(opens, opens_precision) as opens, date_as_written(closes, closes_precision) as closes,
@@ -74,7 +82,8 @@ def preferred_doc_id(con, doc_id: str) -> str | None:
 
 def policy_page(con, doc_id: str) -> dict | None:
     """Everything the policy page shows of one version: the document, its printed pages,
-    status history, versions and its article tree with facts highlighted."""
+    status history, versions, warnings (its renditions' too) and its article tree with facts
+    highlighted."""
     found = rows_of(con, DOCUMENT_SQL, [doc_id])
     if not found:
         return None
@@ -84,7 +93,7 @@ def policy_page(con, doc_id: str) -> dict | None:
     article_pages = dict(con.execute(show.ARTICLE_PAGES_SQL, [doc_id, 0, len(text)]).fetchall())
     tree = article_tree(text, rows_of(con, ARTICLES_SQL, [doc_id]), show.annotations(text, facts), article_pages)
     return {"doc": doc, "pages": show.pages_text(con.execute(show.PAGES_SQL, [doc_id]).fetchone()),
-            "status": rows_of(con, STATUS_SQL, [doc_id]),
+            "status": rows_of(con, STATUS_SQL, [doc_id]), "warnings": rows_of(con, WARNINGS_SQL, [doc_id]),
             "versions": rows_of(con, VERSIONS_SQL, [doc["family_id"]]) if doc["family_id"] else [],
             "tree": tree, "facts": len(facts), "articles": _count(tree.children)}
 
