@@ -316,7 +316,7 @@ def test_text_output_has_the_sections_the_totals_and_citations(corpus_catalog, c
 
 def test_the_macro_gives_the_clis_verdicts_for_what_it_checks(corpus_con):
     """A profile of only what measures_for takes: both give every measure the same verdict."""
-    from flows.cli.match import JURISDICTION_SQL, MEASURES_SQL, MONEY_SQL, measures_of
+    from flows.match_rows import JURISDICTION_SQL, MEASURES_SQL, MONEY_SQL, measures_of
 
     p = profile(registered_in="经开区", industries=["CRO"], statuses=["独立法人", "高新技术企业", "规上", "无重大违法记录"],
                 revenue={"previous_year": 30_000_000}, rd_spend={"previous_year": 4_000_000},
@@ -347,7 +347,7 @@ def test_the_macro_names_failing_and_unknown_conditions(corpus_con):
 
 
 def test_a_json_profile_reads_as_its_toml_twin(tmp_path):
-    from flows.cli.match import load_profile_file
+    from flows.match_rows import load_profile_file
 
     toml = PROFILES / "biotech-changping.toml"
     as_toml = read_profile(load_profile_file(toml), "p", TODAY)

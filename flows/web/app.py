@@ -6,6 +6,7 @@ is read by the next request, and nothing here can write it.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -18,19 +19,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from extractors.diff.facts import money_words
+from extractors.match import match_measures
 from flows import catalog
 from flows.cli.search import search_provisions, search_words, snippet
+from flows.match_rows import catalog_measures, match_totals
 from flows.revisions.html import STYLE as REDLINE_STYLE
 from flows.revisions.html import redline_body, redline_title
 from flows.revisions.versions import revision_between
-from flows.web import queries
+from flows.web import matching, queries
 from flows.web.marks import marked_words
 from schemas.errors import GazetteError
 from schemas.status import STATUS_LABELS
 
 HERE = Path(__file__).resolve().parent
-# The pages of the navigation bar, in order; `gazette match`'s form joins them as ("/match", "match").
-NAV = (("/", "policies"), ("/search", "search"), ("/windows", "windows"))
+# The pages of the navigation bar, in order.
+NAV = (("/", "policies"), ("/search", "search"), ("/windows", "windows"), ("/match", "match"))
 SEARCH_LIMIT = 50
 
 
@@ -45,6 +49,7 @@ def create_app(db_path: Path) -> Starlette:
         Route("/policy/{doc_id}", policy, name="policy"),
         Route("/redline/{old}/{new}", redline, name="redline"),
         Route("/windows", windows, name="windows"),
+        Route("/match", match, name="match"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], exception_handlers={HTTPException: http_error, GazetteError: unreadable, FileNotFoundError: unreadable})
     app.state.db_path = Path(db_path)
@@ -106,6 +111,26 @@ def windows(request: Request) -> Response:
     with reading(request) as con:
         months, due = queries.windows_by_month(con), queries.deadlines(con)
     return page(request, "windows.html", {"months": months, "deadlines": due})
+
+
+def match(request: Request) -> Response:
+    """The profile form; with a profile given (typed, or an example chosen) what `gazette match` decides."""
+    params, today = request.query_params, date.today()
+    example = params.get("example", "")
+    typed = any(k != "example" for k in params)
+    form = matching.form_of(params, today) if typed or not example else matching.example_form(example, today)
+    result = None
+    if form.profile is not None and (typed or example):
+        with reading(request) as con:
+            measures = catalog_measures(con)
+        verdicts = match_measures(form.profile, measures)
+        result = {"verdicts": {kind: [v for v in verdicts if v.verdict == kind]
+                               for kind in ("qualifies", "might", "does_not")},
+                  "totals": match_totals(verdicts)}
+    return page(request, "match.html", {
+        "form": form, "result": result, "example": example, "examples": matching.examples(),
+        "choices": matching.choices(), "metrics": matching.METRIC_LABELS, "years": matching.YEARS,
+        "no_project": matching.NO_PROJECT, "money": money_words}, status_code=400 if form.error else 200)
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
