@@ -10,3 +10,9 @@
 Imports run one way: cli → nightly → alerts → ingest → revisions → catalog, settings → channels;
 and flows → extractors → schemas (checked by import-linter).
 """
+import os
+
+# Set before any module of the package imports Prefect: no server analytics, and no client
+# telemetry, whose first import prints a notice on an analyst's terminal.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -43,7 +43,6 @@ def run_serve(args) -> int:
     from flows.settings import load_settings, settings_path
 
     settings = load_settings(args.settings)
-    os.environ.setdefault("DO_NOT_TRACK", "1")  # no telemetry notice from Prefect's import below
     with prefect_api(port=args.port) as api_url:
         from prefect import serve
 

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-# No client telemetry either: on a terminal, its first import prints a notice to stderr.
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed, wait
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.futures import as_completed, wait  # noqa: E402
-from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
-from prefect.utilities.annotations import quote  # noqa: E402
-
-from flows import catalog  # noqa: E402
+from flows import catalog
 from flows.ingest import loader, printed_pages, relate, renditions
-from flows.ingest.jieba_cache import load_dictionary  # noqa: E402
-from flows.ingest.parse import (  # noqa: E402
+from flows.ingest.jieba_cache import load_dictionary
+from flows.ingest.parse import (
     FlushedBatch,
     StagedSource,
     batch_step,
@@ -38,11 +33,11 @@ from flows.ingest.parse import (  # noqa: E402
     parsing_workers,
     stage_failure,
 )
-from flows.ingest.plan import RAW_DIR, IngestReport, Plan, discover, plan_files, staging_root  # noqa: E402,F401
-from flows.ingest.progress import progress_bar  # noqa: E402
-from flows.ingest.runners import RunnerChoice, foreground_run, orchestration, task_runner  # noqa: E402
-from flows.ingest.staging import run_staging  # noqa: E402
-from flows.ingest.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool  # noqa: E402
+from flows.ingest.plan import IngestReport, Plan, discover, plan_files, staging_root
+from flows.ingest.progress import progress_bar
+from flows.ingest.runners import RunnerChoice, foreground_run, orchestration, task_runner
+from flows.ingest.staging import run_staging
+from flows.ingest.workers import DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_S, JobFailure, WorkerPool
 from flows.revisions import status as document_status
 from flows.revisions import versions as revisions
 

@@ -9,24 +9,19 @@ run. `nightly_deployment` is the scheduled deployment `nightly-ingest` that `gaz
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-# No client telemetry either: on a terminal, its first import prints a notice to stderr.
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.schedules import Cron
 
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.schedules import Cron  # noqa: E402
-
-from flows import catalog  # noqa: E402
-from flows.alerts.delivery import DeliveryReport, deliver_pending  # noqa: E402
-from flows.alerts.derive import derive_alerts  # noqa: E402
-from flows.ingest.plan import IngestReport, discover, plan_files  # noqa: E402
-from flows.nightly.feeds import FeedReport, fetch_feed  # noqa: E402
-from flows.settings import Feed, HttpSettings, Settings, load_settings  # noqa: E402
+from flows import catalog
+from flows.alerts.delivery import DeliveryReport, deliver_pending
+from flows.alerts.derive import derive_alerts
+from flows.ingest.plan import IngestReport, discover, plan_files
+from flows.nightly.feeds import FeedReport, fetch_feed
+from flows.settings import Feed, HttpSettings, Settings, load_settings
 
 DEPLOYMENT_NAME = "nightly-ingest"
 

@@ -6,17 +6,12 @@ written in one short transaction of a catalog writer (`catalog.writing`).
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-# No client telemetry either: on a terminal, its first import prints a notice to stderr.
-os.environ.setdefault("DO_NOT_TRACK", "1")
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-
-from flows import catalog  # noqa: E402
+from flows import catalog
 from flows.revisions import status as document_status
 from flows.revisions import versions as revisions
 
